@@ -1,0 +1,38 @@
+// swift-tools-version: 6.0
+// GPUSched: operations research for LLM serving fleets.
+import PackageDescription
+
+let package = Package(
+    name: "GPUSched",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gpusched", targets: ["gpusched"]),
+        .library(name: "Solver", targets: ["Solver"]),
+        .library(name: "ServingModel", targets: ["ServingModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // LP/MILP modelling layer and the HiGHS backend (loaded at run time).
+        .target(name: "Solver"),
+        // Domain types, the built-in catalog, scenario documents.
+        .target(
+            name: "ServingModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The command-line verbs, kept in a library so tests can reach them.
+        .target(
+            name: "GPUSchedCLI",
+            dependencies: [
+                "Solver", "ServingModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
+        .testTarget(name: "SolverTests", dependencies: ["Solver"]),
+        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
+        .testTarget(name: "GPUSchedCLITests", dependencies: ["GPUSchedCLI", "Solver"]),
+    ]
+)

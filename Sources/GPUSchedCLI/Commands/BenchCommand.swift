@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Solver
+
+/// `gpusched bench`: benchmarks on a release build (not timed tests).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark the solver layer (model building vs HiGHS solve time).",
+        discussion: """
+            Build with 'make release' first; debug builds give meaningless numbers.
+
+            Examples:
+              gpusched bench solver
+              gpusched bench solver --time-limit 60 --json
+            """
+    )
+
+    enum Suite: String, ExpressibleByArgument, CaseIterable {
+        case solver
+    }
+
+    @Argument(help: "Which benchmark to run (default: solver).")
+    var suite: Suite = .solver
+
+    @Option(name: .long, help: "Time limit per MILP solve in seconds.")
+    var timeLimit: Double = 120
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if !(timeLimit > 0) { throw ValidationError("--time-limit must be > 0, got \(timeLimit)") }
+    }
+
+    func run() throws {
+        let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+        let cases: [(name: String, build: () -> LinearModel)] = [
+            ("transportation LP 200x250 (50,000 variables)", { BenchmarkModels.transportation(sources: 200, sinks: 250) }),
+            ("generalised assignment MILP 256x64 type C (16,384 binaries)", {
+                BenchmarkModels.generalizedAssignment(items: 256, bins: 64, type: .c, seed: 1)
+            }),
+        ]
+        var results: [SolverBenchmark] = []
+        for (name, build) in cases {
+            progress.say("building and solving \(name)")
+            results.append(try SolverBenchmark.measure(name: name, timeLimit: timeLimit, build: build))
+        }
+        if json {
+            try JSONOutput.print(results)
+            return
+        }
+        var table = TextTable(["model", "vars", "rows", "nonzeros", "build ms", "solve s", "build/solve", "status", "objective", "gap"])
+        for result in results {
+            table.add([
+                result.name, "\(result.variables)", "\(result.constraints)", "\(result.nonzeros)",
+                Format.fixed(result.buildSeconds * 1000, 1), Format.fixed(result.solveSeconds, 2),
+                Format.fixed(result.buildShareOfSolve * 100, 2) + " %", result.status,
+                result.objective.map { Format.fixed($0, 1) } ?? "-",
+                result.relativeGap.map { Format.fixed($0 * 100, 2) + " %" } ?? "-",
+            ])
+        }
+        print(table.render())
+        print("build = LinearModel construction + column-wise conversion, median of \(SolverBenchmark.buildRepeats) runs")
+    }
+}
+
+/// One solver benchmark's numbers (JSON keys are stable).
+struct SolverBenchmark: Encodable {
+    static let buildRepeats = 5
+
+    var name: String
+    var variables: Int
+    var constraints: Int
+    var nonzeros: Int
+    /// Median seconds to build the model in Swift and convert it to column-wise form.
+    var buildSeconds: Double
+    /// Seconds HiGHS reports for the solve.
+    var solveSeconds: Double
+    /// buildSeconds / solveSeconds.
+    var buildShareOfSolve: Double
+    var status: String
+    var objective: Double?
+    var relativeGap: Double?
+
+    static func measure(name: String, timeLimit: Double, build: () -> LinearModel) throws -> SolverBenchmark {
+        var durations: [Double] = []
+        var model = LinearModel()
+        var nonzeros = 0
+        for _ in 0..<buildRepeats {
+            let start = ContinuousClock.now
+            model = build()
+            nonzeros = model.columnwiseMatrix().index.count
+            durations.append(seconds(ContinuousClock.now - start))
+        }
+        let buildSeconds = durations.sorted()[durations.count / 2]
+        let result = try HighsSolver().solve(model, options: SolveOptions(timeLimit: timeLimit))
+        return SolverBenchmark(
+            name: name, variables: model.variableCount, constraints: model.constraintCount, nonzeros: nonzeros,
+            buildSeconds: buildSeconds, solveSeconds: result.solveSeconds,
+            buildShareOfSolve: buildSeconds / max(result.solveSeconds, 1e-9), status: result.status.name,
+            objective: result.objectiveValue, relativeGap: result.relativeGap)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}
+
+/// Progress lines on stderr, shown only when stdout is a terminal.
+struct Progress {
+    var enabled: Bool
+
+    func say(_ message: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("… \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import ServingModel
+import Solver
+
+/// `gpusched demo`: the main job on built-in data, one section per capability that exists.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run GPUSched's main job on built-in data and print a readable summary.",
+        discussion: """
+            Sections: the catalog; which layout each model needs on each GPU (memory model); \
+            packing one replica of every model into the fewest 8-GPU nodes (MILP, HiGHS).
+
+            Example:
+              gpusched demo --json
+            """
+    )
+
+    @Option(name: .long, help: "GPU type for the node-packing section.")
+    var gpu = "H100-80GB"
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    struct Report: Encodable {
+        var highsVersion: String
+        var gpus: Int
+        var models: Int
+        var memoryFit: [MemoryFitSection.Cell]
+        var nodePacking: NodePackingSection.Report
+    }
+
+    func run() throws {
+        let catalog = Catalog.builtin
+        let packingGPU = try catalog.requireGPU(named: gpu)
+        let (version, _) = try HighsSolver.libraryVersion()
+        let memory = MemoryFitSection(catalog: catalog)
+        let packing = try NodePackingSection(catalog: catalog, gpu: packingGPU)
+        if json {
+            try JSONOutput.print(Report(
+                highsVersion: version, gpus: catalog.gpus.count, models: catalog.models.count,
+                memoryFit: memory.cells, nodePacking: packing.report))
+            return
+        }
+        print("GPUSched \(GPUSched.version) demo (HiGHS \(version))")
+        print("Built-in catalog: \(catalog.gpus.count) GPUs, \(catalog.models.count) models (gpusched catalog)")
+        print("")
+        print("== Smallest one-node layout per model and GPU, with the KV-cache tokens it leaves ==")
+        print("   (weights split over TP GPUs; 90% of memory usable, 2 GB reserved per GPU)")
+        print(memory.render(catalog: catalog))
+        print("")
+        print("== One replica of every model on the fewest \(packingGPU.name) nodes (bin-packing MILP) ==")
+        print(packing.render())
+    }
+}

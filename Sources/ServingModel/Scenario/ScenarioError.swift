@@ -1,0 +1,50 @@
+/// One problem found in a scenario, at a key path such as `classes[1].arrivalRate`.
+public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
+    /// Dotted key path with list indices; empty for a problem with the whole file.
+    public var path: String
+    /// What is wrong, e.g. "must be > 0, got -0.5".
+    public var message: String
+
+    /// Creates an issue.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// `path: message`, one line.
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+}
+
+/// Every problem found in a scenario. The CLI prints one line per issue and exits with code 2.
+public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The problems, in the order they were found.
+    public var issues: [ScenarioIssue]
+
+    /// Creates an error from its issues.
+    public init(issues: [ScenarioIssue]) { self.issues = issues }
+
+    /// An error with a single issue.
+    public init(path: String, _ message: String) { self.issues = [ScenarioIssue(path: path, message: message)] }
+
+    /// One line per issue.
+    public var description: String { issues.map(\.description).joined(separator: "\n") }
+}
+
+/// Collects issues while a scenario is read, so that one run reports all of them.
+public final class ScenarioDiagnostics: @unchecked Sendable {
+    /// The issues so far.
+    public private(set) var issues: [ScenarioIssue] = []
+
+    /// An empty collector.
+    public init() {}
+
+    /// Records a problem.
+    public func report(_ path: String, _ message: String) {
+        issues.append(ScenarioIssue(path: path, message: message))
+    }
+
+    /// Throws a `ScenarioError` with every issue, if there is any.
+    public func throwIfAny() throws {
+        if !issues.isEmpty { throw ScenarioError(issues: issues) }
+    }
+}

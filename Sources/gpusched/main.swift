@@ -1,0 +1,4 @@
+import Foundation
+import GPUSchedCLI
+
+exit(CommandLineEntry.run(Array(CommandLine.arguments.dropFirst())))
