@@ -45,7 +45,7 @@ struct CatalogCommand: ParsableCommand {
                 table.add([
                     gpu.name, Format.scaled(gpu.bf16FLOPS, by: 1e12), Format.scaled(gpu.memoryBytes, by: 1e9),
                     Format.scaled(gpu.memoryBandwidth, by: 1e12, decimals: 2), Format.scaled(gpu.nvlinkBandwidth, by: 1e9),
-                    Format.scaled(gpu.networkBandwidth, by: 1e9),
+                    Format.scaled(gpu.networkBandwidth, by: 1e9, decimals: 1),
                 ])
             }
             print(table.render())

@@ -176,13 +176,18 @@ public struct ConfigNode: Sendable {
             return nil
         }
         let text = raw.replacingOccurrences(of: " ", with: "")
-        // Exact suffixes first (so "Gb/s" is bits and "GB/s" bytes), then case-insensitive ones
-        // whose lowercase spelling is unambiguous ("gb" for "GB").
-        let suffixes = unitScale.keys.sorted { $0.count > $1.count }
+        // Exact suffixes first (so "Gb/s" is bits and "GB/s" bytes); otherwise the longest suffix
+        // that matches ignoring case, if its lowercase spelling is unambiguous ("gb" for "GB").
+        let suffixes = unitScale.keys.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         let lowercaseCounts = Dictionary(grouping: suffixes, by: { $0.lowercased() }).mapValues(\.count)
-        let exact = suffixes.first { text.hasSuffix($0) }
-        let loose = suffixes.first { lowercaseCounts[$0.lowercased()] == 1 && text.lowercased().hasSuffix($0.lowercased()) }
-        if let suffix = exact ?? loose {
+        let loose = suffixes.first { text.lowercased().hasSuffix($0.lowercased()) }
+        if let loose, suffixes.first(where: { text.hasSuffix($0) }) == nil, lowercaseCounts[loose.lowercased()]! > 1 {
+            let spellings = suffixes.filter { $0.lowercased() == loose.lowercased() }.sorted()
+            report("ambiguous unit in '\(raw)': write " + spellings.joined(separator: " or ")
+                + " (upper-case B for bytes, lower-case b for bits)")
+            return nil
+        }
+        if let suffix = suffixes.first(where: { text.hasSuffix($0) }) ?? loose {
             let digits = String(text.dropLast(suffix.count))
             guard let magnitude = Double(digits) else {
                 report("cannot read '\(raw)' as a quantity: '\(digits)' is not a number")

@@ -41,7 +41,8 @@ public indirect enum ConfigValue: Sendable, Equatable {
 /// Parses scenario text into `ConfigValue`s.
 public enum ConfigParser {
     /// Parses YAML (JSON is valid YAML flow syntax and goes the same way). Throws a one-line
-    /// `ScenarioError` with the line and column of a syntax error or a duplicated key.
+    /// `ScenarioError` with the line and column of a syntax error, or the duplicated key and the
+    /// position of its first occurrence.
     public static func parse(_ text: String) throws -> ConfigValue {
         let root: Node?
         do {
@@ -52,10 +53,7 @@ public enum ConfigParser {
             throw ScenarioError(issues: [ScenarioIssue(path: "", message: "malformed YAML: \(error)")])
         }
         guard let root else { return .null }
-        var issues: [ScenarioIssue] = []
-        let value = convert(root, path: "", issues: &issues)
-        if !issues.isEmpty { throw ScenarioError(issues: issues) }
-        return value
+        return convert(root)
     }
 
     /// Reads and parses a file; a missing or unreadable file is a `ScenarioError`.
@@ -73,7 +71,7 @@ public enum ConfigParser {
         return try parse(text)
     }
 
-    private static func convert(_ node: Node, path: String, issues: inout [ScenarioIssue]) -> ConfigValue {
+    private static func convert(_ node: Node) -> ConfigValue {
         switch node {
         case let .scalar(scalar):
             if scalar.style == .plain || scalar.style == .any {
@@ -84,21 +82,13 @@ public enum ConfigParser {
             }
             return .string(scalar.string)
         case let .sequence(sequence):
-            return .array(sequence.enumerated().map { convert($1, path: "\(path)[\($0)]", issues: &issues) })
+            return .array(sequence.map(convert))
         case let .mapping(mapping):
-            var entries: [(key: String, value: ConfigValue)] = []
-            var seen = Set<String>()
-            for (keyNode, valueNode) in mapping {
+            // Yams has already rejected duplicated keys (YamlError.duplicatedKeysInMapping).
+            return .object(mapping.map { keyNode, valueNode in
                 let key = keyNode.string ?? "\(keyNode)"
-                let childPath = path.isEmpty ? key : "\(path).\(key)"
-                if !seen.insert(key).inserted {
-                    let line = keyNode.mark.map { " (line \($0.line))" } ?? ""
-                    issues.append(ScenarioIssue(path: childPath, message: "duplicate key\(line)"))
-                    continue
-                }
-                entries.append((key, convert(valueNode, path: childPath, issues: &issues)))
-            }
-            return .object(entries)
+                return (key, convert(valueNode))
+            })
         case .alias:
             return .null
         }
@@ -113,6 +103,9 @@ public enum ConfigParser {
             return "malformed YAML at line \(mark.line), column \(mark.column): \(problem)\(during)"
         case let .reader(problem, _, _, _):
             return "malformed YAML: \(problem)"
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return "duplicate key \(keys) (first at line \(context.mark.line), column \(context.mark.column))"
         default:
             return "malformed YAML: \(error)"
         }

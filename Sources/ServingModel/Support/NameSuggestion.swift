@@ -1,7 +1,8 @@
 /// Finds the names closest to a misspelt one, for "did you mean" hints in error messages.
 public enum NameSuggestion {
     /// Up to `limit` candidates closest to `name` by case-insensitive edit distance, nearest first.
-    /// Candidates further than about half the name's length are left out, so a hint is never absurd.
+    /// Candidates further than about half the name's length are left out, so a hint is never absurd,
+    /// and so are those clearly worse than the best one.
     public static func nearest(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
         let target = Array(name.lowercased())
         let threshold = max(2, target.count / 2)
@@ -12,7 +13,10 @@ public enum NameSuggestion {
             let containsBonus = lowered.contains(name.lowercased()) || name.lowercased().contains(lowered)
             return (candidate, containsBonus ? min(distance, threshold) : distance)
         }
-        return scored.filter { $0.1 <= threshold }
+        let close = scored.filter { $0.1 <= threshold }
+        // Only the best matches: a clear winner is shown alone, near-ties together.
+        guard let best = close.map(\.1).min() else { return [] }
+        return close.filter { $0.1 <= best + 1 }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
             .prefix(limit).map(\.0)
     }

@@ -1,7 +1,9 @@
-/// Seeded generators of standard benchmark models for the solver layer: generalised assignment
+/// Seeded generators of standard benchmark instances for the solver layer: generalised assignment
 /// MILPs (Chu–Beasley types C and D) and transportation LPs.
 ///
-/// They back `gpusched bench solver` and the solver tests; the same seed gives the same model.
+/// Data generation and model building are separate steps so that benchmarks can time the
+/// modelling layer alone. They back `gpusched bench solver` and the solver tests; the same seed
+/// gives the same instance.
 public enum BenchmarkModels {
     /// Chu–Beasley instance families for the generalised assignment problem.
     public enum AssignmentType: String, Sendable, CaseIterable {
@@ -11,68 +13,123 @@ public enum BenchmarkModels {
         case d
     }
 
-    /// Generalised assignment: each of `items` items goes to exactly one of `bins` bins, bin capacity
-    /// 0.8·Σweight/bins (tight), minimise total cost. Families: "assignment" (item rows) and "capacity".
+    /// Data of a generalised assignment instance: each item goes to exactly one bin, bin capacity
+    /// 0.8·Σweight/bins (tight), minimise total cost.
+    public struct AssignmentInstance: Sendable {
+        /// `cost[bin][item]`.
+        public var cost: [[Double]]
+        /// `weight[bin][item]`.
+        public var weight: [[Double]]
+        /// Capacity of each bin.
+        public var capacity: [Double]
+
+        /// Seeded Chu–Beasley data.
+        public init(items: Int, bins: Int, type: AssignmentType, seed: UInt64) {
+            var random = SplitMix64(seed: seed)
+            weight = []
+            cost = []
+            for _ in 0..<bins {
+                var weights: [Double] = []
+                var costs: [Double] = []
+                for _ in 0..<items {
+                    switch type {
+                    case .c:
+                        weights.append(Double(random.integer(in: 5...25)))
+                        costs.append(Double(random.integer(in: 10...50)))
+                    case .d:
+                        let w = Double(random.integer(in: 1...100))
+                        weights.append(w)
+                        costs.append(111 - w + Double(random.integer(in: -10...10)))
+                    }
+                }
+                weight.append(weights)
+                cost.append(costs)
+            }
+            capacity = weight.map { 0.8 * $0.reduce(0, +) / Double(bins) }
+        }
+
+        /// The MILP. Families: "assignment" (one bin per item) and "capacity".
+        public func model() -> LinearModel {
+            let bins = cost.count
+            let items = cost.first?.count ?? 0
+            var model = LinearModel(name: "gap-\(items)x\(bins)")
+            model.reserveCapacity(variables: items * bins, constraints: items + bins, terms: 2 * items * bins)
+            let assign = (0..<bins).map { _ in model.addVariables(count: items, kind: .binary) }
+            var objective = LinearExpression()
+            objective.reserveCapacity(items * bins)
+            for b in 0..<bins {
+                for i in 0..<items { objective.add(assign[b][i], coefficient: cost[b][i]) }
+            }
+            model.minimize(objective)
+            for i in 0..<items {
+                var row = LinearExpression()
+                row.reserveCapacity(bins)
+                for b in 0..<bins { row.add(assign[b][i]) }
+                model.addConstraint(row == 1, family: "assignment")
+            }
+            for b in 0..<bins {
+                var load = LinearExpression()
+                load.reserveCapacity(items)
+                for i in 0..<items { load.add(assign[b][i], coefficient: weight[b][i]) }
+                model.addConstraint(load <= capacity[b], family: "capacity")
+            }
+            return model
+        }
+    }
+
+    /// Data of a transportation instance: costs U[1,100], total supply 1.05 × total demand.
+    public struct TransportationInstance: Sendable {
+        /// `cost[source][sink]`.
+        public var cost: [[Double]]
+        /// Supply of each source.
+        public var supply: [Double]
+        /// Demand of each sink.
+        public var demand: [Double]
+
+        /// Seeded data.
+        public init(sources: Int, sinks: Int, seed: UInt64) {
+            var random = SplitMix64(seed: seed)
+            demand = (0..<sinks).map { _ in Double(random.integer(in: 10...100)) }
+            supply = [Double](repeating: 1.05 * demand.reduce(0, +) / Double(sources), count: sources)
+            cost = (0..<sources).map { _ in (0..<sinks).map { _ in Double(random.integer(in: 1...100)) } }
+        }
+
+        /// The LP: minimise shipping cost. Families: "supply" and "demand".
+        public func model() -> LinearModel {
+            let sources = supply.count
+            let sinks = demand.count
+            var model = LinearModel(name: "transportation-\(sources)x\(sinks)")
+            model.reserveCapacity(variables: sources * sinks, constraints: sources + sinks, terms: 2 * sources * sinks)
+            let ship = (0..<sources).map { _ in model.addVariables(count: sinks) }
+            var objective = LinearExpression()
+            objective.reserveCapacity(sources * sinks)
+            for s in 0..<sources {
+                for t in 0..<sinks { objective.add(ship[s][t], coefficient: cost[s][t]) }
+            }
+            model.minimize(objective)
+            for s in 0..<sources {
+                model.addConstraint(LinearExpression.sum(ship[s]) <= supply[s], family: "supply")
+            }
+            for t in 0..<sinks {
+                var row = LinearExpression()
+                row.reserveCapacity(sources)
+                for s in 0..<sources { row.add(ship[s][t]) }
+                model.addConstraint(row >= demand[t], family: "demand")
+            }
+            return model
+        }
+    }
+
+    /// A seeded generalised assignment MILP (data and model in one step).
     public static func generalizedAssignment(
         items: Int, bins: Int, type: AssignmentType = .c, seed: UInt64 = 1
     ) -> LinearModel {
-        var random = SplitMix64(seed: seed)
-        var weight = [[Double]](repeating: [], count: bins)
-        var cost = [[Double]](repeating: [], count: bins)
-        for b in 0..<bins {
-            for _ in 0..<items {
-                switch type {
-                case .c:
-                    weight[b].append(Double(random.integer(in: 5...25)))
-                    cost[b].append(Double(random.integer(in: 10...50)))
-                case .d:
-                    let w = Double(random.integer(in: 1...100))
-                    weight[b].append(w)
-                    cost[b].append(111 - w + Double(random.integer(in: -10...10)))
-                }
-            }
-        }
-        var model = LinearModel(name: "gap-\(type.rawValue)-\(items)x\(bins)")
-        let assign = (0..<bins).map { _ in model.addVariables(count: items, kind: .binary) }
-        var objective = LinearExpression()
-        objective.reserveCapacity(items * bins)
-        for b in 0..<bins {
-            for i in 0..<items { objective.add(assign[b][i], coefficient: cost[b][i]) }
-        }
-        model.minimize(objective)
-        for i in 0..<items {
-            model.addConstraint(LinearExpression.sum((0..<bins).map { assign[$0][i] }) == 1, family: "assignment")
-        }
-        for b in 0..<bins {
-            let capacity = 0.8 * weight[b].reduce(0, +) / Double(bins)
-            let load = LinearExpression.sum((0..<items).map { (assign[b][$0], weight[b][$0]) })
-            model.addConstraint(load <= capacity, family: "capacity")
-        }
-        return model
+        AssignmentInstance(items: items, bins: bins, type: type, seed: seed).model()
     }
 
-    /// Transportation LP: `sources × sinks` shipments with costs U[1,100], supply 1.05 × demand in total,
-    /// minimise cost. Families: "supply" and "demand".
+    /// A seeded transportation LP (data and model in one step).
     public static func transportation(sources: Int, sinks: Int, seed: UInt64 = 1) -> LinearModel {
-        var random = SplitMix64(seed: seed)
-        let demand = (0..<sinks).map { _ in Double(random.integer(in: 10...100)) }
-        let totalSupply = 1.05 * demand.reduce(0, +)
-        let supply = [Double](repeating: totalSupply / Double(sources), count: sources)
-        var model = LinearModel(name: "transportation-\(sources)x\(sinks)")
-        let ship = (0..<sources).map { _ in model.addVariables(count: sinks) }
-        var objective = LinearExpression()
-        objective.reserveCapacity(sources * sinks)
-        for s in 0..<sources {
-            for t in 0..<sinks { objective.add(ship[s][t], coefficient: Double(random.integer(in: 1...100))) }
-        }
-        model.minimize(objective)
-        for s in 0..<sources {
-            model.addConstraint(LinearExpression.sum(ship[s]) <= supply[s], family: "supply")
-        }
-        for t in 0..<sinks {
-            model.addConstraint(LinearExpression.sum((0..<sources).map { ship[$0][t] }) >= demand[t], family: "demand")
-        }
-        return model
+        TransportationInstance(sources: sources, sinks: sinks, seed: seed).model()
     }
 }
 

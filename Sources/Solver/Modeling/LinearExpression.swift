@@ -65,10 +65,14 @@ public struct LinearExpression: Sendable, Hashable {
         constant += other.constant * factor
     }
 
-    /// Reserves room for `count` more terms.
+    /// Reserves room for `count` more terms. Grows at least geometrically, so calling it before
+    /// every batch of appends stays linear overall (`Array.reserveCapacity` alone allocates exactly).
     public mutating func reserveCapacity(_ count: Int) {
-        indices.reserveCapacity(indices.count + count)
-        coefficients.reserveCapacity(coefficients.count + count)
+        let needed = indices.count + count
+        guard needed > indices.capacity else { return }
+        let target = max(needed, 2 * indices.capacity)
+        indices.reserveCapacity(target)
+        coefficients.reserveCapacity(target)
     }
 
     /// The expression's value for given variable values (indexed by column).

@@ -100,9 +100,7 @@ public struct LinearModel: Sendable {
         count: Int, lower: Double = 0, upper: Double = .infinity, kind: VariableKind = .continuous,
         name: ((Int) -> String)? = nil
     ) -> [Variable] {
-        columnLower.reserveCapacity(columnLower.count + count)
-        columnUpper.reserveCapacity(columnUpper.count + count)
-        return (0..<count).map { addVariable(name: name?($0), lower: lower, upper: upper, kind: kind) }
+        (0..<count).map { addVariable(name: name?($0), lower: lower, upper: upper, kind: kind) }
     }
 
     /// Changes a variable's bounds.
@@ -253,48 +251,74 @@ public struct LinearModel: Sendable {
     }
 
     /// The constraint matrix in compressed sparse column form, with duplicate terms of a row
-    /// summed and zero coefficients dropped. O(terms + variables + constraints).
+    /// summed and zero coefficients dropped. O(terms + variables), no intermediate copies:
+    /// a counting sort by column (rows stay ascending within a column, so duplicates of one
+    /// row end up adjacent) followed by an in-place compaction.
     public func columnwiseMatrix() -> ColumnwiseMatrix {
         let columnCount = variableCount
-        // Merge duplicates row by row: position[col] is where col's term of the current row sits.
-        var position = [Int](repeating: -1, count: columnCount)
-        var mergedColumns = [Int32]()
-        var mergedValues = [Double]()
-        var mergedRows = [Int32]()
-        mergedColumns.reserveCapacity(rowColumns.count)
-        mergedValues.reserveCapacity(rowColumns.count)
-        mergedRows.reserveCapacity(rowColumns.count)
+        var start = [Int32](repeating: 0, count: columnCount + 1)
+        for column in rowColumns { start[Int(column) + 1] += 1 }
+        for j in 0..<columnCount { start[j + 1] += start[j] }
+        let stored = rowColumns.count
+        var index = [Int32](repeating: 0, count: stored)
+        var value = [Double](repeating: 0, count: stored)
+        var next = start
         for i in 0..<constraintCount {
-            let firstOfRow = mergedColumns.count
+            let row = Int32(i)
             for k in rowStart[i]..<rowStart[i + 1] {
                 let column = Int(rowColumns[k])
-                let existing = position[column]
-                if existing >= firstOfRow {
-                    mergedValues[existing] += rowValues[k]
-                } else {
-                    position[column] = mergedColumns.count
-                    mergedColumns.append(rowColumns[k])
-                    mergedValues.append(rowValues[k])
-                    mergedRows.append(Int32(i))
+                let slot = Int(next[column])
+                index[slot] = row
+                value[slot] = rowValues[k]
+                next[column] = Int32(slot + 1)
+            }
+        }
+        // Merge adjacent entries of the same row and drop zeros, compacting in place.
+        var write = 0
+        var read = 0
+        for j in 0..<columnCount {
+            let end = Int(start[j + 1])
+            start[j] = Int32(write)
+            while read < end {
+                let row = index[read]
+                var sum = value[read]
+                read += 1
+                while read < end && index[read] == row {
+                    sum += value[read]
+                    read += 1
+                }
+                if sum != 0 {
+                    index[write] = row
+                    value[write] = sum
+                    write += 1
                 }
             }
         }
-        // Counting sort by column; rows stay in increasing order within a column.
-        var start = [Int32](repeating: 0, count: columnCount + 1)
-        for k in mergedColumns.indices where mergedValues[k] != 0 { start[Int(mergedColumns[k]) + 1] += 1 }
-        for j in 0..<columnCount { start[j + 1] += start[j] }
-        let nonzeros = Int(start[columnCount])
-        var next = Array(start.dropLast())
-        var index = [Int32](repeating: 0, count: nonzeros)
-        var value = [Double](repeating: 0, count: nonzeros)
-        for k in mergedColumns.indices where mergedValues[k] != 0 {
-            let column = Int(mergedColumns[k])
-            let slot = Int(next[column])
-            index[slot] = mergedRows[k]
-            value[slot] = mergedValues[k]
-            next[column] += 1
-        }
+        start[columnCount] = Int32(write)
+        index.removeLast(stored - write)
+        value.removeLast(stored - write)
         return ColumnwiseMatrix(start: start, index: index, value: value)
+    }
+
+    /// Reserves room for more variables, constraints and constraint terms, so that building a
+    /// large model does not reallocate its arrays repeatedly. Purely a performance hint.
+    public mutating func reserveCapacity(variables: Int = 0, constraints: Int = 0, terms: Int = 0) {
+        func grow<T>(_ array: inout [T], by extra: Int) {
+            let needed = array.count + extra
+            if needed > array.capacity { array.reserveCapacity(max(needed, 2 * array.capacity)) }
+        }
+        grow(&columnLower, by: variables)
+        grow(&columnUpper, by: variables)
+        grow(&columnKind, by: variables)
+        grow(&columnNames, by: variables)
+        grow(&objectiveCoefficients, by: variables)
+        grow(&rowLower, by: constraints)
+        grow(&rowUpper, by: constraints)
+        grow(&rowNames, by: constraints)
+        grow(&rowFamily, by: constraints)
+        grow(&rowStart, by: constraints)
+        grow(&rowColumns, by: terms)
+        grow(&rowValues, by: terms)
     }
 }
 
