@@ -1,0 +1,206 @@
+import Foundation
+
+/// The columns of a trace file, with the header names (CSV) or keys (JSONL) each is accepted under.
+enum TraceColumn: CaseIterable, Sendable {
+    case arrival, prompt, output, requestClass
+
+    /// Accepted names, compared ignoring case.
+    var names: [String] {
+        switch self {
+        case .arrival: return ["arrival", "arrivalTime", "arrived_at"]
+        case .prompt: return ["prompt", "promptTokens", "num_prefill_tokens"]
+        case .output: return ["output", "outputTokens", "num_decode_tokens"]
+        case .requestClass: return ["class"]
+        }
+    }
+
+    /// What the column holds, in messages.
+    var field: String {
+        switch self {
+        case .arrival: return "arrival time"
+        case .prompt: return "prompt tokens"
+        case .output: return "output tokens"
+        case .requestClass: return "class"
+        }
+    }
+
+    /// The column a header name or key stands for, if any.
+    init?(named name: String) {
+        guard let column = Self.allCases.first(where: { $0.names.contains { $0.lowercased() == name.lowercased() } })
+        else { return nil }
+        self = column
+    }
+}
+
+/// Problems found line by line in a file: the first `limit` are kept, the rest only counted.
+struct LineProblems {
+    static let limit = 10
+    /// What the file is called in messages: `trace`, or a scenario key path.
+    let label: String
+    private var issues: [ScenarioIssue] = []
+    private var omitted = 0
+
+    init(label: String) { self.label = label }
+
+    mutating func add(line: Int, _ message: String) {
+        if issues.count < Self.limit {
+            issues.append(ScenarioIssue(path: "\(label) line \(line)", message: message))
+        } else {
+            omitted += 1
+        }
+    }
+
+    /// Throws the problems, one issue each, plus a count of those left out.
+    func throwIfAny() throws {
+        guard !issues.isEmpty else { return }
+        let more = omitted > 0 ? [ScenarioIssue(path: label, message: "\(omitted) more problems not shown")] : []
+        throw ScenarioError(issues: issues + more)
+    }
+
+    /// A whole number of tokens, at least 1, or nil after reporting.
+    mutating func tokens(_ text: String, _ field: String, line: Int) -> Int? {
+        guard let value = Double(text), value.isFinite else {
+            add(line: line, "\(field) '\(text)' is not a number")
+            return nil
+        }
+        guard value == value.rounded(), abs(value) <= Double(LengthDistribution.maximumLength) else {
+            add(line: line, "\(field) must be a whole number, got \(ConfigNode.format(value))")
+            return nil
+        }
+        guard value >= 1 else {
+            add(line: line, "\(field) must be >= 1, got \(ConfigNode.format(value))")
+            return nil
+        }
+        return Int(value)
+    }
+}
+
+/// A trace or length file split into lines of raw text fields, before the values are checked.
+///
+/// A file whose first non-blank line starts with `{` is JSONL (one object per line); anything else
+/// is CSV with a header naming the columns (values must not contain commas; surrounding double
+/// quotes are removed). Unknown columns and keys are ignored. Blank lines are skipped; line numbers
+/// count every line of the file from 1.
+enum TraceText {
+    /// One line's fields by column.
+    struct Row {
+        var line: Int
+        var values: [TraceColumn: String]
+    }
+
+    /// What a file holds.
+    enum Content {
+        /// Rows with every required column.
+        case rows([Row])
+        /// A single column: one value per line.
+        case plain([(line: Int, text: String)])
+    }
+
+    /// Reads the file at `path`. Rows missing a required JSONL key or with the wrong number of CSV
+    /// fields go to `problems` and are left out.
+    /// - Parameter allowPlain: read a single-column file as one value per line, under a header
+    ///   word (any name, `prompt` or `tokens` say) unless its first line is a number.
+    /// - Throws: `ScenarioError` when the file cannot be read, is empty, or lacks a required CSV column.
+    static func read(
+        path: String, required: [TraceColumn], allowPlain: Bool, problems: inout LineProblems
+    ) throws -> Content {
+        let lines = try nonBlankLines(path: path, label: problems.label)
+        guard let first = lines.first else { throw ScenarioError(path: problems.label, "the file is empty: \(path)") }
+        if first.text.hasPrefix("{") {
+            return .rows(jsonRows(lines, required: required, problems: &problems))
+        }
+        let header = fields(first.text)
+        var index: [TraceColumn: Int] = [:]
+        for (position, name) in header.enumerated() {
+            guard let column = TraceColumn(named: name) else { continue }
+            if let earlier = index[column] {
+                throw ScenarioError(
+                    path: "\(problems.label) line \(first.line)",
+                    "columns '\(header[earlier])' and '\(name)' both give the \(column.field)")
+            }
+            index[column] = position
+        }
+        if allowPlain && header.count == 1 {
+            return .plain(Double(header[0]) == nil ? Array(lines.dropFirst()) : lines)
+        }
+        let missing = required.filter { index[$0] == nil }
+        guard missing.isEmpty else {
+            throw ScenarioError(issues: missing.map {
+                ScenarioIssue(
+                    path: "\(problems.label) line \(first.line)",
+                    message: "missing column for the \($0.field) (accepted names: \($0.names.joined(separator: ", ")))")
+            })
+        }
+        var rows: [Row] = []
+        for (line, text) in lines.dropFirst() {
+            let values = fields(text)
+            guard values.count == header.count else {
+                problems.add(line: line, "expected \(header.count) fields, got \(values.count)")
+                continue
+            }
+            rows.append(Row(line: line, values: index.mapValues { values[$0] }))
+        }
+        return .rows(rows)
+    }
+
+    /// Non-blank lines, trimmed, with their 1-based line numbers.
+    private static func nonBlankLines(path: String, label: String) throws -> [(line: Int, text: String)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScenarioError(path: label, "file not found: \(path)")
+        }
+        guard !isDirectory.boolValue else { throw ScenarioError(path: label, "\(path) is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(path: label, "cannot read \(path) as UTF-8 text")
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { number, line in
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : (number + 1, trimmed)
+        }
+    }
+
+    /// A CSV line's fields, trimmed and unquoted.
+    private static func fields(_ line: String) -> [String] {
+        line.split(separator: ",", omittingEmptySubsequences: false).map { raw in
+            let field = raw.trimmingCharacters(in: .whitespaces)
+            if field.count >= 2 && field.hasPrefix("\"") && field.hasSuffix("\"") {
+                return String(field.dropFirst().dropLast())
+            }
+            return field
+        }
+    }
+
+    private static func jsonRows(
+        _ lines: [(line: Int, text: String)], required: [TraceColumn], problems: inout LineProblems
+    ) -> [Row] {
+        var rows: [Row] = []
+        for (line, text) in lines {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+                problems.add(line: line, "not a JSON object")
+                continue
+            }
+            var values: [TraceColumn: String] = [:]
+            var keys: [TraceColumn: String] = [:]
+            var valid = true
+            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+                guard let column = TraceColumn(named: key) else { continue }
+                if let earlier = keys[column] {
+                    problems.add(line: line, "keys '\(earlier)' and '\(key)' both give the \(column.field)")
+                    valid = false
+                }
+                keys[column] = key
+                switch value {
+                case let text as String: values[column] = text
+                case let number as NSNumber: values[column] = number.stringValue
+                default: values[column] = "\(value)"
+                }
+            }
+            for column in required where values[column] == nil {
+                problems.add(line: line, "missing key for the \(column.field) (accepted names: \(column.names.joined(separator: ", ")))")
+                valid = false
+            }
+            if valid { rows.append(Row(line: line, values: values)) }
+        }
+        return rows
+    }
+}
