@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "gpusched", targets: ["gpusched"]),
         .library(name: "Solver", targets: ["Solver"]),
         .library(name: "ServingModel", targets: ["ServingModel"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,17 +23,20 @@ let package = Package(
             name: "ServingModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // Discrete-event simulator of serving clusters: engine, replicas, policies, metrics.
+        .target(name: "Simulation", dependencies: ["ServingModel"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
             dependencies: [
-                "Solver", "ServingModel",
+                "Solver", "ServingModel", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
         .testTarget(name: "SolverTests", dependencies: ["Solver"]),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel"]),
         .testTarget(name: "GPUSchedCLITests", dependencies: ["GPUSchedCLI", "Solver"]),
     ]
 )

@@ -19,7 +19,8 @@ public struct GPUSched: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            CatalogCommand.self, ValidateCommand.self, SolveCommand.self, DemoCommand.self, BenchCommand.self,
+            CatalogCommand.self, ValidateCommand.self, FitWorkloadCommand.self,
+            SolveCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )
 

@@ -1,0 +1,32 @@
+/// What to simulate: the replicas, the measurement window and the targets.
+public struct SimulationConfiguration: Sendable {
+    /// The replicas behind the cluster policy.
+    public var replicas: [ReplicaConfiguration]
+    /// Names of the request classes, indexed by `Request.classIndex`.
+    public var classNames: [String]
+    /// Arrivals stop at the horizon (seconds); requests in flight then drain.
+    public var horizon: Double
+    /// Requests arriving before the warm-up (seconds) are served but not measured.
+    public var warmup: Double
+    /// Latency targets for goodput and SLO attainment.
+    public var slo: ServiceLevelObjective
+    /// Mean patience (seconds, exponential) per class while a request waits to be scheduled;
+    /// nil (or a missing entry) means it never abandons.
+    public var meanPatience: [Double?]
+    /// Queue-length samples taken evenly over [0, horizon].
+    public var sampleCount: Int
+
+    /// Creates a configuration.
+    public init(
+        replicas: [ReplicaConfiguration], classNames: [String], horizon: Double, warmup: Double = 0,
+        slo: ServiceLevelObjective = ServiceLevelObjective(), meanPatience: [Double?] = [], sampleCount: Int = 100
+    ) {
+        self.replicas = replicas
+        self.classNames = classNames
+        self.horizon = horizon
+        self.warmup = warmup
+        self.slo = slo
+        self.meanPatience = meanPatience
+        self.sampleCount = sampleCount
+    }
+}

@@ -1,0 +1,349 @@
+import Foundation
+import ServingModel
+
+/// The discrete-event simulator of an LLM serving cluster.
+///
+/// Events are arrivals (pulled one at a time from the workload, so memory does not grow with the
+/// horizon), iteration ends of replicas, patience expiries and queue-length samples. Replicas run
+/// the scheduler of `ReplicaState`; the cluster policy routes arrivals and releases held requests.
+/// One run is deterministic for its seed: same inputs, same report (wall-clock fields aside).
+public final class Simulator<Policy: ClusterPolicy> {
+    private let configuration: SimulationConfiguration
+    private var policy: Policy
+    private let seed: UInt64
+    private var patienceRandom: SeededRandom
+
+    private var now = 0.0
+    private var heap = EventHeap()
+    private var table = RequestTable()
+    private var replicas: [ReplicaState]
+    private var load: ClusterLoad
+    private var held = SlotQueue()
+
+    private var metrics: [ClassMetrics]
+    private var overall = ClassMetrics()
+    private var inSystem = 0
+    private var waitingTotal = 0
+    private var runningTotal = 0
+    private var peakInSystem = 0
+    private var inSystemArea = 0.0
+    private var waitingArea = 0.0
+    private var lastChange = 0.0
+    private var samples: [QueueSample] = []
+    private var events = 0
+    private var iterations = 0
+    private var rejected = 0
+
+    /// Prepares a run.
+    public init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
+        precondition(!configuration.replicas.isEmpty, "a simulation needs at least one replica")
+        self.configuration = configuration
+        self.policy = policy
+        self.seed = seed
+        patienceRandom = SeededRandom(seed: seed).substream(0x7061_7469)
+        replicas = configuration.replicas.map(ReplicaState.init)
+        load = ClusterLoad(
+            outstanding: [Int](repeating: 0, count: configuration.replicas.count),
+            running: [Int](repeating: 0, count: configuration.replicas.count),
+            kvUsed: [Int](repeating: 0, count: configuration.replicas.count),
+            kvCapacity: configuration.replicas.map(\.kvCapacityTokens),
+            batchSize: configuration.replicas.map(\.batchSize), held: 0)
+        metrics = [ClassMetrics](repeating: ClassMetrics(), count: max(1, configuration.classNames.count))
+    }
+
+    /// Runs the workload to its horizon and until every admitted request has left, then reports.
+    public func run(_ source: inout some RequestSource) -> SimulationReport {
+        let started = ContinuousClock.now
+        let sampleInterval = configuration.horizon / Double(max(1, configuration.sampleCount))
+        if configuration.sampleCount > 0 { heap.push(time: sampleInterval, kind: .sample, index: 1) }
+        var nextArrival = source.next()
+        while true {
+            let arrivalTime = nextArrival.map { $0.arrivalTime <= configuration.horizon ? $0.arrivalTime : .infinity } ?? .infinity
+            let eventTime = heap.nextTime
+            if arrivalTime == .infinity && eventTime == .infinity { break }
+            events += 1
+            if arrivalTime <= eventTime, let request = nextArrival {
+                advance(to: arrivalTime)
+                arrive(request)
+                nextArrival = source.next()
+                continue
+            }
+            guard let event = heap.pop() else { break }
+            advance(to: event.time)
+            switch event.kind {
+            case .iterationEnd: finishIteration(Int(event.index))
+            case .patienceExpired: expire(slot: event.index, generation: event.generation)
+            case .sample:
+                samples.append(QueueSample(time: now, waiting: waitingTotal, running: runningTotal))
+                let next = Int(event.index) + 1
+                if next <= configuration.sampleCount {
+                    heap.push(time: Double(next) * sampleInterval, kind: .sample, index: Int32(next))
+                }
+            }
+        }
+        let wall = seconds(ContinuousClock.now - started)
+        return report(wallSeconds: wall)
+    }
+
+    // MARK: Time
+
+    private func advance(to time: Double) {
+        let windowStart = configuration.warmup
+        let windowEnd = configuration.horizon
+        let from = max(lastChange, windowStart)
+        let to = min(time, windowEnd)
+        if to > from {
+            inSystemArea += Double(inSystem) * (to - from)
+            waitingArea += Double(waitingTotal) * (to - from)
+        }
+        lastChange = time
+        now = time
+    }
+
+    // MARK: Arrivals and routing
+
+    private func arrive(_ request: Request) {
+        let measured = request.arrivalTime >= configuration.warmup
+        let record = RequestRecord(
+            id: request.id, classIndex: Int32(request.classIndex), arrival: request.arrivalTime,
+            promptTokens: Int32(request.promptTokens), outputTokens: Int32(request.outputTokens),
+            prefillTarget: Int32(request.promptTokens), measured: measured)
+        let slot = table.insert(record)
+        inSystem += 1
+        waitingTotal += 1
+        peakInSystem = max(peakInSystem, inSystem)
+        if measured {
+            metrics[request.classIndex].arrived += 1
+            overall.arrived += 1
+        }
+        let classIndex = request.classIndex
+        if classIndex < configuration.meanPatience.count, let patience = configuration.meanPatience[classIndex] {
+            let deadline = now + patienceRandom.exponential(rate: 1 / patience)
+            heap.push(time: deadline, kind: .patienceExpired, index: slot, generation: table.generations[Int(slot)])
+        }
+        if let replica = policy.route(info(slot), load: load) {
+            enqueue(slot, on: replica)
+        } else {
+            held.append(slot)
+            load.held += 1
+        }
+    }
+
+    private func enqueue(_ slot: Int32, on replica: Int) {
+        table[slot].replica = Int32(replica)
+        replicas[replica].waiting.append(slot)
+        replicas[replica].waitingCount += 1
+        load.outstanding[replica] += 1
+        if !replicas[replica].busy { startIteration(replica) }
+    }
+
+    private func dispatchHeld() {
+        while let slot = held.first {
+            if table[slot].abandoned {
+                held.removeFirst()
+                table.remove(slot)
+                continue
+            }
+            guard let replica = policy.dispatchHeld(info(slot), load: load) else { break }
+            held.removeFirst()
+            load.held -= 1
+            enqueue(slot, on: replica)
+        }
+    }
+
+    private func info(_ slot: Int32) -> RequestInfo {
+        let record = table[slot]
+        return RequestInfo(
+            id: record.id, classIndex: Int(record.classIndex), arrivalTime: record.arrival,
+            promptTokens: Int(record.promptTokens), outputTokens: Int(record.outputTokens))
+    }
+
+    // MARK: Replica iterations
+
+    private func startIteration(_ index: Int) {
+        let capacity = replicas[index].configuration.kvCapacityTokens
+        let batchSize = replicas[index].configuration.batchSize
+        // 1. Admission, FCFS with head-of-line blocking on KV space.
+        while replicas[index].running.count < batchSize, let slot = replicas[index].waiting.first {
+            if table[slot].abandoned {
+                replicas[index].waiting.removeFirst()
+                table.remove(slot)
+                continue
+            }
+            let need = Int(table[slot].prefillTarget)
+            if need > capacity {
+                replicas[index].waiting.removeFirst()
+                replicas[index].waitingCount -= 1
+                load.outstanding[index] -= 1
+                reject(slot)
+                continue
+            }
+            guard replicas[index].kvUsed + need <= capacity else { break }
+            replicas[index].waiting.removeFirst()
+            replicas[index].waitingCount -= 1
+            replicas[index].kvUsed += need
+            replicas[index].running.append(slot)
+            table[slot].kvHeld = Int32(need)
+            table[slot].isWaiting = false
+            if table[slot].firstScheduled.isNaN { table[slot].firstScheduled = now }
+            waitingTotal -= 1
+            runningTotal += 1
+        }
+        // 2. One KV token per decoding stream; preempt the newest streams when the cache is full.
+        var decoders = 0
+        for slot in replicas[index].running where !table[slot].isPrefilling { decoders += 1 }
+        while replicas[index].kvUsed + decoders > capacity, let victim = replicas[index].running.last {
+            if !table[victim].isPrefilling { decoders -= 1 }
+            preempt(victim, on: index)
+        }
+        // 3. The prefill chunk and the batch shape.
+        var shape = BatchShape()
+        replicas[index].currentPrefill = -1
+        for slot in replicas[index].running {
+            let record = table[slot]
+            if record.isPrefilling {
+                if replicas[index].currentPrefill < 0 {
+                    let chunk = min(Int32(replicas[index].configuration.chunkSize), record.prefillTarget - record.prefilled)
+                    replicas[index].currentPrefill = slot
+                    replicas[index].currentChunk = chunk
+                    shape.prefillTokens = Int(chunk)
+                    shape.prefillContextTokens = Int(record.prefilled)
+                }
+            } else {
+                shape.decodeStreams += 1
+                shape.decodeContextTokens += Int(record.promptTokens + record.generated)
+                table[slot].kvHeld += 1
+            }
+        }
+        replicas[index].kvUsed += shape.decodeStreams
+        load.kvUsed[index] = replicas[index].kvUsed
+        load.running[index] = replicas[index].running.count
+        guard !shape.isEmpty else {
+            replicas[index].busy = false
+            return
+        }
+        let duration = replicas[index].configuration.iterationModel.iterationSeconds(shape)
+        replicas[index].busy = true
+        iterations += 1
+        heap.push(time: now + duration, kind: .iterationEnd, index: Int32(index))
+    }
+
+    private func preempt(_ slot: Int32, on index: Int) {
+        replicas[index].running.removeLast()
+        replicas[index].kvUsed -= Int(table[slot].kvHeld)
+        table[slot].kvHeld = 0
+        table[slot].prefillTarget = table[slot].promptTokens + table[slot].generated
+        table[slot].prefilled = 0
+        table[slot].isWaiting = true
+        table[slot].preemptions += 1
+        replicas[index].waiting.prepend(slot)
+        replicas[index].waitingCount += 1
+        runningTotal -= 1
+        waitingTotal += 1
+    }
+
+    private func finishIteration(_ index: Int) {
+        let prefillSlot = replicas[index].currentPrefill
+        var write = 0
+        let count = replicas[index].running.count
+        for position in 0..<count {
+            let slot = replicas[index].running[position]
+            var done = false
+            if slot == prefillSlot {
+                table[slot].prefilled += replicas[index].currentChunk
+                if !table[slot].isPrefilling {
+                    table[slot].generated += 1
+                    if table[slot].firstToken.isNaN { table[slot].firstToken = now }
+                    done = table[slot].generated >= table[slot].outputTokens
+                }
+            } else if !table[slot].isPrefilling {
+                table[slot].generated += 1
+                done = table[slot].generated >= table[slot].outputTokens
+            }
+            if done {
+                complete(slot, on: index)
+            } else {
+                replicas[index].running[write] = slot
+                write += 1
+            }
+        }
+        replicas[index].running.removeLast(count - write)
+        replicas[index].busy = false
+        if load.held > 0 { dispatchHeld() }
+        if !replicas[index].busy { startIteration(index) }
+    }
+
+    // MARK: Departures
+
+    private func complete(_ slot: Int32, on index: Int) {
+        let record = table[slot]
+        replicas[index].kvUsed -= Int(record.kvHeld)
+        load.outstanding[index] -= 1
+        inSystem -= 1
+        runningTotal -= 1
+        if record.measured {
+            let ttft = record.firstToken - record.arrival
+            let e2e = now - record.arrival
+            let tpot = record.outputTokens > 1 ? (now - record.firstToken) / Double(record.outputTokens - 1) : nil
+            let met = configuration.slo.isMet(ttft: ttft, tpot: tpot)
+            let queueDelay = record.firstScheduled - record.arrival
+            metrics[Int(record.classIndex)].recordCompletion(
+                ttft: ttft, tpot: tpot, e2e: e2e, queueDelay: queueDelay, record: record, sloMet: met)
+            overall.recordCompletion(ttft: ttft, tpot: tpot, e2e: e2e, queueDelay: queueDelay, record: record, sloMet: met)
+        }
+        let completedInfo = info(slot)
+        table.remove(slot)
+        policy.didComplete(completedInfo, replica: index, load: load)
+    }
+
+    private func expire(slot: Int32, generation: UInt32) {
+        guard table.generations[Int(slot)] == generation else { return }
+        let record = table[slot]
+        guard record.isWaiting, record.firstScheduled.isNaN, !record.abandoned else { return }
+        table[slot].abandoned = true
+        if record.replica < 0 {
+            load.held -= 1
+        } else {
+            replicas[Int(record.replica)].waitingCount -= 1
+            load.outstanding[Int(record.replica)] -= 1
+        }
+        leave(record)
+    }
+
+    /// A request whose prefill target exceeds the replica's whole KV cache can never run.
+    private func reject(_ slot: Int32) {
+        rejected += 1
+        table[slot].abandoned = true
+        leave(table[slot])
+        table.remove(slot)
+    }
+
+    private func leave(_ record: RequestRecord) {
+        inSystem -= 1
+        waitingTotal -= 1
+        if record.measured {
+            metrics[Int(record.classIndex)].recordAbandonment(sojourn: now - record.arrival)
+            overall.recordAbandonment(sojourn: now - record.arrival)
+        }
+    }
+
+    // MARK: Report
+
+    private func report(wallSeconds: Double) -> SimulationReport {
+        let window = configuration.horizon - configuration.warmup
+        let names = configuration.classNames.isEmpty ? ["default"] : configuration.classNames
+        return SimulationReport(
+            seed: seed, policy: policy.name,
+            overall: overall.report(name: "overall", window: window),
+            classes: zip(names, metrics).map { $1.report(name: $0, window: window) },
+            meanInSystem: inSystemArea / window, meanWaiting: waitingArea / window,
+            arrivalRate: Double(overall.arrived) / window, queueSamples: samples, events: events,
+            iterations: iterations, rejected: rejected, simulatedSeconds: now, wallSeconds: wallSeconds,
+            eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem)
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,48 @@
+/// Streaming counters and latency histograms of one request class (or of all classes).
+struct ClassMetrics {
+    var ttft = LatencyHistogram()
+    var tpot = LatencyHistogram()
+    var e2e = LatencyHistogram()
+    var queueDelay = LatencyHistogram()
+    var arrived = 0
+    var completed = 0
+    var abandoned = 0
+    var sloMet = 0
+    var promptTokens = 0
+    var outputTokens = 0
+    var preemptions = 0
+    /// Sum of times in system of departed requests (completed and abandoned), for Little's law.
+    var sojournSum = 0.0
+
+    mutating func recordCompletion(ttft: Double, tpot: Double?, e2e: Double, queueDelay: Double, record: RequestRecord, sloMet met: Bool) {
+        completed += 1
+        self.ttft.record(ttft)
+        if let tpot { self.tpot.record(tpot) }
+        self.e2e.record(e2e)
+        self.queueDelay.record(queueDelay)
+        promptTokens += Int(record.promptTokens)
+        outputTokens += Int(record.outputTokens)
+        preemptions += Int(record.preemptions)
+        sojournSum += e2e
+        if met { sloMet += 1 }
+    }
+
+    mutating func recordAbandonment(sojourn: Double) {
+        abandoned += 1
+        sojournSum += sojourn
+    }
+
+    func report(name: String, window: Double) -> ClassReport {
+        let departed = completed + abandoned
+        return ClassReport(
+            name: name, ttft: ttft.summary, tpot: tpot.summary, e2e: e2e.summary, queueDelay: queueDelay.summary,
+            arrived: arrived, completed: completed, abandoned: abandoned,
+            throughputRequests: Double(completed) / window,
+            throughputTokens: Double(promptTokens + outputTokens) / window,
+            outputTokensPerSecond: Double(outputTokens) / window,
+            goodput: Double(sloMet) / window,
+            sloAttainment: departed == 0 ? .nan : Double(sloMet) / Double(departed),
+            preemptions: preemptions,
+            meanTimeInSystem: departed == 0 ? .nan : sojournSum / Double(departed))
+    }
+}
