@@ -91,7 +91,7 @@ import Testing
     static let examples: [String] = {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("examples")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let names = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
             .map { folder.appendingPathComponent($0).path }
     }()

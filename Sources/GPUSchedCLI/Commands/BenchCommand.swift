@@ -1,27 +1,36 @@
 import ArgumentParser
 import Foundation
+import ServingModel
+import Simulation
 import Solver
 
 /// `gpusched bench`: benchmarks on a release build (not timed tests).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark the solver layer (model building vs HiGHS solve time).",
+        abstract: "Benchmark the solver layer and the simulator (release build).",
         discussion: """
             Build with 'make release' first; debug builds give meaningless numbers.
 
             Examples:
               gpusched bench solver
               gpusched bench solver --time-limit 60 --json
+              gpusched bench simulator --requests 1000000
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case solver
+        case solver, simulator
     }
 
-    @Argument(help: "Which benchmark to run (default: solver).")
+    @Argument(help: "Which benchmark to run: solver or simulator (default: solver).")
     var suite: Suite = .solver
+
+    @Option(name: .long, help: "Requests in the simulator benchmark.")
+    var requests: Int = 1_000_000
+
+    @Option(name: .long, help: "Replicas in the simulator benchmark.")
+    var replicas: Int = 64
 
     @Option(name: .long, help: "Time limit per MILP solve in seconds.")
     var timeLimit: Double = 120
@@ -31,10 +40,37 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be > 0, got \(timeLimit)") }
+        if requests < 1 { throw ValidationError("--requests must be >= 1, got \(requests)") }
+        if replicas < 1 { throw ValidationError("--replicas must be >= 1, got \(replicas)") }
     }
 
     func run() throws {
         let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+        switch suite {
+        case .solver: try runSolver(progress: progress)
+        case .simulator: try runSimulator(progress: progress)
+        }
+    }
+
+    private func runSimulator(progress: Progress) throws {
+        progress.say("simulating \(requests) requests on \(replicas) replicas")
+        let result = try SimulatorBenchmark.measure(requests: requests, replicas: replicas)
+        if json {
+            try JSONOutput.print(result)
+            return
+        }
+        print("""
+            \(result.description)
+            requests      \(Format.grouped(result.requests)) (\(Format.grouped(result.completed)) completed)
+            events        \(Format.grouped(result.events)) (\(Format.grouped(result.iterations)) iterations)
+            wall time     \(Format.fixed(result.wallSeconds, 2)) s
+            events/s      \(Format.grouped(Int(result.eventsPerSecond)))
+            requests/s    \(Format.grouped(Int(result.requestsPerSecond))) simulated requests per wall-clock second
+            peak in system \(Format.grouped(result.peakInSystem)) requests (memory is bounded by this, not by the horizon)
+            """)
+    }
+
+    private func runSolver(progress: Progress) throws {
         let cases: [(name: String, build: () -> LinearModel)] = [
             ("transportation LP 200x250 (50,000 variables)",
              BenchmarkModels.TransportationInstance(sources: 200, sinks: 250, seed: 1).model),

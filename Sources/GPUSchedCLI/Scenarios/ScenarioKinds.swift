@@ -1,16 +1,19 @@
+import Foundation
 import ServingModel
+import Simulation
 
 /// A scenario kind the CLI understands: the top-level keys it accepts and a reader that checks
 /// the body, reports problems to the envelope's diagnostics and returns a one-line summary.
 struct ScenarioKindSpec: Sendable {
     var name: String
     var keys: [String]
-    var summarize: @Sendable (ScenarioEnvelope) -> String
+    /// Reads the body (the scenario file's path is given for relative paths inside it).
+    var summarize: @Sendable (ScenarioEnvelope, String) -> String
 }
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog]
+    static let all: [ScenarioKindSpec] = [catalog, simulate]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {
@@ -22,14 +25,37 @@ enum ScenarioKinds {
     /// Loads and fully validates a scenario file; throws `ScenarioError` with every problem.
     static func load(path: String) throws -> (envelope: ScenarioEnvelope, summary: String) {
         let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
-        let summary = spec(named: envelope.kind)!.summarize(envelope)
+        let summary = spec(named: envelope.kind)!.summarize(envelope, path)
         try envelope.diagnostics.throwIfAny()
         return (envelope, summary)
     }
 
+    /// Loads a `kind: simulate` scenario, or throws every problem found.
+    static func loadSimulate(path: String) throws -> SimulateScenario {
+        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
+        guard envelope.kind == "simulate" else {
+            throw ScenarioError(path: "kind", "this command needs a 'simulate' scenario, got '\(envelope.kind)'")
+        }
+        let scenario = SimulateScenario.read(envelope, baseDirectory: directory(of: path))
+        try envelope.diagnostics.throwIfAny()
+        return scenario!
+    }
+
+    static func directory(of path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().path
+    }
+
+    /// `kind: simulate`: a fleet, a workload and a routing policy for the simulator.
+    static let simulate = ScenarioKindSpec(name: "simulate", keys: SimulateScenario.keys) { envelope, path in
+        guard let scenario = SimulateScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
+        return "\(scenario.replicas.count) replicas of \(scenario.model.name), "
+            + "\(scenario.workload.classNames.count) request classes, policy \(scenario.policy.rawValue), "
+            + "\(scenario.seeds.count) seeds"
+    }
+
     /// `kind: catalog`: a file that only defines GPUs and models, for `catalog --scenario` and for
     /// checking hardware definitions before using them in other scenarios.
-    static let catalog = ScenarioKindSpec(name: "catalog", keys: []) { envelope in
+    static let catalog = ScenarioKindSpec(name: "catalog", keys: []) { envelope, _ in
         let builtin = Catalog.builtin
         let newGPUs = envelope.catalog.gpus.filter { builtin.gpu(named: $0.name) == nil }.count
         let newModels = envelope.catalog.models.filter { builtin.model(named: $0.name) == nil }.count

@@ -47,22 +47,35 @@ public struct RooflineModel: IterationTimeModel {
     }
 
     /// Seconds for one iteration of `batch`: the sum of `breakdown(batch)`; 0 for an empty batch.
+    /// Allocation-free, since the simulator calls it once per iteration.
     public func iterationSeconds(_ batch: BatchShape) -> Double {
-        breakdown(batch).reduce(0) { $0 + $1.seconds }
+        var total = 0.0
+        forEachOperation(batch) { _, work, calls in
+            total += efficiency.seconds(for: work, on: gpu) * Double(calls)
+        }
+        return total
     }
 
     /// The operations of one iteration of `batch`, in execution order within a layer, each with
     /// its work and time per call on one GPU and its number of calls along the critical path.
     /// Empty for an empty batch.
     public func breakdown(_ batch: BatchShape) -> [OperationTime] {
-        guard !batch.isEmpty else { return [] }
-        let tokens = Double(batch.prefillTokens + batch.decodeStreams)
-        let layers = layerCounts
         var entries: [OperationTime] = []
-        func add(_ operation: RooflineOperation, _ work: OperationWork, calls: Int) {
-            guard calls > 0 else { return }
+        forEachOperation(batch) { operation, work, calls in
             let seconds = efficiency.seconds(for: work, on: gpu)
             entries.append(OperationTime(operation: operation, work: work, secondsPerCall: seconds, calls: calls))
+        }
+        return entries
+    }
+
+    /// Visits every operation of one iteration with its work per call and its call count (> 0).
+    private func forEachOperation(_ batch: BatchShape, _ visit: (RooflineOperation, OperationWork, Int) -> Void) {
+        guard !batch.isEmpty else { return }
+        let tokens = Double(batch.prefillTokens + batch.decodeStreams)
+        let layers = layerCounts
+        func add(_ operation: RooflineOperation, _ work: @autoclosure () -> OperationWork, calls: Int) {
+            guard calls > 0 else { return }
+            visit(operation, work(), calls)
         }
         add(.qkvProjection, qkvProjectionWork(tokens: tokens), calls: model.layers)
         if batch.prefillTokens > 0 {
@@ -90,7 +103,6 @@ public struct RooflineModel: IterationTimeModel {
         add(.lmHead, lmHeadWork(rows: logitRows), calls: 1)
         add(.pipelineTransfer, pipelineTransferWork(messageBytes: hiddenStateBytes(tokens: tokens)),
             calls: layout.pipelineParallel - 1)
-        return entries
     }
 
     /// Seconds each pipeline stage spends on `batch`, first stage first (transfers between stages

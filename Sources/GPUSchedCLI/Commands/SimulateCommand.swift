@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import ServingModel
+import Simulation
+
+/// `gpusched simulate FILE`: runs a `kind: simulate` scenario in the discrete-event simulator.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate a serving fleet on a workload and report latency, throughput and SLO attainment.",
+        discussion: """
+            The scenario (kind: simulate) names the model, the replicas (GPU, TP, PP, count), the engine \
+            limits, the workload (request classes or a trace), the routing policy, the horizon, the \
+            warm-up and the seeds. Figures are means over seeds; with several seeds the 95% confidence \
+            half-width follows '±'. Progress goes to stderr when stdout is a terminal.
+
+            Examples:
+              gpusched simulate examples/simulate-chat.yaml
+              gpusched simulate examples/simulate-chat.yaml --policy power-of-two --seeds 5 --json
+            """
+    )
+
+    @Argument(help: "Scenario file (kind: simulate).")
+    var file: String
+
+    @Option(name: .long, help: "Override the scenario's routing policy (\(RoutingPolicyName.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var policy: String?
+
+    @Option(name: .long, help: "Override the number of seeds.")
+    var seeds: Int?
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let seeds, seeds < 1 { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
+        if let policy, RoutingPolicyName(rawValue: policy) == nil {
+            throw ValidationError("--policy: unknown policy '\(policy)'"
+                + NameSuggestion.hint(for: policy, in: RoutingPolicyName.allCases.map(\.rawValue)))
+        }
+    }
+
+    func run() throws {
+        var scenario = try ScenarioKinds.loadSimulate(path: file)
+        if let policy { scenario.policy = RoutingPolicyName(rawValue: policy)! }
+        if let seeds { scenario.seeds = (0..<seeds).map { (scenario.seeds.first ?? 1) + UInt64($0) } }
+        let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+        let summary = scenario.run(progress: progress.say)
+        if json {
+            try JSONOutput.print(summary)
+        } else {
+            print(SimulationTable.render(summary, horizon: scenario.horizon, warmup: scenario.warmup))
+        }
+    }
+}
+
+/// Human-readable tables of a simulation summary.
+enum SimulationTable {
+    static func render(_ summary: SimulationSummary, horizon: Double, warmup: Double) -> String {
+        let multiSeed = summary.seeds.count > 1
+        func withCI(_ value: Double, _ estimate: Estimate, _ decimals: Int) -> String {
+            guard value.isFinite else { return "-" }
+            let text = Format.fixed(value, decimals)
+            return multiSeed && estimate.halfWidth95.isFinite ? text + " ±" + Format.fixed(estimate.halfWidth95, decimals) : text
+        }
+        func ms(_ seconds: Double) -> Double { seconds * 1000 }
+        var lines = [
+            "\(summary.replicas) replicas, policy \(summary.policy), seeds \(summary.seeds.map(String.init).joined(separator: ",")), "
+                + "window \(Format.fixed(warmup, 0))–\(Format.fixed(horizon, 0)) s",
+            "",
+        ]
+        var latency = TextTable(["class", "TTFT mean ms", "TTFT p50", "TTFT p99", "TPOT mean ms", "TPOT p99", "E2E mean s", "E2E p95", "E2E p99"])
+        var volume = TextTable(["class", "completed", "abandoned", "req/s", "tokens/s", "goodput req/s", "SLO attainment"])
+        let rows = zip(summary.classes, summary.classConfidence).map { ($0, $1) } + [(summary.overall, summary.overallConfidence)]
+        for (report, confidence) in rows {
+            latency.add([
+                report.name, withCI(ms(report.ttft.mean), Estimate(scaled: confidence.ttftMean, by: 1000), 1),
+                Format.fixed(ms(report.ttft.p50), 1), withCI(ms(report.ttft.p99), Estimate(scaled: confidence.ttftP99, by: 1000), 1),
+                withCI(ms(report.tpot.mean), Estimate(scaled: confidence.tpotMean, by: 1000), 2),
+                withCI(ms(report.tpot.p99), Estimate(scaled: confidence.tpotP99, by: 1000), 2),
+                withCI(report.e2e.mean, confidence.e2eMean, 2), Format.fixed(report.e2e.p95, 2),
+                withCI(report.e2e.p99, confidence.e2eP99, 2),
+            ])
+            volume.add([
+                report.name, "\(report.completed)", "\(report.abandoned)",
+                withCI(report.throughputRequests, confidence.throughputRequests, 2), Format.fixed(report.throughputTokens, 0),
+                withCI(report.goodput, confidence.goodput, 2),
+                report.sloAttainment.isFinite ? withCI(report.sloAttainment * 100, Estimate(scaled: confidence.sloAttainment, by: 100), 1) + " %" : "-",
+            ])
+        }
+        lines.append(latency.render())
+        lines.append("")
+        lines.append(volume.render())
+        lines.append("")
+        lines.append("\(Format.grouped(summary.runs.reduce(0) { $0 + $1.events })) events at "
+            + "\(Format.grouped(Int(summary.eventsPerSecond))) events/s")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Estimate {
+    /// The same estimate in other units.
+    init(scaled estimate: Estimate, by factor: Double) {
+        self = estimate
+        mean *= factor
+        halfWidth95 *= factor
+    }
+}

@@ -1,0 +1,52 @@
+import ServingModel
+import Simulation
+
+/// The simulator benchmark: token-level batching of Llama-3.1-8B on H100 replicas (roofline
+/// iteration times, B = 64, C = 512), Poisson arrivals at about 70% of capacity, chat-like lengths.
+struct SimulatorBenchmark: Encodable {
+    var description: String
+    var requests: Int
+    var completed: Int
+    var replicas: Int
+    var events: Int
+    var iterations: Int
+    var simulatedSeconds: Double
+    var wallSeconds: Double
+    var eventsPerSecond: Double
+    /// Simulated requests per wall-clock second.
+    var requestsPerSecond: Double
+    var peakInSystem: Int
+
+    /// Requests per second one replica sustains at about 70% load in this set-up.
+    static let ratePerReplica = 8.0
+
+    static func measure(requests: Int, replicas count: Int) throws -> SimulatorBenchmark {
+        let catalog = Catalog.builtin
+        let model = try catalog.requireModel(named: "llama-3.1-8b")
+        let gpu = try catalog.requireGPU(named: "H100-80GB")
+        let layout = ParallelLayout()
+        let capacity = MemoryFit(model: model, gpu: gpu, layout: layout).kvCapacityTokens
+        let replicas = (0..<count).map {
+            ReplicaConfiguration(
+                name: "H100 #\($0)", iterationModel: RooflineModel(model: model, gpu: gpu, layout: layout),
+                batchSize: 64, chunkSize: 512, kvCapacityTokens: capacity)
+        }
+        let rate = ratePerReplica * Double(count)
+        let horizon = Double(requests) / rate
+        let chat = RequestClass(
+            name: "chat", arrivals: .poisson(rate: rate), promptTokens: .lognormal(mean: 600, sd: 300),
+            outputTokens: .exponential(mean: 200))
+        let configuration = SimulationConfiguration(
+            replicas: replicas, classNames: ["chat"], horizon: horizon, warmup: 0, sampleCount: 100)
+        var source = SyntheticWorkload(classes: [chat], horizon: horizon, seed: 1)
+        let report = RoutingPolicyName.leastOutstanding.simulate(configuration, source: &source, seed: 1)
+        return SimulatorBenchmark(
+            description: "llama-3.1-8b on \(count) x H100-80GB (roofline, B=64, C=512), Poisson "
+                + "\(Format.fixed(rate, 0)) req/s, prompt lognormal(600, 300), output exponential(200), least-outstanding",
+            requests: report.overall.arrived, completed: report.overall.completed, replicas: count, events: report.events,
+            iterations: report.iterations, simulatedSeconds: report.simulatedSeconds, wallSeconds: report.wallSeconds,
+            eventsPerSecond: report.eventsPerSecond,
+            requestsPerSecond: Double(report.overall.arrived) / max(report.wallSeconds, 1e-9),
+            peakInSystem: report.peakInSystem)
+    }
+}

@@ -1,0 +1,69 @@
+import ServingModel
+
+/// The result of a scenario run over several seeds: means across seeds in the same shape as one
+/// run (`overall`, `classes`), 95% confidence intervals, and each seed's own figures.
+public struct SimulationSummary: Sendable, Codable {
+    /// Per-seed facts.
+    public struct Run: Sendable, Codable {
+        public var seed: UInt64
+        public var overall: ClassReport
+        public var meanInSystem: Double
+        public var arrivalRate: Double
+        public var events: Int
+        public var iterations: Int
+        public var rejected: Int
+        public var peakInSystem: Int
+        public var simulatedSeconds: Double
+        public var wallSeconds: Double
+        public var eventsPerSecond: Double
+        public var queueSamples: [QueueSample]
+    }
+
+    public var policy: String
+    public var seeds: [UInt64]
+    public var replicas: Int
+    public var overall: ClassReport
+    public var classes: [ClassReport]
+    public var overallConfidence: ClassConfidence
+    public var classConfidence: [ClassConfidence]
+    /// Events per wall-clock second over all runs.
+    public var eventsPerSecond: Double
+    public var runs: [Run]
+
+    /// Folds seeded reports into a summary.
+    public init(reports: [SimulationReport], replicas: Int) {
+        precondition(!reports.isEmpty)
+        policy = reports[0].policy
+        seeds = reports.map(\.seed)
+        self.replicas = replicas
+        let overallAggregate = ClassAggregate(reports.map(\.overall))
+        overall = overallAggregate.summary
+        overallConfidence = overallAggregate.confidence
+        let classAggregates = reports[0].classes.indices.map { index in ClassAggregate(reports.map { $0.classes[index] }) }
+        classes = classAggregates.map(\.summary)
+        classConfidence = classAggregates.map(\.confidence)
+        let events = reports.reduce(0) { $0 + $1.events }
+        let wall = reports.reduce(0) { $0 + $1.wallSeconds }
+        eventsPerSecond = Double(events) / max(wall, 1e-9)
+        runs = reports.map {
+            Run(seed: $0.seed, overall: $0.overall, meanInSystem: $0.meanInSystem, arrivalRate: $0.arrivalRate,
+                events: $0.events, iterations: $0.iterations, rejected: $0.rejected, peakInSystem: $0.peakInSystem,
+                simulatedSeconds: $0.simulatedSeconds, wallSeconds: $0.wallSeconds,
+                eventsPerSecond: $0.eventsPerSecond, queueSamples: $0.queueSamples)
+        }
+    }
+}
+
+extension SimulateScenario {
+    /// Runs every seed (one after another) and folds the results; `progress` hears about each seed.
+    public func run(progress: (String) -> Void = { _ in }) -> SimulationSummary {
+        let configuration = configuration
+        var reports: [SimulationReport] = []
+        for (index, seed) in seeds.enumerated() {
+            progress("seed \(seed) (\(index + 1)/\(seeds.count)): simulating \(replicas.count) replicas to t=\(horizon) s")
+            var source = workload.source(horizon: horizon, seed: seed)
+            reports.append(policy.simulate(configuration, source: &source, seed: seed))
+        }
+        return SimulationSummary(reports: reports, replicas: replicas.count)
+    }
+}
