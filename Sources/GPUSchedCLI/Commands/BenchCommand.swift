@@ -53,21 +53,26 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func runSimulator(progress: Progress) throws {
-        progress.say("simulating \(requests) requests on \(replicas) replicas")
-        let result = try SimulatorBenchmark.measure(requests: requests, replicas: replicas)
+        var results: [SimulatorBenchmark] = []
+        for kind in SimulatorBenchmark.IterationModelKind.allCases {
+            progress.say("simulating \(requests) requests on \(replicas) replicas (\(kind.rawValue) iteration times)")
+            results.append(try SimulatorBenchmark.measure(requests: requests, replicas: replicas, iterationModel: kind))
+        }
         if json {
-            try JSONOutput.print(result)
+            try JSONOutput.print(results)
             return
         }
-        print("""
-            \(result.description)
-            requests      \(Format.grouped(result.requests)) (\(Format.grouped(result.completed)) completed)
-            events        \(Format.grouped(result.events)) (\(Format.grouped(result.iterations)) iterations)
-            wall time     \(Format.fixed(result.wallSeconds, 2)) s
-            events/s      \(Format.grouped(Int(result.eventsPerSecond)))
-            requests/s    \(Format.grouped(Int(result.requestsPerSecond))) simulated requests per wall-clock second
-            peak in system \(Format.grouped(result.peakInSystem)) requests (memory is bounded by this, not by the horizon)
-            """)
+        for result in results {
+            print("""
+                \(result.description)
+                  requests        \(Format.grouped(result.requests)) (\(Format.grouped(result.completed)) completed)
+                  events          \(Format.grouped(result.events)) (\(Format.grouped(result.iterations)) iterations)
+                  wall time       \(Format.fixed(result.wallSeconds, 2)) s
+                  events/s        \(Format.grouped(Int(result.eventsPerSecond)))
+                  requests/s      \(Format.grouped(Int(result.requestsPerSecond))) simulated per wall-clock second
+                  peak in system  \(Format.grouped(result.peakInSystem)) requests (memory is bounded by this, not by the horizon)
+                """)
+        }
     }
 
     private func runSolver(progress: Progress) throws {

@@ -33,6 +33,8 @@ public struct RooflineModel: IterationTimeModel {
     public let layout: ParallelLayout
     /// Efficiency factors and fixed costs.
     public let efficiency: RooflineEfficiency
+    /// The same factors with the divisions done once for this GPU.
+    private let resolved: ResolvedRoofline
 
     /// GPUs per node (DGX/HGX): TP groups and pipelines up to this size stay on NVLink.
     public static let gpusPerNode = 8
@@ -44,14 +46,16 @@ public struct RooflineModel: IterationTimeModel {
         self.gpu = gpu
         self.layout = layout
         self.efficiency = efficiency
+        resolved = ResolvedRoofline(efficiency, gpu: gpu)
     }
 
     /// Seconds for one iteration of `batch`: the sum of `breakdown(batch)`; 0 for an empty batch.
     /// Allocation-free, since the simulator calls it once per iteration.
     public func iterationSeconds(_ batch: BatchShape) -> Double {
         var total = 0.0
+        let resolved = resolved  // captured alone, so the closure does not copy the whole model
         forEachOperation(batch) { _, work, calls in
-            total += efficiency.seconds(for: work, on: gpu) * Double(calls)
+            total += resolved.seconds(work) * Double(calls)
         }
         return total
     }
@@ -62,7 +66,7 @@ public struct RooflineModel: IterationTimeModel {
     public func breakdown(_ batch: BatchShape) -> [OperationTime] {
         var entries: [OperationTime] = []
         forEachOperation(batch) { operation, work, calls in
-            let seconds = efficiency.seconds(for: work, on: gpu)
+            let seconds = resolved.seconds(work)
             entries.append(OperationTime(operation: operation, work: work, secondsPerCall: seconds, calls: calls))
         }
         return entries

@@ -7,7 +7,31 @@ import ServingModel
 /// horizon), iteration ends of replicas, patience expiries and queue-length samples. Replicas run
 /// the scheduler of `ReplicaState`; the cluster policy routes arrivals and releases held requests.
 /// One run is deterministic for its seed: same inputs, same report (wall-clock fields aside).
-public final class Simulator<Policy: ClusterPolicy> {
+///
+/// ```swift
+/// let report = Simulator(configuration: configuration, policy: LeastOutstandingRouting(), seed: 1).run(&source)
+/// ```
+public struct Simulator<Policy: ClusterPolicy> {
+    private let configuration: SimulationConfiguration
+    private let policy: Policy
+    private let seed: UInt64
+
+    init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
+        self.configuration = configuration
+        self.policy = policy
+        self.seed = seed
+    }
+
+    /// Runs the workload to its horizon and until every admitted request has left, then reports.
+    public func run(_ source: inout some RequestSource) -> SimulationReport {
+        var engine = SimulationEngine(configuration: configuration, policy: policy, seed: seed)
+        return engine.run(&source)
+    }
+}
+
+/// The state of one run. A value type run in place: its stored properties are accessed without
+/// the dynamic exclusivity checks a class would pay on every access in the hot loop.
+struct SimulationEngine<Policy: ClusterPolicy> {
     private let configuration: SimulationConfiguration
     private var policy: Policy
     private let seed: UInt64
@@ -17,6 +41,8 @@ public final class Simulator<Policy: ClusterPolicy> {
     private var heap = EventHeap()
     private var table = RequestTable()
     private var replicas: [ReplicaState]
+    /// The replicas' iteration-time models, kept apart from the mutable replica state.
+    private let iterationModels: [any IterationTimeModel]
     private var load: ClusterLoad
     private var held = SlotQueue()
 
@@ -34,14 +60,13 @@ public final class Simulator<Policy: ClusterPolicy> {
     private var iterations = 0
     private var rejected = 0
 
-    /// Prepares a run.
-    public init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
-        precondition(!configuration.replicas.isEmpty, "a simulation needs at least one replica")
+    init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
         self.configuration = configuration
         self.policy = policy
         self.seed = seed
         patienceRandom = SeededRandom(seed: seed).substream(0x7061_7469)
         replicas = configuration.replicas.map(ReplicaState.init)
+        iterationModels = configuration.replicas.map(\.iterationModel)
         load = ClusterLoad(
             outstanding: [Int](repeating: 0, count: configuration.replicas.count),
             running: [Int](repeating: 0, count: configuration.replicas.count),
@@ -51,8 +76,7 @@ public final class Simulator<Policy: ClusterPolicy> {
         metrics = [ClassMetrics](repeating: ClassMetrics(), count: max(1, configuration.classNames.count))
     }
 
-    /// Runs the workload to its horizon and until every admitted request has left, then reports.
-    public func run(_ source: inout some RequestSource) -> SimulationReport {
+    mutating func run(_ source: inout some RequestSource) -> SimulationReport {
         let started = ContinuousClock.now
         let sampleInterval = configuration.horizon / Double(max(1, configuration.sampleCount))
         if configuration.sampleCount > 0 { heap.push(time: sampleInterval, kind: .sample, index: 1) }
@@ -87,7 +111,7 @@ public final class Simulator<Policy: ClusterPolicy> {
 
     // MARK: Time
 
-    private func advance(to time: Double) {
+    private mutating func advance(to time: Double) {
         let windowStart = configuration.warmup
         let windowEnd = configuration.horizon
         let from = max(lastChange, windowStart)
@@ -102,7 +126,7 @@ public final class Simulator<Policy: ClusterPolicy> {
 
     // MARK: Arrivals and routing
 
-    private func arrive(_ request: Request) {
+    private mutating func arrive(_ request: Request) {
         let measured = request.arrivalTime >= configuration.warmup
         let record = RequestRecord(
             id: request.id, classIndex: Int32(request.classIndex), arrival: request.arrivalTime,
@@ -129,7 +153,7 @@ public final class Simulator<Policy: ClusterPolicy> {
         }
     }
 
-    private func enqueue(_ slot: Int32, on replica: Int) {
+    private mutating func enqueue(_ slot: Int32, on replica: Int) {
         table[slot].replica = Int32(replica)
         replicas[replica].waiting.append(slot)
         replicas[replica].waitingCount += 1
@@ -137,7 +161,7 @@ public final class Simulator<Policy: ClusterPolicy> {
         if !replicas[replica].busy { startIteration(replica) }
     }
 
-    private func dispatchHeld() {
+    private mutating func dispatchHeld() {
         while let slot = held.first {
             if table[slot].abandoned {
                 held.removeFirst()
@@ -160,7 +184,7 @@ public final class Simulator<Policy: ClusterPolicy> {
 
     // MARK: Replica iterations
 
-    private func startIteration(_ index: Int) {
+    private mutating func startIteration(_ index: Int) {
         let capacity = replicas[index].configuration.kvCapacityTokens
         let batchSize = replicas[index].configuration.batchSize
         // 1. Admission, FCFS with head-of-line blocking on KV space.
@@ -222,13 +246,13 @@ public final class Simulator<Policy: ClusterPolicy> {
             replicas[index].busy = false
             return
         }
-        let duration = replicas[index].configuration.iterationModel.iterationSeconds(shape)
+        let duration = iterationModels[index].iterationSeconds(shape)
         replicas[index].busy = true
         iterations += 1
         heap.push(time: now + duration, kind: .iterationEnd, index: Int32(index))
     }
 
-    private func preempt(_ slot: Int32, on index: Int) {
+    private mutating func preempt(_ slot: Int32, on index: Int) {
         replicas[index].running.removeLast()
         replicas[index].kvUsed -= Int(table[slot].kvHeld)
         table[slot].kvHeld = 0
@@ -242,7 +266,7 @@ public final class Simulator<Policy: ClusterPolicy> {
         waitingTotal += 1
     }
 
-    private func finishIteration(_ index: Int) {
+    private mutating func finishIteration(_ index: Int) {
         let prefillSlot = replicas[index].currentPrefill
         var write = 0
         let count = replicas[index].running.count
@@ -275,7 +299,7 @@ public final class Simulator<Policy: ClusterPolicy> {
 
     // MARK: Departures
 
-    private func complete(_ slot: Int32, on index: Int) {
+    private mutating func complete(_ slot: Int32, on index: Int) {
         let record = table[slot]
         replicas[index].kvUsed -= Int(record.kvHeld)
         load.outstanding[index] -= 1
@@ -296,7 +320,7 @@ public final class Simulator<Policy: ClusterPolicy> {
         policy.didComplete(completedInfo, replica: index, load: load)
     }
 
-    private func expire(slot: Int32, generation: UInt32) {
+    private mutating func expire(slot: Int32, generation: UInt32) {
         guard table.generations[Int(slot)] == generation else { return }
         let record = table[slot]
         guard record.isWaiting, record.firstScheduled.isNaN, !record.abandoned else { return }
@@ -311,14 +335,14 @@ public final class Simulator<Policy: ClusterPolicy> {
     }
 
     /// A request whose prefill target exceeds the replica's whole KV cache can never run.
-    private func reject(_ slot: Int32) {
+    private mutating func reject(_ slot: Int32) {
         rejected += 1
         table[slot].abandoned = true
         leave(table[slot])
         table.remove(slot)
     }
 
-    private func leave(_ record: RequestRecord) {
+    private mutating func leave(_ record: RequestRecord) {
         inSystem -= 1
         waitingTotal -= 1
         if record.measured {
