@@ -189,7 +189,7 @@ private let targets: [(gpu: String, operations: [RooflineOperation])] = [
 
 @Test func defaultEfficiencyKeepsServingShapesWithin25PercentAtP90() throws {
     let errors = RooflineValidation.errors(of: try measurements(), efficiency: .default)
-    print(ValidationReport(efficiency: .default, errors: errors, fitted: .default, fittedErrors: []).table)
+    print(RooflineValidationReport(efficiency: .default, errors: errors, fitted: .default, fittedErrors: []).table)
     for (gpu, operations) in targets {
         for operation in operations {
             let row = try #require(errors.first { $0.gpu == gpu && $0.operation == operation }, "\(gpu) \(operation) not measured")

@@ -16,14 +16,15 @@ struct BenchCommand: ParsableCommand {
               gpusched bench solver
               gpusched bench solver --time-limit 60 --json
               gpusched bench simulator --requests 1000000
+              gpusched bench roofline --data ../shared/data
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
-        case solver, simulator
+        case solver, simulator, roofline
     }
 
-    @Argument(help: "Which benchmark to run: solver or simulator (default: solver).")
+    @Argument(help: "Which benchmark to run: solver, simulator, or roofline (its errors against measured kernels).")
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -31,6 +32,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(name: .long, help: "Replicas in the simulator benchmark.")
     var replicas: Int = 64
+
+    @Option(name: .long, help: "Folder of measured profiles (Vidur, aiconfigurator) for the roofline check.")
+    var data = "../shared/data"
 
     @Option(name: .long, help: "Time limit per MILP solve in seconds.")
     var timeLimit: Double = 120
@@ -49,7 +53,21 @@ struct BenchCommand: ParsableCommand {
         switch suite {
         case .solver: try runSolver(progress: progress)
         case .simulator: try runSimulator(progress: progress)
+        case .roofline: try runRoofline(progress: progress)
         }
+    }
+
+    private func runRoofline(progress: Progress) throws {
+        progress.say("comparing the roofline model with the measured kernels in \(data)")
+        let report: RooflineValidationReport
+        do {
+            report = try RooflineValidation.run(dataDirectory: data)
+        } catch {
+            throw InputError("cannot read the measured profiles in \(data): \(error)")
+        }
+        print("Relative error of the roofline model (default efficiency factors) against measured kernel times, %")
+        print("('n' columns: serving-relevant shapes; 'all': every measured row)")
+        print(report.table)
     }
 
     private func runSimulator(progress: Progress) throws {

@@ -49,10 +49,10 @@ public enum RooflineValidation {
 
     /// Loads the data, fits the factors, and reports the errors of `efficiency` (by default the
     /// shipped `RooflineEfficiency.default`) and of the fresh fit.
-    public static func run(dataDirectory: String, efficiency: RooflineEfficiency = .default) throws -> ValidationReport {
+    public static func run(dataDirectory: String, efficiency: RooflineEfficiency = .default) throws -> RooflineValidationReport {
         let measured = try measurements(dataDirectory: dataDirectory)
         let fitted = fit(measured)
-        return ValidationReport(
+        return RooflineValidationReport(
             efficiency: efficiency, errors: errors(of: measured, efficiency: efficiency),
             fitted: fitted, fittedErrors: errors(of: measured, efficiency: fitted)
         )
@@ -123,7 +123,7 @@ public struct OperationErrors: Sendable, Hashable {
 }
 
 /// What `RooflineValidation.run` found.
-public struct ValidationReport: Sendable {
+public struct RooflineValidationReport: Sendable {
     /// The efficiency factors evaluated.
     public var efficiency: RooflineEfficiency
     /// Their errors per GPU and operation.
