@@ -13,8 +13,15 @@ struct RequestRecord {
     var prefilled: Int32 = 0
     /// Output tokens produced so far.
     var generated: Int32 = 0
-    /// KV-cache tokens reserved on its replica.
+    /// KV-cache tokens reserved for its prefill target on its replica (decode reservations are
+    /// counted from `decodeStartTick`).
     var kvHeld: Int32 = 0
+    /// Decoding: emits one token per iteration of its replica since `decodeStartTick`.
+    var isDecoding = false
+    var decodeStartTick = 0
+    var generatedAtDecodeStart: Int32 = 0
+    /// Changes when the stream stops decoding, so its scheduled finish goes stale.
+    var decodeEpoch: UInt64 = 0
     /// Replica it is queued or running on (-1 while held by the cluster).
     var replica: Int32 = -1
     /// When it was first scheduled (nan until then).
@@ -28,6 +35,9 @@ struct RequestRecord {
     var measured: Bool
 
     var isPrefilling: Bool { prefilled < prefillTarget }
+
+    /// Decode tokens produced by the end of replica tick `tick`.
+    func decodedTokens(atTick tick: Int) -> Int32 { Int32(tick - decodeStartTick) }
 }
 
 /// In-flight requests in reusable slots, so memory is bounded by what is in the system, not by

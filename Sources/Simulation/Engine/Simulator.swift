@@ -59,6 +59,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     private var events = 0
     private var iterations = 0
     private var rejected = 0
+    private var nextDecodeEpoch: UInt64 = 0
 
     init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
         self.configuration = configuration
@@ -207,6 +208,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             replicas[index].waitingCount -= 1
             replicas[index].kvUsed += need
             replicas[index].running.append(slot)
+            replicas[index].prefilling.append(slot)
             table[slot].kvHeld = Int32(need)
             table[slot].isWaiting = false
             if table[slot].firstScheduled.isNaN { table[slot].firstScheduled = now }
@@ -214,32 +216,21 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             runningTotal += 1
         }
         // 2. One KV token per decoding stream; preempt the newest streams when the cache is full.
-        var decoders = 0
-        for slot in replicas[index].running where !table[slot].isPrefilling { decoders += 1 }
-        while replicas[index].kvUsed + decoders > capacity, let victim = replicas[index].running.last {
-            if !table[victim].isPrefilling { decoders -= 1 }
+        while replicas[index].kvUsed + replicas[index].decodeCount > capacity, let victim = replicas[index].running.last {
             preempt(victim, on: index)
         }
+        replicas[index].kvUsed += replicas[index].decodeCount
         // 3. The prefill chunk and the batch shape.
-        var shape = BatchShape()
+        var shape = BatchShape(decodeStreams: replicas[index].decodeCount, decodeContextTokens: replicas[index].decodeContext)
         replicas[index].currentPrefill = -1
-        for slot in replicas[index].running {
+        if let slot = replicas[index].prefilling.first {
             let record = table[slot]
-            if record.isPrefilling {
-                if replicas[index].currentPrefill < 0 {
-                    let chunk = min(Int32(replicas[index].configuration.chunkSize), record.prefillTarget - record.prefilled)
-                    replicas[index].currentPrefill = slot
-                    replicas[index].currentChunk = chunk
-                    shape.prefillTokens = Int(chunk)
-                    shape.prefillContextTokens = Int(record.prefilled)
-                }
-            } else {
-                shape.decodeStreams += 1
-                shape.decodeContextTokens += Int(record.promptTokens + record.generated)
-                table[slot].kvHeld += 1
-            }
+            let chunk = min(Int32(replicas[index].configuration.chunkSize), record.prefillTarget - record.prefilled)
+            replicas[index].currentPrefill = slot
+            replicas[index].currentChunk = chunk
+            shape.prefillTokens = Int(chunk)
+            shape.prefillContextTokens = Int(record.prefilled)
         }
-        replicas[index].kvUsed += shape.decodeStreams
         load.kvUsed[index] = replicas[index].kvUsed
         load.running[index] = replicas[index].running.count
         guard !shape.isEmpty else {
@@ -252,8 +243,14 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         heap.push(time: now + duration, kind: .iterationEnd, index: Int32(index))
     }
 
+    /// Recompute preemption of the newest admitted stream (called before the iteration's KV reservation).
     private mutating func preempt(_ slot: Int32, on index: Int) {
         replicas[index].running.removeLast()
+        if table[slot].isDecoding {
+            stopDecoding(slot, on: index)
+        } else {
+            replicas[index].prefilling.removeLast()
+        }
         replicas[index].kvUsed -= Int(table[slot].kvHeld)
         table[slot].kvHeld = 0
         table[slot].prefillTarget = table[slot].promptTokens + table[slot].generated
@@ -266,32 +263,52 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         waitingTotal += 1
     }
 
+    private mutating func startDecoding(_ slot: Int32, on index: Int) {
+        let tick = replicas[index].tick
+        nextDecodeEpoch &+= 1
+        table[slot].isDecoding = true
+        table[slot].decodeStartTick = tick
+        table[slot].generatedAtDecodeStart = table[slot].generated
+        table[slot].decodeEpoch = nextDecodeEpoch
+        replicas[index].decodeCount += 1
+        replicas[index].decodeContext += Int(table[slot].promptTokens + table[slot].generated)
+        let remaining = Int(table[slot].outputTokens - table[slot].generated)
+        replicas[index].finishHeap.push(FinishEntry(tick: tick + remaining, slot: slot, epoch: nextDecodeEpoch))
+    }
+
+    /// Brings a decoding stream's token count up to date and releases its decode reservations.
+    private mutating func stopDecoding(_ slot: Int32, on index: Int) {
+        let decoded = table[slot].decodedTokens(atTick: replicas[index].tick)
+        table[slot].generated = table[slot].generatedAtDecodeStart + decoded
+        table[slot].isDecoding = false
+        replicas[index].kvUsed -= Int(decoded)
+        replicas[index].decodeCount -= 1
+        replicas[index].decodeContext -= Int(table[slot].promptTokens + table[slot].generated)
+    }
+
     private mutating func finishIteration(_ index: Int) {
+        replicas[index].tick += 1
+        let tick = replicas[index].tick
+        replicas[index].decodeContext += replicas[index].decodeCount
         let prefillSlot = replicas[index].currentPrefill
-        var write = 0
-        let count = replicas[index].running.count
-        for position in 0..<count {
-            let slot = replicas[index].running[position]
-            var done = false
-            if slot == prefillSlot {
-                table[slot].prefilled += replicas[index].currentChunk
-                if !table[slot].isPrefilling {
-                    table[slot].generated += 1
-                    if table[slot].firstToken.isNaN { table[slot].firstToken = now }
-                    done = table[slot].generated >= table[slot].outputTokens
+        if prefillSlot >= 0 {
+            table[prefillSlot].prefilled += replicas[index].currentChunk
+            if !table[prefillSlot].isPrefilling {
+                replicas[index].prefilling.removeFirst()
+                table[prefillSlot].generated += 1
+                if table[prefillSlot].firstToken.isNaN { table[prefillSlot].firstToken = now }
+                if table[prefillSlot].generated >= table[prefillSlot].outputTokens {
+                    complete(prefillSlot, on: index)
+                } else {
+                    startDecoding(prefillSlot, on: index)
                 }
-            } else if !table[slot].isPrefilling {
-                table[slot].generated += 1
-                done = table[slot].generated >= table[slot].outputTokens
-            }
-            if done {
-                complete(slot, on: index)
-            } else {
-                replicas[index].running[write] = slot
-                write += 1
             }
         }
-        replicas[index].running.removeLast(count - write)
+        while let entry = replicas[index].finishHeap.first, entry.tick <= tick {
+            replicas[index].finishHeap.popFirst()
+            guard table[entry.slot].isDecoding, table[entry.slot].decodeEpoch == entry.epoch else { continue }
+            complete(entry.slot, on: index)
+        }
         replicas[index].busy = false
         if load.held > 0 { dispatchHeld() }
         if !replicas[index].busy { startIteration(index) }
@@ -300,6 +317,10 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     // MARK: Departures
 
     private mutating func complete(_ slot: Int32, on index: Int) {
+        if table[slot].isDecoding { stopDecoding(slot, on: index) }
+        if let position = replicas[index].running.firstIndex(of: slot) {
+            replicas[index].running.remove(at: position)
+        }
         let record = table[slot]
         replicas[index].kvUsed -= Int(record.kvHeld)
         load.outstanding[index] -= 1

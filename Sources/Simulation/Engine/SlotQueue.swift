@@ -29,6 +29,15 @@ struct SlotQueue {
         return slot
     }
 
+    /// The newest entry.
+    var last: Int32? { count == 0 ? nil : buffer[(head + count - 1) & (buffer.count - 1)] }
+
+    @discardableResult
+    mutating func removeLast() -> Int32 {
+        count -= 1
+        return buffer[(head + count) & (buffer.count - 1)]
+    }
+
     private mutating func grow() {
         var larger = [Int32](repeating: -1, count: buffer.count * 2)
         for i in 0..<count { larger[i] = buffer[(head + i) & (buffer.count - 1)] }
