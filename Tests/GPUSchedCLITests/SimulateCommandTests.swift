@@ -91,3 +91,18 @@ import Testing
         #expect(output.stderr.contains("line 4"), "\(output.stderr)")
     }
 }
+
+/// A heterogeneous fleet: two models on two GPU types behind one router.
+@Test func heterogeneousFleetRuns() throws {
+    let text = SimulateCommandTests.scenario.replacingOccurrences(
+        of: "replicas: [{gpu: H100-80GB, tp: 1, count: 2}]",
+        with: "replicas: [{gpu: H100-80GB, tp: 1, count: 2}, {gpu: A100-80GB, tp: 2, count: 1, model: qwen3-32b}]")
+    let output = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(text), "--json", "--seeds", "1"])
+    #expect(output.exitCode == 0, "\(output.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+    #expect(json["replicas"] as? Int == 3)
+    let bad = text.replacingOccurrences(of: "model: qwen3-32b", with: "model: qwen3-23b")
+    let badOutput = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(bad)])
+    #expect(badOutput.exitCode == 2)
+    #expect(badOutput.stderr.contains("replicas[1].model: unknown model 'qwen3-23b' (did you mean 'qwen3-32b'"))
+}

@@ -1,8 +1,9 @@
 import ServingModel
 
-/// One `replicas:` entry: `{gpu: H100-80GB, tp: 2, pp: 1, count: 4}`.
+/// One `replicas:` entry: `{gpu: H100-80GB, tp: 2, pp: 1, count: 4}`, optionally with its own
+/// `model:` (a fleet of different models behind one router).
 enum ReplicaGroupSection {
-    static let keys = ["gpu", "tp", "pp", "count"]
+    static let keys = ["gpu", "tp", "pp", "count", "model"]
 
     /// The group's replicas; a layout that cannot split the model or does not fit in memory is
     /// reported with the numbers that show why.
@@ -10,6 +11,14 @@ enum ReplicaGroupSection {
         _ node: ConfigNode, group: Int, model: ModelSpec, catalog: Catalog, engine: EngineSection
     ) -> [ReplicaConfiguration] {
         guard let object = node.object(allowedKeys: keys) else { return [] }
+        var model = model
+        if let modelNode = object["model"], let name = modelNode.string() {
+            guard let found = catalog.model(named: name) else {
+                modelNode.report("unknown model '\(name)'" + NameSuggestion.hint(for: name, in: catalog.models.map(\.name)))
+                return []
+            }
+            model = found
+        }
         var gpu: GPUSpec?
         if let gpuNode = object.require("gpu"), let name = gpuNode.string() {
             gpu = catalog.gpu(named: name)
@@ -37,7 +46,7 @@ enum ReplicaGroupSection {
         }
         return (0..<count).map { index in
             ReplicaConfiguration(
-                name: "\(gpu.name) \(layout) #\(index)", group: group, iterationModel: iterationModel,
+                name: "\(model.name) on \(gpu.name) \(layout) #\(index)", group: group, iterationModel: iterationModel,
                 batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: capacity)
         }
     }
