@@ -151,7 +151,7 @@ struct SolverBenchmark: Encodable {
             let start = ContinuousClock.now
             model = build()
             nonzeros = model.columnwiseMatrix().index.count
-            durations.append(seconds(ContinuousClock.now - start))
+            durations.append((ContinuousClock.now - start).inSeconds)
         }
         let buildSeconds = durations.sorted()[durations.count / 2]
         let result = try HighsSolver().solve(model, options: SolveOptions(timeLimit: timeLimit))
@@ -162,10 +162,6 @@ struct SolverBenchmark: Encodable {
             objective: result.objectiveValue, relativeGap: result.relativeGap)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) * 1e-18
-    }
 }
 
 /// Progress lines on stderr, shown only when stdout is a terminal.

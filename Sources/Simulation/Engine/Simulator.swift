@@ -106,7 +106,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
                 }
             }
         }
-        let wall = seconds(ContinuousClock.now - started)
+        let wall = (ContinuousClock.now - started).inSeconds
         return report(wallSeconds: wall)
     }
 
@@ -387,8 +387,4 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem)
     }
 
-    private func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) * 1e-18
-    }
 }

@@ -2,11 +2,18 @@ import ServingModel
 
 /// A decoding stream's scheduled completion: the replica iteration (tick) whose end emits its
 /// last token.
-struct FinishEntry {
+struct FinishEntry: HeapOrdered {
     var tick: Int
     var slot: Int32
     /// The request's decode epoch when scheduled; a preempted stream's entry goes stale.
     var epoch: UInt64
+    /// Insertion order, set by `FinishHeap`, which breaks ties between equal ticks.
+    var sequence: UInt64 = 0
+
+    @inline(__always)
+    static func precedes(_ a: FinishEntry, _ b: FinishEntry) -> Bool {
+        a.tick < b.tick || (a.tick == b.tick && a.sequence < b.sequence)
+    }
 }
 
 /// The scheduler state of one replica: continuous batching with one chunked prefill per iteration
@@ -50,46 +57,19 @@ struct ReplicaState {
     }
 }
 
-/// A binary min-heap of finish entries by (tick, insertion order).
+/// The finish entries of a replica, earliest tick first (insertion order on ties).
 struct FinishHeap {
-    private var items: [(entry: FinishEntry, sequence: UInt64)] = []
+    private var heap = BinaryHeap<FinishEntry>()
     private var nextSequence: UInt64 = 0
 
-    var first: FinishEntry? { items.first?.entry }
+    var first: FinishEntry? { heap.first }
 
     mutating func push(_ entry: FinishEntry) {
-        items.append((entry, nextSequence))
+        var entry = entry
+        entry.sequence = nextSequence
         nextSequence &+= 1
-        var child = items.count - 1
-        let item = items[child]
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard precedes(item, items[parent]) else { break }
-            items[child] = items[parent]
-            child = parent
-        }
-        items[child] = item
+        heap.push(entry)
     }
 
-    mutating func popFirst() {
-        let last = items.removeLast()
-        guard !items.isEmpty else { return }
-        var parent = 0
-        let count = items.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            let right = left + 1
-            let smaller = right < count && precedes(items[right], items[left]) ? right : left
-            guard precedes(items[smaller], last) else { break }
-            items[parent] = items[smaller]
-            parent = smaller
-        }
-        items[parent] = last
-    }
-
-    @inline(__always)
-    private func precedes(_ a: (entry: FinishEntry, sequence: UInt64), _ b: (entry: FinishEntry, sequence: UInt64)) -> Bool {
-        a.entry.tick < b.entry.tick || (a.entry.tick == b.entry.tick && a.sequence < b.sequence)
-    }
+    mutating func popFirst() { heap.popFirst() }
 }
