@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Solver", targets: ["Solver"]),
         .library(name: "ServingModel", targets: ["ServingModel"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "GateAndRoute", targets: ["GateAndRoute"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,11 +26,13 @@ let package = Package(
         ),
         // Discrete-event simulator of serving clusters: engine, replicas, policies, metrics.
         .target(name: "Simulation", dependencies: ["ServingModel"]),
+        // Prefill–decode contention: fluid LPs, gate-and-route policies, the paper's CTMC.
+        .target(name: "GateAndRoute", dependencies: ["Solver", "ServingModel", "Simulation"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
             dependencies: [
-                "Solver", "ServingModel", "Simulation",
+                "Solver", "ServingModel", "Simulation", "GateAndRoute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +40,7 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["Solver"]),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel"]),
+        .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel"]),
         .testTarget(name: "GPUSchedCLITests", dependencies: ["GPUSchedCLI", "Solver"]),
     ]
 )

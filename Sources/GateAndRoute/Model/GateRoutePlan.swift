@@ -1,0 +1,47 @@
+/// The fluid optimum of one class, per GPU (long-run averages).
+public struct ClassPlan: Sendable, Hashable, Codable {
+    public var name: String
+    /// x_i*: fraction of GPUs running a class-i prefill.
+    public var prefillOccupancy: Double
+    /// y_{m,i}*: class-i decode streams per GPU in mixed mode.
+    public var mixedDecodeOccupancy: Double
+    /// y_{s,i}*: class-i decode streams per GPU in solo mode.
+    public var soloDecodeOccupancy: Double
+    /// q_{p,i}*: class-i jobs per GPU waiting for prefill.
+    public var prefillQueue: Double
+    /// q_{d,i}*: class-i jobs per GPU waiting for a decode slot.
+    public var decodeQueue: Double
+
+    public init(
+        name: String, prefillOccupancy: Double, mixedDecodeOccupancy: Double, soloDecodeOccupancy: Double,
+        prefillQueue: Double, decodeQueue: Double
+    ) {
+        self.name = name
+        self.prefillOccupancy = prefillOccupancy
+        self.mixedDecodeOccupancy = mixedDecodeOccupancy
+        self.soloDecodeOccupancy = soloDecodeOccupancy
+        self.prefillQueue = prefillQueue
+        self.decodeQueue = decodeQueue
+    }
+}
+
+/// The static plan the policies follow: the LP optimum per GPU and, for n GPUs, the mixed pool size.
+public struct GateRoutePlan: Sendable, Hashable, Codable {
+    /// Optimal objective per GPU per second (revenue, minus SLI penalties when there are any).
+    public var revenuePerGPU: Double
+    public var classes: [ClassPlan]
+    /// Σ_i x_i*.
+    public var mixedFraction: Double
+
+    public init(revenuePerGPU: Double, classes: [ClassPlan], mixedFraction: Double) {
+        self.revenuePerGPU = revenuePerGPU
+        self.classes = classes
+        self.mixedFraction = mixedFraction
+    }
+
+    /// M = ⌈n Σ_i x_i*⌉ mixed GPUs for n GPUs (a relative tolerance of 1e-9 absorbs LP round-off).
+    public func mixedGPUs(forGPUs n: Int) -> Int {
+        let exact = Double(n) * mixedFraction
+        return min(n, Int((exact - 1e-9 * max(1, exact)).rounded(.up)))
+    }
+}
