@@ -1,0 +1,193 @@
+import Foundation
+import Solver
+
+/// A constraint that holds with equality at the optimum, and its shadow price (change of the
+/// optimal objective per unit increase of the constraint's bound).
+public struct BindingConstraint: Sendable, Hashable, Codable {
+    public var name: String
+    public var family: String
+    public var shadowPrice: Double
+}
+
+/// The planner's answer: the plan, its revenue, and what limits it.
+public struct GateRouteSolution: Sendable, Codable {
+    public var plan: GateRoutePlan
+    public var scheme: PricingScheme
+    /// Optimal objective per GPU per second (revenue minus SLI penalties).
+    public var objectivePerGPU: Double
+    /// Revenue per GPU per second at the optimum (equal to the objective without penalties).
+    public var revenuePerGPU: Double
+    /// Total SLI penalty per GPU per second.
+    public var penaltyPerGPU: Double
+    /// M = ⌈n Σ x*⌉ for the instance's n.
+    public var mixedGPUs: Int
+    /// Completed requests per GPU per second, by class (μ_m y_m + μ_s y_s).
+    public var completionsPerGPU: [Double]
+    /// Rows tight at the optimum with their shadow prices, in model order.
+    public var bindingConstraints: [BindingConstraint]
+    /// Conditions a user should know about (e.g. γτ < (B−1)/B).
+    public var warnings: [String]
+    /// τ = α + βC and γτ.
+    public var mixedIterationSeconds: Double
+    public var soloToMixedSpeedRatio: Double
+    /// HiGHS time of the main solve.
+    public var solveSeconds: Double
+}
+
+/// Why planning failed (bad input, exit code 2 in the CLI).
+public struct GateRoutePlanningError: Error, Sendable, CustomStringConvertible {
+    /// One line per problem.
+    public var lines: [String]
+    public var description: String { lines.joined(separator: "\n") }
+}
+
+/// Solves the fluid LP and makes its optimum deterministic.
+///
+/// The optimum is generally not unique (the split of decode between mixed and solo pools, and the
+/// decode buffer when γτ ≥ (B−1)/B). After the main solve, the planner fixes the objective at its
+/// optimum (relative tolerance 1e-9) and picks lexicographically: first the smallest total decode
+/// buffer Σ q_d (the Prop. 3.2 optimum), then, class by class in scenario order, the largest solo
+/// decode occupancy y_{s,i}. Shadow prices come from the main solve.
+public struct GateRoutePlanner: Sendable {
+    public var instance: GateRouteInstance
+    public var targets: ServiceLevelTargets
+
+    public init(instance: GateRouteInstance, targets: ServiceLevelTargets = ServiceLevelTargets()) {
+        self.instance = instance
+        self.targets = targets
+    }
+
+    public func solve(with solver: some LinearSolver = HighsSolver()) throws -> GateRouteSolution {
+        let (model, handles) = FluidLP(instance: instance, targets: targets).build()
+        let main = try solver.solve(model)
+        switch main.status {
+        case .optimal: break
+        case .infeasible: throw try infeasibility(model: model, solver: solver)
+        case .unbounded: throw GateRoutePlanningError(lines: ["the gate-and-route LP is unbounded"])
+        default: throw GateRoutePlanningError(lines: ["the gate-and-route LP could not be solved: \(main.status)"])
+        }
+        let objective = main.objectiveValue!
+        let values = try tieBroken(model: model, handles: handles, objective: objective, solver: solver, fallback: main.values)
+        return solution(handles: handles, values: values, objective: objective, main: main, model: model)
+    }
+
+    // MARK: Deterministic optimum
+
+    private func tieBroken(
+        model: LinearModel, handles: FluidLP.Handles, objective: Double, solver: some LinearSolver, fallback: [Double]
+    ) throws -> [Double] {
+        var stage = model
+        let tolerance = 1e-9 * max(1, abs(objective))
+        stage.addConstraint(handles.revenue - handles.penalty >= objective - tolerance, name: "optimality", family: "optimality")
+        var values = fallback
+        var steps: [(LinearExpression, ObjectiveSense)] = [(LinearExpression.sum(handles.decodeQueue), .minimize)]
+        steps += handles.solo.map { ($0.expression, .maximize) }
+        for (expression, sense) in steps {
+            stage.setObjective(expression, sense: sense)
+            let result = try solver.solve(stage)
+            guard result.status == .optimal, let best = result.objectiveValue else { break }
+            values = result.values
+            let slack = 1e-9 * max(1, abs(best))
+            stage.addConstraint(sense == .minimize ? expression <= best + slack : expression >= best - slack, family: "tieBreak")
+        }
+        return values
+    }
+
+    // MARK: Report
+
+    private func solution(
+        handles h: FluidLP.Handles, values: [Double], objective: Double, main: SolveResult, model: LinearModel
+    ) -> GateRouteSolution {
+        let rates = instance.rates
+        func value(_ v: Variable) -> Double { max(0, values[v.index]) }
+        let classes = instance.classes.enumerated().map { i, c in
+            ClassPlan(
+                name: c.name, prefillOccupancy: value(h.x[i]), mixedDecodeOccupancy: value(h.mixed[i]),
+                soloDecodeOccupancy: value(h.solo[i]), prefillQueue: value(h.prefillQueue[i]),
+                decodeQueue: value(h.decodeQueue[i]))
+        }
+        let mixedFraction = classes.reduce(0) { $0 + $1.prefillOccupancy }
+        let plan = GateRoutePlan(revenuePerGPU: objective, classes: classes, mixedFraction: mixedFraction)
+        let revenue = h.revenue.value(at: values)
+        var binding: [BindingConstraint] = []
+        for row in h.rows {
+            let activity = row.expression.value(at: main.values)
+            let tight = [row.lower, row.upper].contains { $0.isFinite && abs(activity - $0) <= 1e-7 * (1 + abs($0)) }
+            guard tight, let dual = main.dual(of: row.constraint) else { continue }
+            binding.append(BindingConstraint(
+                name: model.name(of: row.constraint), family: model.family(of: row.constraint) ?? "", shadowPrice: dual))
+        }
+        var warnings: [String] = []
+        let engine = instance.engine
+        if !engine.decodeBufferEliminationHolds {
+            warnings.append(String(
+                format: "γτ = %.4f < (B−1)/B = %.4f: the decode-buffer elimination result (Prop. 3.2) does not apply; "
+                    + "the optimum may keep decode backlogs", engine.soloToMixedSpeedRatio,
+                Double(engine.batchSize - 1) / Double(engine.batchSize)))
+        }
+        if classes.contains(where: { $0.prefillOccupancy <= 1e-12 }) {
+            let idle = classes.filter { $0.prefillOccupancy <= 1e-12 }.map(\.name).joined(separator: ", ")
+            warnings.append("x* = 0 for \(idle): the gate never admits such a class (its jobs abandon)")
+        }
+        return GateRouteSolution(
+            plan: plan, scheme: instance.pricing.scheme, objectivePerGPU: objective, revenuePerGPU: revenue,
+            penaltyPerGPU: revenue - objective, mixedGPUs: plan.mixedGPUs(forGPUs: instance.gpus),
+            completionsPerGPU: instance.classes.indices.map {
+                rates.mixedDecode[$0] * classes[$0].mixedDecodeOccupancy + rates.soloDecode[$0] * classes[$0].soloDecodeOccupancy
+            },
+            bindingConstraints: binding, warnings: warnings, mixedIterationSeconds: engine.mixedIterationSeconds,
+            soloToMixedSpeedRatio: engine.soloToMixedSpeedRatio, solveSeconds: main.solveSeconds)
+    }
+
+    // MARK: Infeasibility
+
+    /// Names the conflicting constraint families; for each conflicting SLI, the tightest value that
+    /// would be feasible with everything else unchanged.
+    private func infeasibility(model: LinearModel, solver: some LinearSolver) throws -> GateRoutePlanningError {
+        let diagnosis = try solver.diagnoseInfeasibility(of: model)
+        var lines: [String] = []
+        for kind in SLIKind.allCases where diagnosis.conflictingFamilies.contains(kind.family) {
+            let given = requirementValue(kind)
+            if let tightest = try tightestFeasible(kind, solver: solver) {
+                lines.append(String(format: "sli.%@: no plan meets %g; the tightest feasible value is %.6g", kind.rawValue, given, tightest))
+            } else {
+                lines.append("sli.\(kind.rawValue): infeasible together with the other indicators (\(diagnosis))")
+            }
+        }
+        if lines.isEmpty { lines.append("the gate-and-route LP is infeasible: \(diagnosis)") }
+        return GateRoutePlanningError(lines: lines)
+    }
+
+    private func requirementValue(_ kind: SLIKind) -> Double {
+        let requirement: SLIRequirement?
+        switch kind {
+        case .prefillFairness: requirement = targets.prefillFairness
+        case .decodeFairness: requirement = targets.decodeFairness
+        case .averageTPOT: requirement = targets.averageTPOT
+        }
+        if case let .limit(value) = requirement { return value }
+        return .nan
+    }
+
+    /// The smallest value of the indicator over the LP without its own limit (nil when that LP is infeasible too).
+    private func tightestFeasible(_ kind: SLIKind, solver: some LinearSolver) throws -> Double? {
+        var relaxed = targets
+        switch kind {
+        case .prefillFairness: relaxed.prefillFairness = .penalty(0)
+        case .decodeFairness: relaxed.decodeFairness = .penalty(0)
+        case .averageTPOT: relaxed.averageTPOT = nil
+        }
+        let (built, handles) = FluidLP(instance: instance, targets: relaxed).build()
+        var model = built
+        switch kind {
+        case .prefillFairness, .decodeFairness:
+            guard let epigraph = handles.indicator[kind] else { return nil }
+            model.minimize(epigraph.expression)
+        case .averageTPOT:
+            model.minimize(LinearExpression.sum(handles.x))
+        }
+        let result = try solver.solve(model)
+        guard result.status == .optimal, let best = result.objectiveValue else { return nil }
+        return kind == .averageTPOT ? instance.engine.averageTPOT(mixedFraction: best) : best
+    }
+}
