@@ -19,7 +19,7 @@ public struct GPUSched: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            CatalogCommand.self, ValidateCommand.self, SimulateCommand.self, FitWorkloadCommand.self, CalibrateCommand.self,
+            CatalogCommand.self, ValidateCommand.self, PlanCommand.self, SimulateCommand.self, FitWorkloadCommand.self, CalibrateCommand.self,
             SolveCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )

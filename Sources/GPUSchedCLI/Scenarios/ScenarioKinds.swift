@@ -1,4 +1,5 @@
 import Foundation
+import GateAndRoute
 import ServingModel
 import Simulation
 
@@ -13,7 +14,7 @@ struct ScenarioKindSpec: Sendable {
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog, simulate]
+    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {
@@ -39,6 +40,24 @@ enum ScenarioKinds {
         let scenario = SimulateScenario.read(envelope, baseDirectory: directory(of: path))
         try envelope.diagnostics.throwIfAny()
         return scenario!
+    }
+
+    /// Loads a `kind: gate-route` scenario, or throws every problem found.
+    static func loadGateRoute(path: String) throws -> GateRouteScenario {
+        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
+        guard envelope.kind == "gate-route" else {
+            throw ScenarioError(path: "kind", "this command needs a 'gate-route' scenario, got '\(envelope.kind)'")
+        }
+        let scenario = GateRouteScenario.read(envelope, baseDirectory: directory(of: path))
+        try envelope.diagnostics.throwIfAny()
+        return scenario!
+    }
+
+    /// `kind: gate-route`: the prefill–decode contention model's classes, engine and prices.
+    static let gateRoute = ScenarioKindSpec(name: "gate-route", keys: GateRouteScenario.keys) { envelope, path in
+        guard let scenario = GateRouteScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
+        return "\(scenario.instance.classes.count) classes on \(scenario.instance.gpus) GPUs, "
+            + "\(scenario.instance.pricing.scheme.rawValue) pricing"
     }
 
     static func directory(of path: String) -> String {

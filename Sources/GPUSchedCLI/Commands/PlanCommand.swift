@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `gpusched plan <planner> FILE`: solves a planner's optimisation model for a scenario.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Solve a planner's optimisation model for a scenario.",
+        discussion: """
+            Example:
+              gpusched plan gate-route examples/gate-route.yaml --json
+            """,
+        subcommands: [GateRoutePlanCommand.self]
+    )
+}

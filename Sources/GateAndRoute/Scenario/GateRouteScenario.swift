@@ -1,0 +1,177 @@
+import ServingModel
+
+/// A `kind: gate-route` scenario.
+///
+/// ```yaml
+/// kind: gate-route
+/// gpus: 500
+/// engine: {batchSize: 16, chunkSize: 256, alpha: 0.0174, beta: 6.2e-5, gamma: 45.45}
+///   # or {calibration: qwen3-8b-a100-vllm0.11 (or FILE.json), batchSize: 16, chunkSize: 256}
+/// pricing: {scheme: bundled, prefillPrice: 0.1, decodePrice: 0.2}     # bundled | separate
+/// classes:
+///   - {name: code, promptTokens: 300, decodeTokens: 1000, arrivalRate: 0.5, abandonmentRate: 0.1}
+/// sli: {maxAverageTPOT: 0.025, prefillFairness: 0.2, decodeFairness: {penalty: 5}}   # each optional
+/// simulation: {horizon: 10000, warmup: 1000, seeds: 5, gpus: [5, 20, 50, 200, 500],
+///              policies: [gate-and-route, fi-wsp]}                                    # optional
+/// ```
+/// `arrivalRate` is per GPU per second. An SLI given as a number is a hard limit; `{penalty: w}`
+/// subtracts w × the indicator from the objective.
+public struct GateRouteScenario: Sendable {
+    public static let keys = ["gpus", "engine", "pricing", "classes", "sli", "simulation"]
+
+    public var instance: GateRouteInstance
+    public var targets: ServiceLevelTargets
+    public var simulation: GateRouteSimulationSettings
+
+    /// Reads the body; problems go to the envelope's diagnostics (nil when there are any).
+    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) -> GateRouteScenario? {
+        let body = envelope.body
+        let gpus = body.require("gpus")?.integer(min: 1, max: 1_000_000)
+        let engine = body.require("engine").flatMap { readEngine($0, baseDirectory: baseDirectory) }
+        let pricing = body.require("pricing").flatMap(readPricing)
+        var classes: [GateRouteClass] = []
+        if let list = body.require("classes")?.list(nonEmpty: true) {
+            classes = list.compactMap(readClass)
+            var seen = Set<String>()
+            for (node, item) in zip(list, classes) where !seen.insert(item.name).inserted {
+                node.report("duplicate class name '\(item.name)'")
+            }
+        }
+        let targets = body["sli"].map(readTargets) ?? ServiceLevelTargets()
+        let simulation = body["simulation"].map { GateRouteSimulationSettings.read($0, defaultGPUs: gpus ?? 1) }
+            ?? GateRouteSimulationSettings(defaultGPUs: gpus ?? 1)
+        guard envelope.diagnostics.issues.isEmpty, let gpus, let engine, let pricing, let targets, let simulation else {
+            return nil
+        }
+        return GateRouteScenario(
+            instance: GateRouteInstance(classes: classes, engine: engine, pricing: pricing, gpus: gpus),
+            targets: targets, simulation: simulation)
+    }
+
+    static func readEngine(_ node: ConfigNode, baseDirectory: String) -> GateRouteEngine? {
+        guard let object = node.object(allowedKeys: ["batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration"]) else {
+            return nil
+        }
+        let batchSize = object.require("batchSize")?.integer(min: 2)
+        let chunkSize = object.require("chunkSize")?.integer(min: 1)
+        var law: (alpha: Double, beta: Double, gamma: Double)?
+        if let calibration = object["calibration"] {
+            if ["alpha", "beta", "gamma"].contains(where: object.has) {
+                object.report("give either calibration or alpha/beta/gamma, not both")
+            } else if let reference = calibration.string() {
+                do {
+                    let found = try Calibration.resolve(reference, relativeTo: baseDirectory).law
+                    law = (found.alpha, found.beta, found.gamma)
+                } catch {
+                    calibration.report(error.message)
+                }
+            }
+        } else {
+            let alpha = object.require("alpha")?.number(.positive)
+            let beta = object.require("beta")?.number(.positive)
+            let gamma = object.require("gamma")?.number(.positive)
+            if let alpha, let beta, let gamma { law = (alpha, beta, gamma) }
+        }
+        guard let batchSize, let chunkSize, let law else { return nil }
+        return GateRouteEngine(batchSize: batchSize, chunkSize: chunkSize, alpha: law.alpha, beta: law.beta, gamma: law.gamma)
+    }
+
+    static func readPricing(_ node: ConfigNode) -> Pricing? {
+        guard let object = node.object(allowedKeys: ["scheme", "prefillPrice", "decodePrice"]) else { return nil }
+        let scheme = object.require("scheme")?.choice(PricingScheme.allCases.map(\.rawValue)).flatMap(PricingScheme.init(rawValue:))
+        let prefill = object.require("prefillPrice")?.number(.nonNegative)
+        let decode = object.require("decodePrice")?.number(.nonNegative)
+        guard let scheme, let prefill, let decode else { return nil }
+        return Pricing(scheme: scheme, prefillPrice: prefill, decodePrice: decode)
+    }
+
+    static func readClass(_ node: ConfigNode) -> GateRouteClass? {
+        guard let object = node.object(allowedKeys: ["name", "promptTokens", "decodeTokens", "arrivalRate", "abandonmentRate"]) else {
+            return nil
+        }
+        let name = object.require("name")?.string()
+        let prompt = object.require("promptTokens")?.number(.positive)
+        let decode = object.require("decodeTokens")?.number(.positive)
+        let rate = object.require("arrivalRate")?.number(.positive)
+        let abandonment = object.require("abandonmentRate")?.number(.nonNegative)
+        guard let name, let prompt, let decode, let rate, let abandonment else { return nil }
+        return GateRouteClass(name: name, promptTokens: prompt, decodeTokens: decode, arrivalRate: rate, abandonmentRate: abandonment)
+    }
+
+    static func readTargets(_ node: ConfigNode) -> ServiceLevelTargets? {
+        guard let object = node.object(allowedKeys: SLIKind.allCases.map(\.rawValue)) else { return nil }
+        var targets = ServiceLevelTargets()
+        var failed = false
+        func requirement(_ kind: SLIKind) -> SLIRequirement? {
+            guard let item = object[kind.rawValue] else { return nil }
+            if item.isObject {
+                guard let penalty = item.object(allowedKeys: ["penalty", "limit"]) else { failed = true; return nil }
+                if penalty.has("penalty") == penalty.has("limit") {
+                    penalty.report("give exactly one of penalty or limit")
+                    failed = true
+                    return nil
+                }
+                if let weight = penalty["penalty"] {
+                    guard let value = weight.number(.nonNegative) else { failed = true; return nil }
+                    return .penalty(value)
+                }
+                guard let value = penalty["limit"]?.number(.nonNegative) else { failed = true; return nil }
+                return .limit(value)
+            }
+            guard let value = item.number(kind == .averageTPOT ? .positive : .nonNegative) else { failed = true; return nil }
+            return .limit(value)
+        }
+        targets.prefillFairness = requirement(.prefillFairness)
+        targets.decodeFairness = requirement(.decodeFairness)
+        targets.averageTPOT = requirement(.averageTPOT)
+        return failed ? nil : targets
+    }
+}
+
+/// The optional `simulation:` section.
+public struct GateRouteSimulationSettings: Sendable {
+    public var horizon: Double
+    public var warmup: Double
+    public var seeds: Int
+    /// Cluster sizes to simulate (default: the scenario's `gpus`).
+    public var gpus: [Int]
+    /// Policy names (nil: all that apply).
+    public var policies: [String]?
+
+    init(defaultGPUs: Int) {
+        horizon = 10_000
+        warmup = 1_000
+        seeds = 5
+        gpus = [defaultGPUs]
+        policies = nil
+    }
+
+    static func read(_ node: ConfigNode, defaultGPUs: Int) -> GateRouteSimulationSettings? {
+        guard let object = node.object(allowedKeys: ["horizon", "warmup", "seeds", "gpus", "policies"]) else { return nil }
+        var settings = GateRouteSimulationSettings(defaultGPUs: defaultGPUs)
+        var failed = false
+        if let value = object["horizon"] { if let v = value.number(.positive) { settings.horizon = v } else { failed = true } }
+        if let value = object["warmup"] { if let v = value.number(.nonNegative) { settings.warmup = v } else { failed = true } }
+        if let value = object["seeds"] { if let v = value.integer(min: 1, max: 1000) { settings.seeds = v } else { failed = true } }
+        if settings.warmup >= settings.horizon {
+            object["warmup"]?.report("must be less than horizon (\(settings.horizon)), got \(settings.warmup)")
+            failed = true
+        }
+        if let list = object["gpus"]?.list(nonEmpty: true) {
+            let sizes = list.compactMap { $0.integer(min: 1, max: 1_000_000) }
+            if sizes.count == list.count { settings.gpus = sizes } else { failed = true }
+        }
+        if let list = object["policies"]?.list(nonEmpty: true) {
+            let names = list.compactMap { $0.choice(GateRoutePolicyNames.all) }
+            if names.count == list.count { settings.policies = names } else { failed = true }
+        }
+        return failed ? nil : settings
+    }
+}
+
+/// Names of the gate-and-route policies and the paper's baselines.
+public enum GateRoutePolicyNames {
+    public static let all = [
+        "gate-and-route", "prioritize-and-route", "sli-aware", "sli-aware-general", "fi-wsp", "gi-wsp", "gf-wsp", "fg-sp",
+    ]
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+/// `gpusched plan gate-route`: the JSON contract and bad input.
+@Suite struct GateRoutePlanCommandTests {
+    static let scenario = """
+        kind: gate-route
+        gpus: 500
+        engine: {batchSize: 16, chunkSize: 256, alpha: 0.0174, beta: 6.2e-5, gamma: 45.45}
+        pricing: {scheme: bundled, prefillPrice: 0.1, decodePrice: 0.2}
+        classes:
+          - {name: code, promptTokens: 300, decodeTokens: 1000, arrivalRate: 0.5, abandonmentRate: 0.1}
+          - {name: summarize, promptTokens: 3000, decodeTokens: 400, arrivalRate: 0.5, abandonmentRate: 0.1}
+        """
+
+    @Test func jsonContract() throws {
+        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(Self.scenario), "--json"])
+        #expect(output.exitCode == 0, "\(output.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(abs((json["revenuePerGPU"] as? Double ?? 0) - 297.70) < 0.01)
+        #expect(json["mixedGPUs"] as? Int == 107)
+        let classes = try #require(json["classes"] as? [[String: Any]])
+        #expect(classes.map { $0["name"] as? String } == ["code", "summarize"])
+        for key in ["prefillOccupancy", "mixedDecodeOccupancy", "soloDecodeOccupancy", "prefillQueue", "decodeQueue"] {
+            #expect(classes.allSatisfy { $0[key] is Double }, "\(key)")
+        }
+        let binding = try #require(json["bindingConstraints"] as? [[String: Any]])
+        #expect(binding.contains { $0["name"] as? String == "soloDecodeCapacity" && $0["shadowPrice"] is Double })
+    }
+
+    @Test func calibrationByName() throws {
+        let text = Self.scenario.replacingOccurrences(
+            of: "alpha: 0.0174, beta: 6.2e-5, gamma: 45.45", with: "calibration: qwen3-8b-a100-vllm0.11")
+        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--json"])
+        #expect(output.exitCode == 0, "\(output.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(abs((json["revenuePerGPU"] as? Double ?? 0) - 297.70) < 0.01)
+    }
+
+    @Test func badInputIsReportedWithKeyPaths() throws {
+        let text = Self.scenario
+            .replacingOccurrences(of: "batchSize: 16", with: "batchSize: 1")
+            .replacingOccurrences(of: "chunkSize: 256", with: "chunkSize: 0")
+            .replacingOccurrences(of: "arrivalRate: 0.5, abandonmentRate: 0.1}\n  - {name: summarize", with: "arrivalRate: 0, abandonmentRate: 0.1}\n  - {name: summarize")
+            + "\nsimulation: {policies: [gate-and-rout]}\n"
+        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text)])
+        #expect(output.exitCode == 2)
+        let lines = output.stderrLines
+        #expect(lines.contains("error: engine.batchSize: must be >= 2, got 1"))
+        #expect(lines.contains("error: engine.chunkSize: must be >= 1, got 0"))
+        #expect(lines.contains("error: classes[0].arrivalRate: must be > 0, got 0"))
+        #expect(lines.contains { $0.hasPrefix("error: simulation.policies[0]: unknown value 'gate-and-rout' (did you mean 'gate-and-route'?)") })
+        #expect(!output.stderr.contains("Fatal error"))
+    }
+
+    @Test func infeasibleSLINamesTheTightestValue() throws {
+        let text = Self.scenario + "\nsli: {maxAverageTPOT: 0.02}\n"
+        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text)])
+        #expect(output.exitCode == 2)
+        #expect(output.stderr == "error: sli.maxAverageTPOT: no plan meets 0.02; the tightest feasible value is 0.0220022\n")
+    }
+}
