@@ -9,7 +9,8 @@ struct DemoCommand: ParsableCommand {
         abstract: "Run GPUSched's main job on built-in data and print a readable summary.",
         discussion: """
             Sections: the catalog; which layout each model needs on each GPU (memory model); \
-            packing one replica of every model into the fewest 8-GPU nodes (MILP, HiGHS).
+            packing one replica of every model into the fewest 8-GPU nodes (MILP, HiGHS); \
+            the gate-and-route fluid LP on the paper's convergence instance.
 
             Example:
               gpusched demo --json
@@ -28,6 +29,7 @@ struct DemoCommand: ParsableCommand {
         var models: Int
         var memoryFit: [MemoryFitSection.Cell]
         var nodePacking: NodePackingSection.Report
+        var gateRoute: GateRouteSection.Report
     }
 
     func run() throws {
@@ -36,10 +38,11 @@ struct DemoCommand: ParsableCommand {
         let (version, _) = try HighsSolver.libraryVersion()
         let memory = MemoryFitSection(catalog: catalog)
         let packing = try NodePackingSection(catalog: catalog, gpu: packingGPU)
+        let gateRoute = try GateRouteSection()
         if json {
             try JSONOutput.print(Report(
                 highsVersion: version, gpus: catalog.gpus.count, models: catalog.models.count,
-                memoryFit: memory.cells, nodePacking: packing.report))
+                memoryFit: memory.cells, nodePacking: packing.report, gateRoute: gateRoute.report))
             return
         }
         print("GPUSched \(GPUSched.version) demo (HiGHS \(version))")
@@ -51,5 +54,8 @@ struct DemoCommand: ParsableCommand {
         print("")
         print("== One replica of every model on the fewest \(packingGPU.name) nodes (bin-packing MILP) ==")
         print(packing.render())
+        print("")
+        print("== Gate-and-route: prefill/decode contention on 500 GPUs (fluid LP, arXiv 2602.02987 §6.2) ==")
+        print(gateRoute.render())
     }
 }
