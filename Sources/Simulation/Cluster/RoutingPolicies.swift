@@ -87,8 +87,11 @@ public struct CentralQueueRouting: ClusterPolicy {
         load.held > 0 ? nil : freeReplica(load)
     }
 
-    public mutating func dispatchHeld(_ request: RequestInfo, load: ClusterLoad) -> Int? {
-        freeReplica(load)
+    public mutating func dispatchHeld(_ candidates: [RequestInfo], load: ClusterLoad) -> (candidate: Int, replica: Int)? {
+        guard let replica = freeReplica(load) else { return nil }
+        // The oldest head-of-line request: FCFS across classes.
+        let oldest = candidates.indices.min { candidates[$0].arrivalTime < candidates[$1].arrivalTime }!
+        return (oldest, replica)
     }
 
     private func freeReplica(_ load: ClusterLoad) -> Int? {

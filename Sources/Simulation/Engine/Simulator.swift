@@ -44,7 +44,11 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     /// The replicas' iteration-time models, kept apart from the mutable replica state.
     private let iterationModels: [any IterationTimeModel]
     private var load: ClusterLoad
-    private var held = SlotQueue()
+    /// Requests held at the cluster, one FCFS queue per class (abandoned ones removed lazily).
+    private var heldByClass: [SlotQueue]
+    /// Prefilled requests waiting for a decode slot, one FCFS queue per class.
+    private var decodeBuffer: [SlotQueue]
+    private var bufferedTotal = 0
 
     private var metrics: [ClassMetrics]
     private var overall = ClassMetrics()
@@ -68,13 +72,18 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         patienceRandom = SeededRandom(seed: seed).substream(0x7061_7469)
         replicas = configuration.replicas.map(ReplicaState.init)
         iterationModels = configuration.replicas.map(\.iterationModel)
+        let replicaCount = configuration.replicas.count
+        let classCount = max(1, configuration.classNames.count)
         load = ClusterLoad(
-            outstanding: [Int](repeating: 0, count: configuration.replicas.count),
-            running: [Int](repeating: 0, count: configuration.replicas.count),
-            kvUsed: [Int](repeating: 0, count: configuration.replicas.count),
-            kvCapacity: configuration.replicas.map(\.kvCapacityTokens),
-            batchSize: configuration.replicas.map(\.batchSize), held: 0)
-        metrics = [ClassMetrics](repeating: ClassMetrics(), count: max(1, configuration.classNames.count))
+            outstanding: [Int](repeating: 0, count: replicaCount), running: [Int](repeating: 0, count: replicaCount),
+            prefilling: [Int](repeating: 0, count: replicaCount), decoding: [Int](repeating: 0, count: replicaCount),
+            kvUsed: [Int](repeating: 0, count: replicaCount), kvCapacity: configuration.replicas.map(\.kvCapacityTokens),
+            batchSize: configuration.replicas.map(\.batchSize), roles: configuration.replicas.map(\.role),
+            held: 0, heldPerClass: [Int](repeating: 0, count: classCount),
+            bufferedPerClass: [Int](repeating: 0, count: classCount))
+        heldByClass = [SlotQueue](repeating: SlotQueue(), count: classCount)
+        decodeBuffer = [SlotQueue](repeating: SlotQueue(), count: classCount)
+        metrics = [ClassMetrics](repeating: ClassMetrics(), count: classCount)
     }
 
     mutating func run(_ source: inout some RequestSource) -> SimulationReport {
@@ -149,8 +158,9 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         if let replica = policy.route(info(slot), load: load) {
             enqueue(slot, on: replica)
         } else {
-            held.append(slot)
+            heldByClass[classIndex].append(slot)
             load.held += 1
+            load.heldPerClass[classIndex] += 1
         }
     }
 
@@ -163,17 +173,96 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     }
 
     private mutating func dispatchHeld() {
-        while let slot = held.first {
-            if table[slot].abandoned {
-                held.removeFirst()
-                table.remove(slot)
-                continue
-            }
-            guard let replica = policy.dispatchHeld(info(slot), load: load) else { break }
-            held.removeFirst()
+        while load.held > 0 {
+            let (slots, candidates) = headsOfLine(\.heldByClass)
+            guard !candidates.isEmpty, let (choice, replica) = policy.dispatchHeld(candidates, load: load) else { break }
+            let slot = slots[choice]
+            let classIndex = candidates[choice].classIndex
+            heldByClass[classIndex].removeFirst()
             load.held -= 1
+            load.heldPerClass[classIndex] -= 1
             enqueue(slot, on: replica)
         }
+    }
+
+    private mutating func dispatchDecodes() {
+        while bufferedTotal > 0 {
+            let (slots, candidates) = headsOfLine(\.decodeBuffer)
+            guard !candidates.isEmpty, let (choice, replica) = policy.dispatchDecode(candidates, load: load) else { break }
+            let slot = slots[choice]
+            let classIndex = candidates[choice].classIndex
+            decodeBuffer[classIndex].removeFirst()
+            bufferedTotal -= 1
+            load.bufferedPerClass[classIndex] -= 1
+            waitingTotal -= 1
+            runningTotal += 1
+            sendToDecode(slot, on: replica)
+        }
+    }
+
+    /// The head of every non-empty queue (abandoned heads are dropped and their slots freed).
+    private mutating func headsOfLine(
+        _ queues: WritableKeyPath<SimulationEngine, [SlotQueue]>
+    ) -> (slots: [Int32], candidates: [RequestInfo]) {
+        var slots: [Int32] = []
+        var candidates: [RequestInfo] = []
+        for classIndex in self[keyPath: queues].indices {
+            while let slot = self[keyPath: queues][classIndex].first, table[slot].abandoned {
+                self[keyPath: queues][classIndex].removeFirst()
+                table.remove(slot)
+            }
+            if let slot = self[keyPath: queues][classIndex].first {
+                slots.append(slot)
+                candidates.append(info(slot))
+            }
+        }
+        return (slots, candidates)
+    }
+
+    /// Queues a prefilled request on `replica`, where it is admitted as a decoding stream.
+    private mutating func sendToDecode(_ slot: Int32, on replica: Int) {
+        table[slot].replica = Int32(replica)
+        replicas[replica].incomingDecodes.append(slot)
+        load.outstanding[replica] += 1
+        load.decoding[replica] += 1
+        if !replicas[replica].busy { startIteration(replica) }
+    }
+
+    /// Takes a request whose prefill just finished off its replica (its KV cache goes with it).
+    private mutating func detach(_ slot: Int32, from index: Int) {
+        if let position = replicas[index].running.firstIndex(of: slot) { replicas[index].running.remove(at: position) }
+        replicas[index].kvUsed -= Int(table[slot].kvHeld)
+        table[slot].kvHeld = 0
+        load.outstanding[index] -= 1
+    }
+
+    /// Carries out the policy's decision for a request whose prefill finished on `index`.
+    private mutating func placeDecode(_ slot: Int32, prefilledOn index: Int) {
+        switch policy.placeDecode(info(slot), prefilledOn: index, load: load) {
+        case .stay:
+            startDecoding(slot, on: index)
+        case let .replica(target) where target == index:
+            startDecoding(slot, on: index)
+        case let .replica(target):
+            detach(slot, from: index)
+            sendToDecode(slot, on: target)
+        case .buffer:
+            detach(slot, from: index)
+            let classIndex = Int(table[slot].classIndex)
+            table[slot].replica = -1
+            decodeBuffer[classIndex].append(slot)
+            bufferedTotal += 1
+            load.bufferedPerClass[classIndex] += 1
+            runningTotal -= 1
+            waitingTotal += 1
+        }
+    }
+
+    private mutating func refreshLoad(_ index: Int) {
+        load.kvUsed[index] = replicas[index].kvUsed
+        load.running[index] = replicas[index].running.count
+        load.prefilling[index] = replicas[index].prefilling.count
+        load.decoding[index] = replicas[index].decodeCount + replicas[index].incomingDecodes.count
     }
 
     private func info(_ slot: Int32) -> RequestInfo {
@@ -188,8 +277,20 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     private mutating func startIteration(_ index: Int) {
         let capacity = replicas[index].configuration.kvCapacityTokens
         let batchSize = replicas[index].configuration.batchSize
-        // 1. Admission, FCFS with head-of-line blocking on KV space.
-        while replicas[index].running.count < batchSize, let slot = replicas[index].waiting.first {
+        // 1. Admission: streams moved here to decode first, then new prefills FCFS with head-of-line
+        //    blocking on KV space (one prefill at a time on a mixed replica).
+        while replicas[index].running.count < batchSize, let slot = replicas[index].incomingDecodes.first {
+            let need = Int(table[slot].promptTokens + table[slot].generated)
+            guard replicas[index].kvUsed + need <= capacity else { break }
+            replicas[index].incomingDecodes.removeFirst()
+            replicas[index].kvUsed += need
+            replicas[index].running.append(slot)
+            table[slot].kvHeld = Int32(need)
+            startDecoding(slot, on: index)
+        }
+        let onePrefill = replicas[index].configuration.role == .mixed
+        while replicas[index].running.count < batchSize, !onePrefill || replicas[index].prefilling.isEmpty,
+              let slot = replicas[index].waiting.first {
             if table[slot].abandoned {
                 replicas[index].waiting.removeFirst()
                 table.remove(slot)
@@ -231,8 +332,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             shape.prefillTokens = Int(chunk)
             shape.prefillContextTokens = Int(record.prefilled)
         }
-        load.kvUsed[index] = replicas[index].kvUsed
-        load.running[index] = replicas[index].running.count
+        refreshLoad(index)
         guard !shape.isEmpty else {
             replicas[index].busy = false
             return
@@ -300,7 +400,8 @@ struct SimulationEngine<Policy: ClusterPolicy> {
                 if table[prefillSlot].generated >= table[prefillSlot].outputTokens {
                     complete(prefillSlot, on: index)
                 } else {
-                    startDecoding(prefillSlot, on: index)
+                    refreshLoad(index)
+                    placeDecode(prefillSlot, prefilledOn: index)
                 }
             }
         }
@@ -310,6 +411,8 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             complete(entry.slot, on: index)
         }
         replicas[index].busy = false
+        refreshLoad(index)
+        if bufferedTotal > 0 { dispatchDecodes() }
         if load.held > 0 { dispatchHeld() }
         if !replicas[index].busy { startIteration(index) }
     }
@@ -348,6 +451,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         table[slot].abandoned = true
         if record.replica < 0 {
             load.held -= 1
+            load.heldPerClass[Int(record.classIndex)] -= 1
         } else {
             replicas[Int(record.replica)].waitingCount -= 1
             load.outstanding[Int(record.replica)] -= 1

@@ -1,5 +1,16 @@
 import ServingModel
 
+/// What a replica may run.
+public enum ReplicaRole: String, Sendable, Hashable, Codable {
+    /// Prefills and decodes, at most B streams (the usual engine).
+    case general
+    /// At most one prefill at a time; policies keep at most B − 1 decodes on it (the gate-and-route
+    /// "mixed" GPU, whose prefill slot is reserved).
+    case mixed
+    /// Decodes only, at most B (the gate-and-route "solo" GPU); policies never send it a prefill.
+    case solo
+}
+
 /// One serving replica: its iteration-time model and the engine limits of its scheduler.
 public struct ReplicaConfiguration: Sendable {
     /// A label for reports, e.g. `H100-80GB TP2 #3`.
@@ -14,11 +25,13 @@ public struct ReplicaConfiguration: Sendable {
     public var chunkSize: Int
     /// KV-cache capacity in tokens.
     public var kvCapacityTokens: Int
+    /// What the replica may run.
+    public var role: ReplicaRole
 
     /// Creates a replica configuration.
     public init(
         name: String, group: Int = 0, iterationModel: any IterationTimeModel, batchSize: Int, chunkSize: Int,
-        kvCapacityTokens: Int
+        kvCapacityTokens: Int, role: ReplicaRole = .general
     ) {
         self.name = name
         self.group = group
@@ -26,5 +39,6 @@ public struct ReplicaConfiguration: Sendable {
         self.batchSize = batchSize
         self.chunkSize = chunkSize
         self.kvCapacityTokens = kvCapacityTokens
+        self.role = role
     }
 }

@@ -40,6 +40,8 @@ struct ReplicaState {
     var running: [Int32] = []
     /// Admitted requests still prefilling, in admission order.
     var prefilling = SlotQueue()
+    /// Prefilled requests a policy moved here to decode; admitted before new prefills.
+    var incomingDecodes = SlotQueue()
     /// Decoding streams and the sum of their context lengths (prompt + generated tokens).
     var decodeCount = 0
     var decodeContext = 0
