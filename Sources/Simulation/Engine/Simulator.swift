@@ -16,7 +16,9 @@ public struct Simulator<Policy: ClusterPolicy> {
     private let policy: Policy
     private let seed: UInt64
 
-    init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
+    /// Prepares a run.
+    public init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
+        precondition(!configuration.replicas.isEmpty, "a simulation needs at least one replica")
         self.configuration = configuration
         self.policy = policy
         self.seed = seed

@@ -1,0 +1,101 @@
+import ServingModel
+import Simulation
+
+/// Runs gate-and-route policies in the token-level simulator: n replicas with the instance's
+/// iteration law (τ = α + βC in mixed iterations, 1/γ per token in solo ones), Poisson arrivals
+/// n·λ_i, exponential patience 1/θ_i before the first prefill, and no KV-cache limit (the paper's
+/// model has none).
+public enum TokenLevelExperiment {
+    /// Policies available at this fidelity level.
+    public static let policies = ["gate-and-route", "prioritize-and-route", "sli-aware", "fi-wsp", "gi-wsp", "fg-sp"]
+
+    /// How request lengths are drawn.
+    public enum Lengths: String, Sendable, CaseIterable {
+        /// Exactly P_i and D_i tokens.
+        case deterministic
+        /// Exponential with means P_i and D_i (rounded, at least 1 token).
+        case exponential
+    }
+
+    /// One policy at one n, over seeds.
+    public struct Result: Sendable, Codable {
+        public var policy: String
+        public var gpus: Int
+        /// Bundled revenue per GPU per second, mean and standard deviation over seeds.
+        public var revenuePerGPU: Double
+        public var revenueStd: Double
+        /// revenuePerGPU / R*.
+        public var ratioToOptimum: Double
+        public var completedPerGPU: [Double]
+        public var abandonedPerGPU: [Double]
+        /// Mean time per output token after the first, seconds.
+        public var meanTPOT: Double
+        public var meanTTFT: Double
+    }
+
+    public static func run(
+        instance: GateRouteInstance, plan: GateRoutePlan, policy: String, gpus n: Int, horizon: Double, warmup: Double,
+        seeds: [UInt64], lengths: Lengths = .deterministic
+    ) -> Result {
+        precondition(policies.contains(policy), "unknown token-level policy \(policy)")
+        let engine = instance.engine
+        let law = FittedIterationLaw(alpha: engine.alpha, beta: engine.beta, gamma: engine.gamma)
+        let staticPlan = !["fi-wsp", "gi-wsp"].contains(policy)
+        let mixed = staticPlan ? max(1, plan.mixedGPUs(forGPUs: n)) : 0
+        let replicas = (0..<n).map { index in
+            ReplicaConfiguration(
+                name: "gpu \(index)", iterationModel: law, batchSize: engine.batchSize, chunkSize: engine.chunkSize,
+                kvCapacityTokens: Int(Int32.max), role: !staticPlan ? .general : index < mixed ? .mixed : .solo)
+        }
+        let classes = instance.classes.map { c in
+            RequestClass(
+                name: c.name, arrivals: .poisson(rate: Double(n) * c.arrivalRate),
+                promptTokens: lengths == .deterministic ? .fixed(Int(c.promptTokens.rounded())) : .exponential(mean: c.promptTokens),
+                outputTokens: lengths == .deterministic ? .fixed(Int(c.decodeTokens.rounded())) : .exponential(mean: c.decodeTokens))
+        }
+        let configuration = SimulationConfiguration(
+            replicas: replicas, classNames: instance.classes.map(\.name), horizon: horizon, warmup: warmup,
+            meanPatience: instance.classes.map { $0.abandonmentRate > 0 ? 1 / $0.abandonmentRate : nil }, sampleCount: 0)
+        let rates = instance.rates
+        let soloProbability = plan.classes.indices.map { i -> Double in
+            let solo = rates.soloDecode[i] * plan.classes[i].soloDecodeOccupancy
+            let total = solo + rates.mixedDecode[i] * plan.classes[i].mixedDecodeOccupancy
+            return total > 0 ? solo / total : 1
+        }
+        var revenues: [Double] = []
+        var reports: [SimulationReport] = []
+        for seed in seeds {
+            let (gate, router): (TokenLevelGateRoutePolicy.Gate, TokenLevelGateRoutePolicy.Router)
+            switch policy {
+            case "gate-and-route": (gate, router) = (.occupancyDeviation, .soloFirst)
+            case "prioritize-and-route": (gate, router) = (.largestDecodeToPromptRatio, .soloFirst)
+            case "sli-aware": (gate, router) = (.occupancyDeviation, .sliAware(soloProbability: soloProbability))
+            case "fi-wsp": (gate, router) = (.fcfs, .immediate)
+            case "gi-wsp": (gate, router) = (.occupancyDeviation, .immediate)
+            default: (gate, router) = (.fcfs, .soloFirst)  // fg-sp
+            }
+            let clusterPolicy = TokenLevelGateRoutePolicy(
+                name: policy, gate: gate, router: router, plan: plan, classes: instance.classes, gpus: n,
+                seed: SeededRandom(seed: seed).substream(0x6761_7465).seed)
+            var source = SyntheticWorkload(classes: classes, horizon: horizon, seed: seed)
+            let report = Simulator(configuration: configuration, policy: clusterPolicy, seed: seed).run(&source)
+            reports.append(report)
+            let window = horizon - warmup
+            let revenue = zip(instance.classes, report.classes).reduce(0.0) {
+                $0 + instance.pricing.bundledRevenue(of: $1.0) * Double($1.1.completed)
+            }
+            revenues.append(revenue / window / Double(n))
+        }
+        let mean = revenues.reduce(0, +) / Double(revenues.count)
+        let variance = revenues.count > 1
+            ? revenues.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(revenues.count - 1) : 0
+        let window = (horizon - warmup) * Double(n) * Double(seeds.count)
+        return Result(
+            policy: policy, gpus: n, revenuePerGPU: mean, revenueStd: variance.squareRoot(),
+            ratioToOptimum: mean / plan.revenuePerGPU,
+            completedPerGPU: instance.classes.indices.map { i in Double(reports.reduce(0) { $0 + $1.classes[i].completed }) / window },
+            abandonedPerGPU: instance.classes.indices.map { i in Double(reports.reduce(0) { $0 + $1.classes[i].abandoned }) / window },
+            meanTPOT: reports.map(\.overall.tpot.mean).reduce(0, +) / Double(reports.count),
+            meanTTFT: reports.map(\.overall.ttft.mean).reduce(0, +) / Double(reports.count))
+    }
+}
