@@ -3,10 +3,25 @@ import Foundation
 import ServingModel
 import Simulation
 
-/// `gpusched simulate FILE`: runs a `kind: simulate` scenario in the discrete-event simulator.
+/// `gpusched simulate [gate-route] FILE`: runs a scenario in a simulator.
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
+        abstract: "Simulate a scenario: a serving fleet (default) or the gate-and-route policies.",
+        discussion: """
+            Examples:
+              gpusched simulate examples/simulate-chat.yaml
+              gpusched simulate gate-route examples/gate-route.yaml --gpus 50,500
+            """,
+        subcommands: [SimulateFleetCommand.self, SimulateGateRouteCommand.self],
+        defaultSubcommand: SimulateFleetCommand.self
+    )
+}
+
+/// `gpusched simulate FILE`: runs a `kind: simulate` scenario in the discrete-event simulator.
+struct SimulateFleetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet",
         abstract: "Simulate a serving fleet on a workload and report latency, throughput and SLO attainment.",
         discussion: """
             The scenario (kind: simulate) names the model, the replicas (GPU, TP, PP, count), the engine \

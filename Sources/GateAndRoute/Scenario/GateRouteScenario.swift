@@ -171,7 +171,5 @@ public struct GateRouteSimulationSettings: Sendable {
 
 /// Names of the gate-and-route policies and the paper's baselines.
 public enum GateRoutePolicyNames {
-    public static let all = [
-        "gate-and-route", "prioritize-and-route", "sli-aware", "sli-aware-general", "fi-wsp", "gi-wsp", "gf-wsp", "fg-sp",
-    ]
+    public static let all = GateRoutePolicy.allCases.map(\.rawValue)
 }

@@ -161,12 +161,14 @@ public struct TokenLevelGateRoutePolicy: ClusterPolicy {
 
     /// A uniformly random replica of `role` with a free decode slot.
     private mutating func freeDecodeReplica(_ load: ClusterLoad, role: ReplicaRole) -> Int? {
-        var chosen: Int?
-        var seen = 0
+        var eligible = 0
+        for index in 0..<load.count where load.roles[index] == role && load.hasFreeDecodeSlot(index) { eligible += 1 }
+        guard eligible > 0 else { return nil }
+        var pick = random.integer(in: 1...eligible)
         for index in 0..<load.count where load.roles[index] == role && load.hasFreeDecodeSlot(index) {
-            seen += 1
-            if random.integer(in: 1...seen) == 1 { chosen = index }  // reservoir sampling
+            pick -= 1
+            if pick == 0 { return index }
         }
-        return chosen
+        return nil
     }
 }

@@ -393,9 +393,13 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         let tick = replicas[index].tick
         replicas[index].decodeContext += replicas[index].decodeCount
         let prefillSlot = replicas[index].currentPrefill
+        // Capacity frees only when a prefill or a stream ends; otherwise no held request or buffered
+        // decode can have become placeable, and the dispatch hooks are skipped.
+        var freed = false
         if prefillSlot >= 0 {
             table[prefillSlot].prefilled += replicas[index].currentChunk
             if !table[prefillSlot].isPrefilling {
+                freed = true
                 replicas[index].prefilling.removeFirst()
                 table[prefillSlot].generated += 1
                 if table[prefillSlot].firstToken.isNaN { table[prefillSlot].firstToken = now }
@@ -410,12 +414,13 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         while let entry = replicas[index].finishHeap.first, entry.tick <= tick {
             replicas[index].finishHeap.popFirst()
             guard table[entry.slot].isDecoding, table[entry.slot].decodeEpoch == entry.epoch else { continue }
+            freed = true
             complete(entry.slot, on: index)
         }
         replicas[index].busy = false
         refreshLoad(index)
-        if bufferedTotal > 0 { dispatchDecodes() }
-        if load.held > 0 { dispatchHeld() }
+        if freed && bufferedTotal > 0 { dispatchDecodes() }
+        if freed && load.held > 0 { dispatchHeld() }
         if !replicas[index].busy { startIteration(index) }
     }
 

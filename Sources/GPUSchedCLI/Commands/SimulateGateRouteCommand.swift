@@ -1,0 +1,225 @@
+import ArgumentParser
+import Foundation
+import GateAndRoute
+import ServingModel
+
+/// `gpusched simulate gate-route FILE`: the policies against the fluid optimum, per policy and n.
+struct SimulateGateRouteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate-route",
+        abstract: "Run the gate-and-route policies and baselines (CTMC or token level) against the LP optimum.",
+        discussion: """
+            Fidelity 'ctmc' is the paper's continuous-time Markov chain (exponential prefill, decode and \
+            patience times; decode speed set by the GPU's current mode). Fidelity 'token' runs the \
+            token-level simulator (real batches, deterministic or exponential lengths). Every policy \
+            runs on the same seeds. Horizon, warm-up, seeds and cluster sizes come from the scenario's \
+            'simulation:' section unless overridden.
+
+            Examples:
+              gpusched simulate gate-route examples/gate-route.yaml
+              gpusched simulate gate-route examples/gate-route.yaml --policies gate-and-route,fi-wsp --gpus 50,500
+              gpusched simulate gate-route examples/gate-route.yaml --fidelity token --gpus 20 --json
+            """
+    )
+
+    enum Fidelity: String, ExpressibleByArgument, CaseIterable {
+        case ctmc, token
+    }
+
+    @Argument(help: "Scenario file (kind: gate-route).")
+    var file: String
+
+    @Option(name: .long, help: "Comma-separated policies (default: all of the chosen fidelity).")
+    var policies: String?
+
+    @Option(name: .long, help: "Comma-separated cluster sizes n (default: the scenario's simulation.gpus).")
+    var gpus: String?
+
+    @Option(name: .long, help: "ctmc (the paper's model) or token (the token-level simulator).")
+    var fidelity: Fidelity = .ctmc
+
+    @Option(name: .long, help: "Token level only: deterministic or exponential lengths.")
+    var lengths: String = TokenLevelExperiment.Lengths.deterministic.rawValue
+
+    @Option(name: .long, help: "Override the number of seeds.")
+    var seeds: Int?
+
+    @Option(name: .long, help: "Override the horizon in seconds.")
+    var horizon: Double?
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let seeds, seeds < 1 { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
+        if let horizon, !(horizon > 0) { throw ValidationError("--horizon must be > 0, got \(horizon)") }
+        if TokenLevelExperiment.Lengths(rawValue: lengths) == nil {
+            throw ValidationError("--lengths must be one of: deterministic, exponential; got '\(lengths)'")
+        }
+    }
+
+    func run() throws {
+        let scenario = try ScenarioKinds.loadGateRoute(path: file)
+        let settings = scenario.simulation
+        let available = fidelity == .ctmc ? GateRoutePolicy.allCases.map(\.rawValue) : TokenLevelExperiment.policies
+        let names = try policies.map { try parseList($0, option: "--policies", allowed: available) } ?? settings.policies ?? available
+        for name in names where !available.contains(name) {
+            throw InputError("policy '\(name)' is not available at fidelity \(fidelity.rawValue); choose from: "
+                + available.joined(separator: ", "))
+        }
+        let sizes = try gpus.map(parseSizes) ?? settings.gpus
+        let horizon = self.horizon ?? settings.horizon
+        let warmup = min(settings.warmup, horizon / 2)
+        let seedList = (1...(seeds ?? settings.seeds)).map(UInt64.init)
+        let solution: GateRouteSolution
+        do {
+            solution = try GateRoutePlanner(instance: scenario.instance, targets: scenario.targets).solve()
+        } catch let error as GateRoutePlanningError {
+            throw ScenarioError(issues: error.lines.map { ScenarioIssue(path: "", message: $0) })
+        }
+        let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+        var rows: [GateRouteSimulationRow] = []
+        for n in sizes {
+            for name in names {
+                progress.say("\(name) on n = \(n) GPUs, \(seedList.count) seeds, T = \(Format.fixed(horizon, 0)) s")
+                var instance = scenario.instance
+                instance.gpus = n
+                switch fidelity {
+                case .ctmc:
+                    let summary = try CTMCExperiment.run(
+                        instance: instance, plan: solution.plan, policy: GateRoutePolicy(rawValue: name)!, gpus: n,
+                        horizon: horizon, warmup: warmup, seeds: seedList)
+                    rows.append(GateRouteSimulationRow(summary))
+                case .token:
+                    let result = TokenLevelExperiment.run(
+                        instance: instance, plan: solution.plan, policy: name, gpus: n, horizon: horizon, warmup: warmup,
+                        seeds: seedList, lengths: TokenLevelExperiment.Lengths(rawValue: lengths)!)
+                    rows.append(GateRouteSimulationRow(result))
+                }
+            }
+        }
+        let report = GateRouteSimulationReport(
+            fidelity: fidelity.rawValue, revenueOptimum: solution.plan.revenuePerGPU, horizon: horizon, warmup: warmup,
+            seeds: seedList, rows: rows)
+        if json {
+            try JSONOutput.print(report)
+        } else {
+            print(report.render(plan: solution.plan))
+        }
+    }
+
+    private func parseList(_ text: String, option: String, allowed: [String]) throws -> [String] {
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for item in items where !allowed.contains(item) {
+            throw InputError("\(option): unknown policy '\(item)'" + NameSuggestion.hint(for: item, in: allowed))
+        }
+        return items
+    }
+
+    private func parseSizes(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { item in
+            guard let n = Int(item.trimmingCharacters(in: .whitespaces)), n >= 1 else {
+                throw InputError("--gpus: '\(item)' is not a positive whole number")
+            }
+            return n
+        }
+    }
+}
+
+/// One policy at one cluster size (JSON keys are stable).
+struct GateRouteSimulationRow: Encodable {
+    struct ClassRow: Encodable {
+        var name: String
+        /// CTMC: X_i/n, Y_{m,i}/n, Y_{s,i}/n, Q_{p,i}/n, Q_{d,i}/n (time averages); token level: nil.
+        var prefillOccupancy: Double?
+        var mixedDecodeOccupancy: Double?
+        var soloDecodeOccupancy: Double?
+        var prefillQueue: Double?
+        var decodeQueue: Double?
+        /// Completed requests per GPU per second.
+        var throughputPerGPU: Double
+    }
+
+    var policy: String
+    var gpus: Int
+    var mixedGPUs: Int?
+    var revenuePerGPU: Double
+    var revenueStd: Double
+    var ratioToOptimum: Double
+    /// Decode buffer per GPU (CTMC only).
+    var decodeBuffer: Double?
+    /// Mean time per output token, seconds.
+    var averageTPOT: Double
+    var classes: [ClassRow]
+
+    init(_ summary: CTMCSummary) {
+        policy = summary.policy.rawValue
+        gpus = summary.gpus
+        mixedGPUs = summary.mixedGPUs
+        revenuePerGPU = summary.revenuePerGPU.mean
+        revenueStd = summary.revenuePerGPU.std
+        ratioToOptimum = summary.ratioToPlan.mean
+        decodeBuffer = summary.decodeBuffer.mean
+        averageTPOT = summary.averageTPOT.mean
+        classes = summary.classes.map {
+            ClassRow(
+                name: $0.name, prefillOccupancy: $0.prefillOccupancy.mean, mixedDecodeOccupancy: $0.mixedDecodeOccupancy.mean,
+                soloDecodeOccupancy: $0.soloDecodeOccupancy.mean, prefillQueue: $0.prefillQueue.mean,
+                decodeQueue: $0.decodeQueue.mean, throughputPerGPU: $0.throughputPerGPU.mean)
+        }
+    }
+
+    init(_ result: TokenLevelExperiment.Result) {
+        policy = result.policy
+        gpus = result.gpus
+        revenuePerGPU = result.revenuePerGPU
+        revenueStd = result.revenueStd
+        ratioToOptimum = result.ratioToOptimum
+        averageTPOT = result.meanTPOT
+        classes = result.completedPerGPU.enumerated().map { ClassRow(name: "class \($0)", throughputPerGPU: $1) }
+    }
+}
+
+/// `simulate gate-route` output.
+struct GateRouteSimulationReport: Encodable {
+    var fidelity: String
+    /// R*, the LP optimum per GPU per second.
+    var revenueOptimum: Double
+    var horizon: Double
+    var warmup: Double
+    var seeds: [UInt64]
+    var rows: [GateRouteSimulationRow]
+
+    func render(plan: GateRoutePlan) -> String {
+        var lines = [
+            "\(fidelity == "ctmc" ? "CTMC" : "token level"): R* = \(Format.fixed(revenueOptimum, 2)) per GPU per second; "
+                + "T = \(Format.fixed(horizon, 0)) s, warm-up \(Format.fixed(warmup, 0)) s, \(seeds.count) seeds (mean ± std over seeds)",
+            "",
+        ]
+        let classNames = plan.classes.map(\.name)
+        var headers = ["policy", "n", "revenue/GPU", "ratio to R*", "avg TPOT ms"]
+        if fidelity == "ctmc" {
+            headers += ["decode buffer/n"] + classNames.map { "X/n \($0)" } + classNames.map { "Q/n \($0)" }
+        }
+        var table = TextTable(headers, rightAligned: Set(1..<headers.count))
+        for row in rows {
+            var cells = [
+                row.policy, "\(row.gpus)", Format.fixed(row.revenuePerGPU, 2) + " ±" + Format.fixed(row.revenueStd, 2),
+                Format.fixed(row.ratioToOptimum, 4), Format.fixed(row.averageTPOT * 1000, 2),
+            ]
+            if fidelity == "ctmc" {
+                cells.append(Format.fixed(row.decodeBuffer ?? .nan, 4))
+                cells += row.classes.map { Format.fixed($0.prefillOccupancy ?? .nan, 4) }
+                cells += row.classes.map { Format.fixed($0.prefillQueue ?? .nan, 4) }
+            }
+            table.add(cells)
+        }
+        lines.append(table.render())
+        if fidelity == "ctmc" {
+            lines.append("targets: " + plan.classes.map {
+                "x*(\($0.name)) = \(Format.fixed($0.prefillOccupancy, 4)), q*(\($0.name)) = \(Format.fixed($0.prefillQueue, 4))"
+            }.joined(separator: "; "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
