@@ -60,3 +60,34 @@ import Testing
         #expect(output.stderr == "error: sli.maxAverageTPOT: no plan meets 0.02; the tightest feasible value is 0.0220022\n")
     }
 }
+
+/// `gpusched simulate gate-route`: a short CTMC and token-level run with the JSON contract.
+@Suite struct SimulateGateRouteCommandTests {
+    @Test func ctmcAndTokenLevelRuns() throws {
+        let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario + "\nsimulation: {horizon: 400, warmup: 100, seeds: 2, gpus: [10]}\n")
+        let ctmc = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-route,fi-wsp", "--json"])
+        #expect(ctmc.exitCode == 0, "\(ctmc.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(ctmc.stdout.utf8)) as? [String: Any])
+        #expect(abs((json["revenueOptimum"] as? Double ?? 0) - 297.70) < 0.01)
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["policy"] as? String } == ["gate-and-route", "fi-wsp"])
+        for row in rows {
+            let ratio = try #require(row["ratioToOptimum"] as? Double)
+            #expect(ratio > 0.5 && ratio < 1.1)
+            #expect(row["revenueStd"] is Double && row["averageTPOT"] is Double && row["decodeBuffer"] is Double)
+        }
+        let token = try CLIRunner.run(["simulate", "gate-route", path, "--fidelity", "token", "--policies", "gate-and-route", "--horizon", "300"])
+        #expect(token.exitCode == 0, "\(token.stderr)")
+        #expect(token.stdout.contains("token level: R* = 297.70"))
+    }
+
+    @Test func unknownPoliciesAreRejected() throws {
+        let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario)
+        let output = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-rout"])
+        #expect(output.exitCode == 2)
+        #expect(output.stderr == "error: --policies: unknown policy 'gate-and-rout' (did you mean 'gate-and-route'?)\n")
+        let token = try CLIRunner.run(["simulate", "gate-route", path, "--fidelity", "token", "--policies", "gf-wsp"])
+        #expect(token.exitCode == 2)
+        #expect(token.stderr.contains("unknown policy 'gf-wsp'"))
+    }
+}
