@@ -8,7 +8,12 @@ struct GateRouteSection {
         var gpus: Int
         var prefillOccupancy: [String: Double]
         var prefillQueue: [String: Double]
+        /// Revenue per GPU over R* in a short CTMC run (n = 100, T = 2,000 s, one seed), by policy.
+        var simulatedRatio: [String: Double]
     }
+
+    /// The CTMC check: a short run of the paper's policy and the FCFS standard.
+    static let checkPolicies: [GateRoutePolicy] = [.gateAndRoute, .fiWSP, .giWSP]
 
     /// B = 16, C = 256, Qwen-8B on A100 (α = 0.0174, β = 6.2e-5, γ = 45.45), n = 500.
     static let instance = GateRouteInstance(
@@ -20,9 +25,15 @@ struct GateRouteSection {
         pricing: Pricing(scheme: .bundled, prefillPrice: 0.1, decodePrice: 0.2), gpus: 500)
 
     let solution: GateRouteSolution
+    let check: [CTMCSummary]
 
     init() throws {
-        solution = try GateRoutePlanner(instance: Self.instance).solve()
+        let solution = try GateRoutePlanner(instance: Self.instance).solve()
+        self.solution = solution
+        check = try Self.checkPolicies.map {
+            try CTMCExperiment.run(
+                instance: Self.instance, plan: solution.plan, policy: $0, gpus: 100, horizon: 2_000, warmup: 500, seeds: [1])
+        }
     }
 
     var report: Report {
@@ -30,10 +41,14 @@ struct GateRouteSection {
         return Report(
             revenuePerGPU: solution.revenuePerGPU, mixedGPUs: solution.mixedGPUs, gpus: Self.instance.gpus,
             prefillOccupancy: Dictionary(uniqueKeysWithValues: classes.map { ($0.name, $0.prefillOccupancy) }),
-            prefillQueue: Dictionary(uniqueKeysWithValues: classes.map { ($0.name, $0.prefillQueue) }))
+            prefillQueue: Dictionary(uniqueKeysWithValues: classes.map { ($0.name, $0.prefillQueue) }),
+            simulatedRatio: Dictionary(uniqueKeysWithValues: check.map { ($0.policy.rawValue, $0.ratioToPlan.mean) }))
     }
 
     func render() -> String {
-        GateRoutePlanReport.render(solution, instance: Self.instance)
+        let simulated = check.map { "\($0.policy.rawValue) \(Format.fixed($0.ratioToPlan.mean, 4))" }.joined(separator: ", ")
+        return GateRoutePlanReport.render(solution, instance: Self.instance)
+            + "\nCTMC check (n = 100, T = 2,000 s, 1 seed), revenue / R*: \(simulated)"
+            + "\n(full comparison: gpusched simulate gate-route examples/gate-route.yaml)"
     }
 }
