@@ -47,3 +47,14 @@ enum ConvergenceInstance {
         #expect(!engine.decodeBufferEliminationHolds)  // 20 × 0.033272 = 0.665 < 0.9375
     }
 }
+
+/// Chunked prefill timing: 300 tokens at C = 256 take one full chunk (τ = 0.033272 s) and a
+/// 44-token remainder at max(1/γ, α + 44β) = max(0.0220022, 0.020128) = 0.0220022 s.
+@Test func chunkedPrefillTiming() {
+    var engine = ConvergenceInstance.engine
+    #expect(abs(engine.prefillSeconds(promptTokens: 300) - 300.0 / 256 * 0.033272) < 1e-12)
+    engine.prefillTiming = .chunked
+    #expect(abs(engine.prefillSeconds(promptTokens: 300) - (0.033272 + 1 / 45.45)) < 1e-12)
+    #expect(abs(engine.prefillSeconds(promptTokens: 3000) - (11 * 0.033272 + (0.0174 + 184 * 6.2e-5))) < 1e-12)
+    #expect(abs(engine.prefillSeconds(promptTokens: 512) - 2 * 0.033272) < 1e-12)
+}

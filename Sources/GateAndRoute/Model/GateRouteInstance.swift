@@ -19,6 +19,15 @@ public struct GateRouteClass: Sendable, Hashable, Codable {
     }
 }
 
+/// How long a prefill of P tokens takes.
+public enum PrefillTiming: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The paper's fluid rate: P/C mixed iterations of τ each (μ_p = C/(Pτ)).
+    case fluid
+    /// What a chunking engine does: ⌊P/C⌋ full chunks of τ, then the remainder r as one more
+    /// iteration of max(1/γ, α + βr) (the iteration law's hinge), e.g. 2 iterations for 300 tokens.
+    case chunked
+}
+
 /// The engine of every GPU: batch size B, chunk size C and the iteration-time law
 /// τ_mix(C) = α + βC (mixed mode), τ_solo = 1/γ (solo mode).
 public struct GateRouteEngine: Sendable, Hashable, Codable {
@@ -32,13 +41,32 @@ public struct GateRouteEngine: Sendable, Hashable, Codable {
     public var beta: Double
     /// Decode tokens per second per stream in solo mode.
     public var gamma: Double
+    /// How prefill time is computed from P and C.
+    public var prefillTiming: PrefillTiming
 
-    public init(batchSize: Int, chunkSize: Int, alpha: Double, beta: Double, gamma: Double) {
+    public init(
+        batchSize: Int, chunkSize: Int, alpha: Double, beta: Double, gamma: Double, prefillTiming: PrefillTiming = .fluid
+    ) {
         self.batchSize = batchSize
         self.chunkSize = chunkSize
         self.alpha = alpha
         self.beta = beta
         self.gamma = gamma
+        self.prefillTiming = prefillTiming
+    }
+
+    /// Seconds one prefill of `promptTokens` occupies a GPU's prefill slot.
+    public func prefillSeconds(promptTokens: Double) -> Double {
+        let tau = mixedIterationSeconds
+        let chunk = Double(chunkSize)
+        switch prefillTiming {
+        case .fluid:
+            return promptTokens / chunk * tau
+        case .chunked:
+            let full = (promptTokens / chunk).rounded(.down)
+            let remainder = promptTokens - full * chunk
+            return full * tau + (remainder > 0 ? max(1 / gamma, alpha + beta * remainder) : 0)
+        }
     }
 
     /// Mixed iteration time τ = α + βC, seconds.
@@ -83,7 +111,7 @@ public struct Pricing: Sendable, Hashable, Codable {
 
 /// The exponential service rates of eq. (4), per class.
 public struct ServiceRates: Sendable, Hashable, Codable {
-    /// μ_{p,i} = C / (P_i τ): prefill completions per second of one prefill slot.
+    /// μ_{p,i}: prefill completions per second of one prefill slot, C / (P_i τ) with fluid timing.
     public var prefill: [Double]
     /// μ_{m,i} = 1 / (D_i τ): decode completions per second of one stream in mixed mode.
     public var mixedDecode: [Double]
@@ -92,7 +120,7 @@ public struct ServiceRates: Sendable, Hashable, Codable {
 
     public init(classes: [GateRouteClass], engine: GateRouteEngine) {
         let tau = engine.mixedIterationSeconds
-        prefill = classes.map { Double(engine.chunkSize) / ($0.promptTokens * tau) }
+        prefill = classes.map { 1 / engine.prefillSeconds(promptTokens: $0.promptTokens) }
         mixedDecode = classes.map { 1 / ($0.decodeTokens * tau) }
         soloDecode = classes.map { engine.gamma / $0.decodeTokens }
     }

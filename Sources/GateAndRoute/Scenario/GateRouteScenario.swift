@@ -7,6 +7,7 @@ import ServingModel
 /// gpus: 500
 /// engine: {batchSize: 16, chunkSize: 256, alpha: 0.0174, beta: 6.2e-5, gamma: 45.45}
 ///   # or {calibration: qwen3-8b-a100-vllm0.11 (or FILE.json), batchSize: 16, chunkSize: 256}
+///   # optional prefillTiming: fluid (the paper, default) | chunked (⌈P/C⌉ real iterations)
 /// pricing: {scheme: bundled, prefillPrice: 0.1, decodePrice: 0.2}     # bundled | separate
 /// classes:
 ///   - {name: code, promptTokens: 300, decodeTokens: 1000, arrivalRate: 0.5, abandonmentRate: 0.1}
@@ -49,7 +50,8 @@ public struct GateRouteScenario: Sendable {
     }
 
     static func readEngine(_ node: ConfigNode, baseDirectory: String) -> GateRouteEngine? {
-        guard let object = node.object(allowedKeys: ["batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration"]) else {
+        guard let object = node.object(
+            allowedKeys: ["batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration", "prefillTiming"]) else {
             return nil
         }
         let batchSize = object.require("batchSize")?.integer(min: 2)
@@ -72,8 +74,12 @@ public struct GateRouteScenario: Sendable {
             let gamma = object.require("gamma")?.number(.positive)
             if let alpha, let beta, let gamma { law = (alpha, beta, gamma) }
         }
-        guard let batchSize, let chunkSize, let law else { return nil }
-        return GateRouteEngine(batchSize: batchSize, chunkSize: chunkSize, alpha: law.alpha, beta: law.beta, gamma: law.gamma)
+        let timing = object["prefillTiming"].map {
+            $0.choice(PrefillTiming.allCases.map(\.rawValue)).flatMap(PrefillTiming.init(rawValue:))
+        } ?? .fluid
+        guard let batchSize, let chunkSize, let law, let timing else { return nil }
+        return GateRouteEngine(
+            batchSize: batchSize, chunkSize: chunkSize, alpha: law.alpha, beta: law.beta, gamma: law.gamma, prefillTiming: timing)
     }
 
     static func readPricing(_ node: ConfigNode) -> Pricing? {
