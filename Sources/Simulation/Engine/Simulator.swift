@@ -418,9 +418,11 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             complete(entry.slot, on: index)
         }
         replicas[index].busy = false
-        refreshLoad(index)
-        if freed && bufferedTotal > 0 { dispatchDecodes() }
-        if freed && load.held > 0 { dispatchHeld() }
+        if freed {
+            refreshLoad(index)
+            if bufferedTotal > 0 { dispatchDecodes() }
+            if load.held > 0 { dispatchHeld() }
+        }
         if !replicas[index].busy { startIteration(index) }
     }
 
