@@ -94,7 +94,7 @@ struct SimulateGateRouteCommand: ParsableCommand {
                     let result = TokenLevelExperiment.run(
                         instance: instance, plan: solution.plan, policy: name, gpus: n, horizon: horizon, warmup: warmup,
                         seeds: seedList, lengths: TokenLevelExperiment.Lengths(rawValue: lengths)!)
-                    rows.append(GateRouteSimulationRow(result))
+                    rows.append(GateRouteSimulationRow(result, classNames: instance.classes.map(\.name)))
                 }
             }
         }
@@ -169,14 +169,14 @@ struct GateRouteSimulationRow: Encodable {
         }
     }
 
-    init(_ result: TokenLevelExperiment.Result) {
+    init(_ result: TokenLevelExperiment.Result, classNames: [String]) {
         policy = result.policy
         gpus = result.gpus
         revenuePerGPU = result.revenuePerGPU
         revenueStd = result.revenueStd
         ratioToOptimum = result.ratioToOptimum
         averageTPOT = result.meanTPOT
-        classes = result.completedPerGPU.enumerated().map { ClassRow(name: "class \($0)", throughputPerGPU: $1) }
+        classes = zip(classNames, result.completedPerGPU).map { ClassRow(name: $0, throughputPerGPU: $1) }
     }
 }
 
