@@ -105,6 +105,11 @@ struct SimulateGateRouteCommand: ParsableCommand {
             try JSONOutput.print(report)
         } else {
             print(report.render(plan: solution.plan))
+            if !scenario.targets.isEmpty {
+                print("note: with SLIs the ratio compares simulated revenue with the SLI LP's optimum "
+                    + "(\(Format.fixed(solution.revenuePerGPU, 2)) revenue, \(Format.fixed(solution.penaltyPerGPU, 2)) penalty); "
+                    + "the policies follow the SLI plan's targets but are not charged penalties")
+            }
         }
     }
 
