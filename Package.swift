@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["ServingModel"]),
         // Prefill–decode contention: fluid LPs, gate-and-route policies, the paper's CTMC.
         .target(name: "GateAndRoute", dependencies: ["Solver", "ServingModel", "Simulation"]),
+        // Geo-distributed block placement and routing (CG-BP, WS-RR, MILP) against PETALS.
+        .target(name: "GeoPlacement", dependencies: ["Solver", "ServingModel"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel"]),
         .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel"]),
+        .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
         .testTarget(name: "GPUSchedCLITests", dependencies: ["GPUSchedCLI", "Solver"]),
     ]
 )
