@@ -1,0 +1,47 @@
+import Testing
+@testable import GeoPlacement
+
+/// The BPRR MILP on instances whose optimum is clear by hand (timing constants off, RTTs in seconds).
+@Suite struct GeoMILPTests {
+    /// Two servers; cache slot s_c = 0.01 (1 byte per token × 10 tokens), s_m = 1.
+    func instance(memoryA: Double, memoryB: Double, blocks: Int = 4) -> GeoInstance {
+        GeoInstance(
+            model: GeoModel(blocks: blocks, blockBytes: 1, cacheBytesPerToken: 0.001, promptTokens: 2, outputTokens: 8),
+            servers: [
+                GeoServer(name: "A", site: "a", memoryBytes: memoryA, decodeSecondsPerBlock: 0.01, prefillPerToken: 0, prefillFixed: 0),
+                GeoServer(name: "B", site: "b", memoryBytes: memoryB, decodeSecondsPerBlock: 0.05, prefillPerToken: 0, prefillFixed: 0),
+            ],
+            clients: [GeoClient(name: "c", site: "c")],
+            network: GeoNetwork(sites: ["a", "b", "c"], rtt: [[0, 0.1, 0.02], [0.1, 0, 0.3], [0.02, 0.3, 0]]),
+            timing: .none)
+    }
+
+    /// A can hold the whole model plus two sessions' cache, B must hold at least one block: every
+    /// request runs all 4 blocks on A. Mean per-token time t_cA + 4τ_A = 0.02 + 0.04 = 0.06 s.
+    @Test func fastServerTakesEverything() throws {
+        let result = try GeoMILP.solve(instance: instance(memoryA: 4.1, memoryB: 1.1), requestClients: [0, 0])
+        #expect(result.status == "optimal")
+        #expect(abs(result.meanPerTokenSeconds! - 0.06) < 1e-9)
+        #expect(result.routes.allSatisfy { $0 == [GeoHop(server: 0, blocks: 4)] })
+        #expect(result.placement.ranges[0] == BlockRange(firstBlock: 0, blockCount: 4))
+    }
+
+    /// Each server holds at most two blocks (memory 2 + cache for two sessions of two blocks):
+    /// both are on every path, so the mean per-token time is t_cA + t_cB + 2τ_A + 2τ_B = 0.44 s.
+    @Test func modelSplitAcrossServers() throws {
+        let result = try GeoMILP.solve(instance: instance(memoryA: 2.05, memoryB: 2.05), requestClients: [0, 0])
+        #expect(result.status == "optimal")
+        #expect(abs(result.meanPerTokenSeconds! - (0.02 + 0.3 + 2 * 0.01 + 2 * 0.05)) < 1e-9)
+        for route in result.routes {
+            #expect(route.map(\.blocks) == [2, 2])
+            #expect(Set(route.map(\.server)) == [0, 1])
+        }
+    }
+
+    /// Not enough memory for the model: infeasible, and the families say why.
+    @Test func infeasibleMemory() throws {
+        #expect(throws: GeoPlanningError.self) {
+            try GeoMILP.solve(instance: instance(memoryA: 1.05, memoryB: 1.05), requestClients: [0])
+        }
+    }
+}
