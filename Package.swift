@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "GPUSchedCLI",
             dependencies: [
-                "Solver", "ServingModel", "Simulation", "GateAndRoute",
+                "Solver", "ServingModel", "Simulation", "GateAndRoute", "GeoPlacement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import GateAndRoute
+import GeoPlacement
 import ServingModel
 import Simulation
 
@@ -14,7 +15,7 @@ struct ScenarioKindSpec: Sendable {
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute]
+    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {
@@ -58,6 +59,24 @@ enum ScenarioKinds {
         guard let scenario = GateRouteScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
         return "\(scenario.instance.classes.count) classes on \(scenario.instance.gpus) GPUs, "
             + "\(scenario.instance.pricing.scheme.rawValue) pricing"
+    }
+
+    /// Loads a `kind: geo` scenario, or throws every problem found.
+    static func loadGeo(path: String) throws -> GeoScenario {
+        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
+        guard envelope.kind == "geo" else {
+            throw ScenarioError(path: "kind", "this command needs a 'geo' scenario, got '\(envelope.kind)'")
+        }
+        let scenario = GeoScenario.read(envelope)
+        try envelope.diagnostics.throwIfAny()
+        return scenario!
+    }
+
+    /// `kind: geo`: servers at sites, clients, RTTs and a request stream for block placement and routing.
+    static let geo = ScenarioKindSpec(name: "geo", keys: GeoScenario.keys) { envelope, _ in
+        guard let scenario = GeoScenario.read(envelope) else { return "" }
+        return "\(scenario.instance.servers.count) servers, \(scenario.instance.clients.count) clients, "
+            + "\(scenario.instance.model.blocks) blocks, \(scenario.requests) requests"
     }
 
     static func directory(of path: String) -> String {
