@@ -17,7 +17,7 @@ extension PetalsPlacement {
         precondition(m >= 1 && m <= th.count, "block count must lie in 1...L")
         var best = 0
         var bestWindow = th[0..<m].sorted()
-        for i in 1...(th.count - m) {
+        for i in 1..<(th.count - m + 1) {
             let window = th[i..<(i + m)].sorted()
             if window.lexicographicallyPrecedes(bestWindow) {
                 best = i
