@@ -29,7 +29,7 @@ public struct GeoOnlineResult: Sendable, Hashable, Codable {
     public var meanTTFT: Double
     /// Mean wait before starting.
     public var meanWait: Double
-    /// Wall-clock seconds of planning (building the router) plus routing.
+    /// Wall-clock seconds of planning (building the router) plus routing (route and release calls).
     public var runtimeSeconds: Double
     /// Requests that were routed.
     public var completed: Int
