@@ -144,17 +144,6 @@ public enum GeoMILP {
     }
 }
 
-/// One hop of a request's path: the server and the number of blocks it runs there.
-public struct GeoHop: Sendable, Hashable, Codable {
-    public var server: Int
-    public var blocks: Int
-
-    public init(server: Int, blocks: Int) {
-        self.server = server
-        self.blocks = blocks
-    }
-}
-
 /// A geo planning failure (bad input, exit code 2 in the CLI).
 public struct GeoPlanningError: Error, Sendable, CustomStringConvertible {
     public var message: String
