@@ -8,7 +8,8 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             Example:
               gpusched plan gate-route examples/gate-route.yaml --json
+              gpusched plan geo examples/geo-clustered.yaml
             """,
-        subcommands: [GateRoutePlanCommand.self]
+        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self]
     )
 }
