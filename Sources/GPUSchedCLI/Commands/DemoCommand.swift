@@ -10,7 +10,8 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Sections: the catalog; which layout each model needs on each GPU (memory model); \
             packing one replica of every model into the fewest 8-GPU nodes (MILP, HiGHS); \
-            the gate-and-route fluid LP on the paper's convergence instance.
+            the gate-and-route fluid LP on the paper's convergence instance; geo-distributed block \
+            placement (CG-BP + WS-RR vs PETALS).
 
             Example:
               gpusched demo --json
@@ -30,6 +31,7 @@ struct DemoCommand: ParsableCommand {
         var memoryFit: [MemoryFitSection.Cell]
         var nodePacking: NodePackingSection.Report
         var gateRoute: GateRouteSection.Report
+        var geo: GeoSection.Report
     }
 
     func run() throws {
@@ -39,10 +41,12 @@ struct DemoCommand: ParsableCommand {
         let memory = MemoryFitSection(catalog: catalog)
         let packing = try NodePackingSection(catalog: catalog, gpu: packingGPU)
         let gateRoute = try GateRouteSection()
+        let geo = try GeoSection()
         if json {
             try JSONOutput.print(Report(
                 highsVersion: version, gpus: catalog.gpus.count, models: catalog.models.count,
-                memoryFit: memory.cells, nodePacking: packing.report, gateRoute: gateRoute.report))
+                memoryFit: memory.cells, nodePacking: packing.report, gateRoute: gateRoute.report,
+                geo: geo.report))
             return
         }
         print("GPUSched \(GPUSched.version) demo (HiGHS \(version))")
@@ -57,5 +61,8 @@ struct DemoCommand: ParsableCommand {
         print("")
         print("== Gate-and-route: prefill/decode contention on 500 GPUs (fluid LP, arXiv 2602.02987 §6.2) ==")
         print(gateRoute.render())
+        print("")
+        print("== Geo-distributed BLOOM-176B on 2 A100s + 7 MIG slices, 100 requests (arXiv 2512.21884) ==")
+        print(geo.render())
     }
 }
