@@ -25,14 +25,18 @@ struct GateRoutePlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
-    func run() throws {
-        let scenario = try ScenarioKinds.loadGateRoute(path: file)
-        let solution: GateRouteSolution
+    /// Solves the scenario's LP; planning failures become bad-input errors (exit code 2).
+    static func solve(_ scenario: GateRouteScenario) throws -> GateRouteSolution {
         do {
-            solution = try GateRoutePlanner(instance: scenario.instance, targets: scenario.targets).solve()
+            return try GateRoutePlanner(instance: scenario.instance, targets: scenario.targets).solve()
         } catch let error as GateRoutePlanningError {
             throw ScenarioError(issues: error.lines.map { ScenarioIssue(path: "", message: $0) })
         }
+    }
+
+    func run() throws {
+        let scenario = try ScenarioKinds.loadGateRoute(path: file)
+        let solution = try GateRoutePlanCommand.solve(scenario)
         if json {
             try JSONOutput.print(GateRoutePlanReport(solution, gpus: scenario.instance.gpus))
         } else {

@@ -71,12 +71,7 @@ struct SimulateGateRouteCommand: ParsableCommand {
         let horizon = self.horizon ?? settings.horizon
         let warmup = min(settings.warmup, horizon / 2)
         let seedList = (1...(seeds ?? settings.seeds)).map(UInt64.init)
-        let solution: GateRouteSolution
-        do {
-            solution = try GateRoutePlanner(instance: scenario.instance, targets: scenario.targets).solve()
-        } catch let error as GateRoutePlanningError {
-            throw ScenarioError(issues: error.lines.map { ScenarioIssue(path: "", message: $0) })
-        }
+        let solution = try GateRoutePlanCommand.solve(scenario)
         let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
         var rows: [GateRouteSimulationRow] = []
         for n in sizes {

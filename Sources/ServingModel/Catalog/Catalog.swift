@@ -75,13 +75,9 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownGPU(name, suggestions):
-            return "unknown GPU '\(name)'" + Self.hint(suggestions)
+            return "unknown GPU '\(name)'" + NameSuggestion.hint(listing: suggestions)
         case let .unknownModel(name, suggestions):
-            return "unknown model '\(name)'" + Self.hint(suggestions)
+            return "unknown model '\(name)'" + NameSuggestion.hint(listing: suggestions)
         }
-    }
-
-    private static func hint(_ suggestions: [String]) -> String {
-        suggestions.isEmpty ? "" : " (did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?)"
     }
 }

@@ -23,9 +23,12 @@ public enum NameSuggestion {
 
     /// A ready-to-append hint: ` (did you mean 'a', 'b'?)`, or an empty string when nothing is close.
     public static func hint(for name: String, in candidates: [String]) -> String {
-        let near = nearest(to: name, in: candidates)
-        guard !near.isEmpty else { return "" }
-        return " (did you mean " + near.map { "'\($0)'" }.joined(separator: ", ") + "?)"
+        hint(listing: nearest(to: name, in: candidates))
+    }
+
+    /// ` (did you mean 'a', 'b'?)` for already chosen suggestions, or an empty string.
+    public static func hint(listing suggestions: [String]) -> String {
+        suggestions.isEmpty ? "" : " (did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?)"
     }
 
     /// Levenshtein distance between two character arrays (insertions, deletions, substitutions).
