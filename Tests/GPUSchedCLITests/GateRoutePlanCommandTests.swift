@@ -81,6 +81,29 @@ import Testing
         #expect(token.stdout.contains("token level: R* = 297.70"))
     }
 
+    /// Decode back-pressure and square-root staffing: m = 10·0.21321 = 2.13, M = ⌈2.13 + √2.13⌉ = 4
+    /// mixed GPUs instead of ⌈2.13⌉ = 3; work-sharing baselines keep every GPU mixed.
+    @Test func finiteNOptions() throws {
+        let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario + "\nsimulation: {horizon: 200, warmup: 50, seeds: 1, gpus: [10]}\n")
+        let plain = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-route", "--json"])
+        let tuned = try CLIRunner.run([
+            "simulate", "gate-route", path, "--policies", "gate-and-route,gf-wsp", "--rationed", "when-decode-idle",
+            "--staffing", "1", "--json",
+        ])
+        #expect(plain.exitCode == 0 && tuned.exitCode == 0, "\(plain.stderr)\(tuned.stderr)")
+        let plainJSON = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+        let tunedJSON = try #require(try JSONSerialization.jsonObject(with: Data(tuned.stdout.utf8)) as? [String: Any])
+        #expect((plainJSON["rows"] as? [[String: Any]])?.first?["mixedGPUs"] as? Int == 3)
+        #expect((tunedJSON["rows"] as? [[String: Any]])?.map { $0["mixedGPUs"] as? Int } == [4, 10])
+        #expect(tunedJSON["rationedClasses"] as? String == "when-decode-idle" && tunedJSON["staffing"] as? Double == 1)
+        let text = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-route", "--staffing", "0.5"])
+        #expect(text.stdout.contains("κ = 0.50"))
+        let badMode = try CLIRunner.run(["simulate", "gate-route", path, "--rationed", "sometimes"])
+        #expect(badMode.exitCode == 2 && badMode.stderr.contains("--rationed"), "\(badMode.stderr)")
+        let badKappa = try CLIRunner.run(["simulate", "gate-route", path, "--staffing=-1"])
+        #expect(badKappa.exitCode == 2 && badKappa.stderr.contains("--staffing must be >= 0"), "\(badKappa.stderr)")
+    }
+
     @Test func unknownPoliciesAreRejected() throws {
         let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario)
         let output = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-rout"])

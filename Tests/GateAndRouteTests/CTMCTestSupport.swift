@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import GateAndRoute
 
 /// Plans and small instances for the CTMC tests.
@@ -43,6 +44,23 @@ enum CTMCFixtures {
         ],
         mixedFraction: 1)
 
+    /// As `allMixedPlan`, but the LP rations the class (q_p* > 0), so decode back-pressure applies.
+    static let rationedAllMixedPlan: GateRoutePlan = {
+        var plan = allMixedPlan
+        plan.classes[0].prefillQueue = 0.5
+        return plan
+    }()
+
+    /// Each simulated quantity (one value per seed) must contain the exact value in its 99.9% interval
+    /// and lie within 2% of it.
+    static func expectExact(_ checks: [(name: String, exact: Double, simulated: [Double])]) {
+        for (name, exact, simulated) in checks {
+            let (mean, halfWidth) = interval(simulated)
+            #expect(abs(mean - exact) <= halfWidth, "\(name): simulated \(mean) ± \(halfWidth), exact \(exact)")
+            #expect(abs(mean - exact) <= 0.02 * exact, "\(name): simulated \(mean), exact \(exact)")
+        }
+    }
+
     /// Mean and half-width of a Student-t 99.9% interval over seeds (t tables for small samples).
     static func interval(_ values: [Double]) -> (mean: Double, halfWidth: Double) {
         let statistic = CTMCStatistic(values)
@@ -61,9 +79,14 @@ enum CTMCFixtures {
 /// completion μ_p (the job takes the decode slot or joins the buffer; the prefill slot takes the next
 /// waiting job); decode completion at μ_m while x = 1 and μ_s while x = 0 (the buffer head takes the
 /// slot); abandonment θq and θd. Queues are truncated at `cap` (the tail is negligible when θ is large).
+///
+/// With `backPressure` (the class is rationed and `RationedAdmission.whenDecodeIdle` is on) the gate
+/// admits only while the decode buffer is empty, checked when the slot frees (before the finished
+/// job is routed); an idle slot with jobs waiting (x = 0, q > 0, d > 0 only) admits once d reaches 0.
 struct TwoSlotChain {
     let lambda, muP, muM, muS, theta: Double
     let cap: Int
+    var backPressure = false
 
     struct State: Hashable {
         var q, x, y, d: Int
@@ -72,38 +95,46 @@ struct TwoSlotChain {
     var states: [State] {
         var result: [State] = []
         for x in 0...1 {
-            for q in 0...(x == 1 ? cap : 0) {
+            for q in 0...(x == 1 || backPressure ? cap : 0) {
                 for y in 0...1 {
-                    for d in 0...(y == 1 ? cap : 0) { result.append(State(q: q, x: x, y: y, d: d)) }
+                    for d in 0...(y == 1 ? cap : 0) where x == 1 || q == 0 || d > 0 {
+                        result.append(State(q: q, x: x, y: y, d: d))
+                    }
                 }
             }
         }
         return result
     }
 
+    /// An idle prefill slot with jobs waiting admits the head once the buffer has drained.
+    private func admittingIfDrained(_ s: State) -> State {
+        guard backPressure, s.x == 0, s.q > 0, s.d == 0 else { return s }
+        return State(q: s.q - 1, x: 1, y: s.y, d: s.d)
+    }
+
     func transitions(from s: State) -> [(State, Double)] {
         var out: [(State, Double)] = []
         // Arrival.
-        if s.x == 0 {
+        if s.x == 0, s.d == 0 || !backPressure {
             out.append((State(q: 0, x: 1, y: s.y, d: s.d), lambda))
         } else if s.q < cap {
-            out.append((State(q: s.q + 1, x: 1, y: s.y, d: s.d), lambda))
+            out.append((State(q: s.q + 1, x: s.x, y: s.y, d: s.d), lambda))
         }
         // Prefill completion.
         if s.x == 1 {
             var next = s
             if s.y == 0 { next.y = 1 } else { next.d = min(s.d + 1, cap) }
-            if s.q > 0 { next.q -= 1 } else { next.x = 0 }
+            if s.q > 0, s.d == 0 || !backPressure { next.q -= 1 } else { next.x = 0 }
             out.append((next, muP))
         }
         // Decode completion.
         if s.y == 1 {
             var next = s
             if s.d > 0 { next.d -= 1 } else { next.y = 0 }
-            out.append((next, s.x == 1 ? muM : muS))
+            out.append((admittingIfDrained(next), s.x == 1 ? muM : muS))
         }
         if s.q > 0 { out.append((State(q: s.q - 1, x: s.x, y: s.y, d: s.d), theta * Double(s.q))) }
-        if s.d > 0 { out.append((State(q: s.q, x: s.x, y: s.y, d: s.d - 1), theta * Double(s.d))) }
+        if s.d > 0 { out.append((admittingIfDrained(State(q: s.q, x: s.x, y: s.y, d: s.d - 1)), theta * Double(s.d))) }
         return out
     }
 

@@ -37,11 +37,54 @@ import Testing
             ("prefill queue", queue, runs.map { $0.classes[0].prefillQueue }),
             ("decode buffer", buffer, runs.map(\.decodeBuffer)),
         ]
-        for (name, exact, simulated) in checks {
-            let (mean, halfWidth) = CTMCFixtures.interval(simulated)
-            #expect(abs(mean - exact) <= halfWidth, "\(name): simulated \(mean) ± \(halfWidth), exact \(exact)")
-            #expect(abs(mean - exact) <= 0.02 * exact, "\(name): simulated \(mean), exact \(exact)")
+        CTMCFixtures.expectExact(checks)
+    }
+
+    /// Decode back-pressure on the same one-GPU chain: a rationed class is admitted only while the
+    /// decode buffer is empty. Revenue, occupancies and both queues must match the exact chain.
+    @Test func decodeBackPressureMatchesTheExactChain() throws {
+        let (lambda, muP, muM, muS, theta) = (1.0, 2.0, 0.8, 1.5, 0.5)
+        let instance = CTMCFixtures.singleClass(
+            batchSize: 2, lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta)
+        let chain = TwoSlotChain(
+            lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta, cap: 18, backPressure: true)
+        let pi = chain.stationary()
+        var revenue = 0.0, busy = 0.0, queue = 0.0, buffer = 0.0
+        for (s, p) in pi {
+            if s.y == 1 { revenue += p * (s.x == 1 ? muM : muS) * instance.classes[0].decodeTokens }
+            busy += p * Double(s.x)
+            queue += p * Double(s.q)
+            buffer += p * Double(s.d)
         }
+        // Back-pressure changes the chain: the buffer is smaller than without it.
+        let free = TwoSlotChain(lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta, cap: 18).stationary()
+        #expect(buffer < free.map { Double($0.key.d) * $0.value }.reduce(0, +) - 0.05)
+
+        var runs: [CTMCRunResult] = []
+        for seed in 1...6 as ClosedRange<UInt64> {
+            runs.append(
+                try CTMCSimulation.run(
+                    instance: instance, plan: CTMCFixtures.rationedAllMixedPlan, policy: .gateAndRoute, gpus: 1,
+                    horizon: 40_000, warmup: 100, seed: seed,
+                    options: CTMCOptions(rationedClasses: .whenDecodeIdle)))
+        }
+        let checks: [(String, Double, [Double])] = [
+            ("revenue", revenue, runs.map(\.revenuePerGPU)),
+            ("prefill occupancy", busy, runs.map { $0.classes[0].prefillOccupancy }),
+            ("prefill queue", queue, runs.map { $0.classes[0].prefillQueue }),
+            ("decode buffer", buffer, runs.map(\.decodeBuffer)),
+        ]
+        CTMCFixtures.expectExact(checks)
+    }
+
+    /// Square-root staffing of the mixed pool: M = ⌈m + κ√m⌉ with m = n Σx*, worked by hand.
+    @Test func squareRootStaffing() {
+        let plan = CTMCFixtures.convergencePlan  // Σx* = 0.21321
+        #expect(plan.mixedGPUs(forGPUs: 500) == 107)  // ⌈106.605⌉
+        #expect(plan.mixedGPUs(forGPUs: 500, safety: 1) == 117)  // ⌈106.605 + 10.325⌉
+        #expect(plan.mixedGPUs(forGPUs: 500, safety: 0.5) == 112)  // ⌈106.605 + 5.163⌉
+        #expect(plan.mixedGPUs(forGPUs: 5, safety: 1) == 3)  // ⌈1.066 + 1.033⌉
+        #expect(plan.mixedGPUs(forGPUs: 1, safety: 10) == 1)  // at most n
     }
 
     /// With a reserved prefill slot the prefill stage of one mixed GPU is an M/M/1+M queue whatever the

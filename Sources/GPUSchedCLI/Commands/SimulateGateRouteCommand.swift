@@ -47,11 +47,25 @@ struct SimulateGateRouteCommand: ParsableCommand {
     @Option(name: .long, help: "Override the horizon in seconds.")
     var horizon: Double?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "CTMC: when the gate admits classes the LP rations (q_p* > 0): always (the paper) or when-decode-idle.",
+        discussion: "when-decode-idle holds rationed classes back while a decode waits for a slot."))
+    var rationed: RationedAdmission = .always
+
+    @Option(name: .long, help: ArgumentHelp(
+        "CTMC: κ of the static plan's mixed-GPU count M = ⌈m + κ√m⌉, m = n·Σx* (0: the paper's ⌈m⌉).",
+        valueName: "kappa"))
+    var staffing: Double = 0
+
+    @Option(name: .long, help: "CTMC: classes with x* = 0 are admitted never (default) or last (when no other class waits).")
+    var zeroTarget: ZeroTargetAdmission = .never
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
         if let seeds, seeds < 1 { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
+        if !(staffing >= 0) || !staffing.isFinite { throw ValidationError("--staffing must be >= 0, got \(staffing)") }
         if let horizon, !(horizon > 0) { throw ValidationError("--horizon must be > 0, got \(horizon)") }
         if TokenLevelExperiment.Lengths(rawValue: lengths) == nil {
             throw ValidationError("--lengths must be one of: deterministic, exponential; got '\(lengths)'")
@@ -83,7 +97,8 @@ struct SimulateGateRouteCommand: ParsableCommand {
                 case .ctmc:
                     let summary = try CTMCExperiment.run(
                         instance: instance, plan: solution.plan, policy: GateRoutePolicy(rawValue: name)!, gpus: n,
-                        horizon: horizon, warmup: warmup, seeds: seedList)
+                        horizon: horizon, warmup: warmup, seeds: seedList,
+                        options: CTMCOptions(zeroTargetClasses: zeroTarget, rationedClasses: rationed, mixedSafety: staffing))
                     rows.append(GateRouteSimulationRow(summary))
                 case .token:
                     let result = TokenLevelExperiment.run(
@@ -95,7 +110,8 @@ struct SimulateGateRouteCommand: ParsableCommand {
         }
         let report = GateRouteSimulationReport(
             fidelity: fidelity.rawValue, revenueOptimum: solution.plan.revenuePerGPU, horizon: horizon, warmup: warmup,
-            seeds: seedList, rows: rows)
+            seeds: seedList, rationedClasses: fidelity == .ctmc ? rationed.rawValue : nil,
+            staffing: fidelity == .ctmc ? staffing : nil, rows: rows)
         if json {
             try JSONOutput.print(report)
         } else {
@@ -125,6 +141,9 @@ struct SimulateGateRouteCommand: ParsableCommand {
         }
     }
 }
+
+extension RationedAdmission: ExpressibleByArgument {}
+extension ZeroTargetAdmission: ExpressibleByArgument {}
 
 /// One policy at one cluster size (JSON keys are stable).
 struct GateRouteSimulationRow: Encodable {
@@ -188,6 +207,9 @@ struct GateRouteSimulationReport: Encodable {
     var horizon: Double
     var warmup: Double
     var seeds: [UInt64]
+    /// CTMC options: `always` or `when-decode-idle`, and κ of M = ⌈m + κ√m⌉ (nil at token level).
+    var rationedClasses: String?
+    var staffing: Double?
     var rows: [GateRouteSimulationRow]
 
     func render(plan: GateRoutePlan) -> String {
@@ -196,6 +218,11 @@ struct GateRouteSimulationReport: Encodable {
                 + "T = \(Format.fixed(horizon, 0)) s, warm-up \(Format.fixed(warmup, 0)) s, \(seeds.count) seeds (mean ± std over seeds)",
             "",
         ]
+        if let rationedClasses, let staffing, rationedClasses != RationedAdmission.always.rawValue || staffing != 0 {
+            lines.insert(
+                "options: rationed classes admitted \(rationedClasses), mixed GPUs M = ⌈m + κ√m⌉ with κ = "
+                    + Format.fixed(staffing, 2), at: 1)
+        }
         let classNames = plan.classes.map(\.name)
         var headers = ["policy", "n", "revenue/GPU", "ratio to R*", "avg TPOT ms"]
         if fidelity == "ctmc" {

@@ -95,9 +95,21 @@ extension CTMCEngine {
             }
         }
         refresh(g)
+        admitIfDecodeDrained()
     }
 
     // MARK: admission
+
+    /// Jobs waiting for a decode slot, over every decode line.
+    @inline(__always) var decodeBacklog: Int {
+        decodeLines.count == 1 ? decodeLines[0].total : decodeLines[0].total + decodeLines[1].total
+    }
+
+    /// With decode back-pressure, idle prefill slots may admit rationed classes again once the decode
+    /// buffer has drained.
+    @inline(__always) mutating func admitIfDecodeDrained() {
+        if decodeBackPressure, admitSet.count > 0, decodeBacklog == 0 { admitWhilePossible() }
+    }
 
     /// Fills idle prefill slots (admit set) while the admission rule has a class to admit.
     mutating func admitWhilePossible() {
@@ -118,7 +130,8 @@ extension CTMCEngine {
             var best = -1
             var bestXi = 0.0
             var bestDelta = 0.0
-            for i in 0..<K where hasTarget[i] {
+            let holdRationed = decodeBackPressure && decodeBacklog > 0
+            for i in 0..<K where hasTarget[i] && !(holdRationed && rationed[i]) {
                 let waiting = prefillLine.counts[i]
                 guard waiting > 0 else { continue }
                 let xi = (Double(prefillCount[i]) - targetX[i]) * inverseX[i]

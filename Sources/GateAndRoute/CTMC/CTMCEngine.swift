@@ -29,6 +29,9 @@ struct CTMCEngine {
     let admission: CTMCAdmission
     let execution: CTMCExecution
     let zeroTarget: ZeroTargetAdmission
+    let decodeBackPressure: Bool
+    /// Static plan: M (GPUs 0..<M are mixed); shared: n.
+    let mixedGPUs: Int
     let horizon: Double
     let warmup: Double
     let arena = CTMCArena()
@@ -44,6 +47,7 @@ struct CTMCEngine {
     let targetQ: FixedBuffer<Double>  // n q_{p,i}*
     let inverseX: FixedBuffer<Double>  // 1/x_i*, 0 when x_i* = 0
     let hasTarget: FixedBuffer<Bool>
+    let rationed: FixedBuffer<Bool>  // q_{p,i}* > 0
     let soloProbability: FixedBuffer<Double>  // p_{s,i}
     let poolWeight: FixedBuffer<Double>  // [pool·K + i], pool 0 mixed, 1 solo: ϖ
     let priorityOrder: FixedBuffer<Int>  // classes by D_i/P_i, largest first
@@ -107,6 +111,7 @@ struct CTMCEngine {
         admission = policy.admission
         execution = policy.execution
         zeroTarget = options.zeroTargetClasses
+        decodeBackPressure = options.rationedClasses == .whenDecodeIdle
         self.horizon = horizon
         self.warmup = warmup
         let classes = instance.classes
@@ -123,6 +128,7 @@ struct CTMCEngine {
         targetX = arena.buffer(targets.map { scale * $0.prefillOccupancy }, padding: 0)
         targetQ = arena.buffer(targets.map { scale * $0.prefillQueue }, padding: 0)
         hasTarget = arena.buffer(targets.map { $0.prefillOccupancy > Self.zeroTargetThreshold }, padding: false)
+        rationed = arena.buffer(targets.map { $0.prefillQueue > Self.zeroTargetThreshold }, padding: false)
         inverseX = arena.buffer(
             targets.map { $0.prefillOccupancy > Self.zeroTargetThreshold ? 1 / $0.prefillOccupancy : 0 }, padding: 0)
         var probabilities: [Double] = []
@@ -154,8 +160,9 @@ struct CTMCEngine {
         gpuPrefill = arena.buffer(repeating: -1, count: n)
         gpuDecodes = arena.buffer(repeating: 0, count: n)
         gpuClassDecodes = arena.buffer(repeating: 0, count: n * K)
-        let mixedGPUs = placement == .staticPlan ? plan.mixedGPUs(forGPUs: n) : n
-        gpuSolo = arena.buffer((0..<n).map { $0 >= mixedGPUs }, padding: false)
+        let mixedCount = policy.placement == .staticPlan ? plan.mixedGPUs(forGPUs: gpus, safety: options.mixedSafety) : gpus
+        mixedGPUs = mixedCount
+        gpuSolo = arena.buffer((0..<gpus).map { $0 >= mixedCount }, padding: false)
         slotCapacity = n * B
         slotClass = arena.buffer(repeating: 0, count: slotCapacity)
         slotIndex = arena.buffer(repeating: 0, count: slotCapacity)
@@ -277,6 +284,7 @@ struct CTMCEngine {
                 let index = member(residual, rate: theta[i], count: decodeWaiting[i])
                 abandonDecodeBuffer(class: i, position: index)
                 if counting { counters[5 * i + 4] += 1 }
+                admitIfDecodeDrained()
             }
             if counting { events += 1 }
         }

@@ -120,7 +120,7 @@ public enum CTMCSimulation {
         let tpot = decoding > 0 ? (tau * mixedDecoding + soloDecoding / instance.engine.gamma) / decoding : 0
         return CTMCRunResult(
             policy: policy, gpus: engine.n,
-            mixedGPUs: policy.placement == .staticPlan ? plan.mixedGPUs(forGPUs: engine.n) : engine.n,
+            mixedGPUs: engine.mixedGPUs,
             horizon: engine.horizon, warmup: engine.warmup, seed: seed, scheme: instance.pricing.scheme,
             revenuePerGPU: revenue, bundledRevenuePerGPU: bundled, separateRevenuePerGPU: separate,
             planRevenuePerGPU: plan.revenuePerGPU,

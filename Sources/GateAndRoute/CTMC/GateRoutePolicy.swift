@@ -127,12 +127,34 @@ public enum ZeroTargetAdmission: String, Sendable, Hashable, Codable {
     case last
 }
 
+/// When the ξ gate admits a class the LP rations (q_{p,i}* > 0: part of its demand is meant to wait
+/// and abandon). The paper's gate never idles while any class waits; at finite n this lets a rationed
+/// class absorb every prefill slot the fully served classes leave free by chance, which overloads the
+/// critically loaded decode pool (the decode buffer grows and jobs abandon after their prefill).
+public enum RationedAdmission: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The paper's reading (default): a priority index that never idles a slot while any class waits.
+    case always
+    /// Decode back-pressure: a rationed class is admitted only while no decode waits for a slot;
+    /// classes the LP serves in full are admitted as before. Same fluid limit, less finite-n overload.
+    case whenDecodeIdle = "when-decode-idle"
+}
+
 /// Options of the CTMC runs.
 public struct CTMCOptions: Sendable, Hashable, Codable {
     /// Treatment of x_i* = 0 classes by the ξ gate (`gate-and-route`, `sli-aware*`, `gi-wsp`, `gf-wsp`).
     public var zeroTargetClasses: ZeroTargetAdmission
+    /// When the ξ gate admits classes with q_{p,i}* > 0 (`gate-and-route`, `sli-aware*`, `gf-wsp`;
+    /// `gi-wsp` has no decode buffer, so it is unaffected).
+    public var rationedClasses: RationedAdmission
+    /// κ of the static plan's mixed-GPU count M = ⌈m + κ√m⌉, m = n Σ_i x_i* (0: the paper's ⌈m⌉).
+    public var mixedSafety: Double
 
-    public init(zeroTargetClasses: ZeroTargetAdmission = .never) {
+    public init(
+        zeroTargetClasses: ZeroTargetAdmission = .never, rationedClasses: RationedAdmission = .always,
+        mixedSafety: Double = 0
+    ) {
         self.zeroTargetClasses = zeroTargetClasses
+        self.rationedClasses = rationedClasses
+        self.mixedSafety = mixedSafety
     }
 }

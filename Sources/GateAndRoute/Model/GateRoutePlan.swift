@@ -39,9 +39,13 @@ public struct GateRoutePlan: Sendable, Hashable, Codable {
         self.mixedFraction = mixedFraction
     }
 
-    /// M = ⌈n Σ_i x_i*⌉ mixed GPUs for n GPUs (a relative tolerance of 1e-9 absorbs LP round-off).
-    public func mixedGPUs(forGPUs n: Int) -> Int {
-        let exact = Double(n) * mixedFraction
+    /// M = ⌈n Σ_i x_i*⌉ mixed GPUs for n GPUs (a relative tolerance of 1e-9 absorbs LP round-off),
+    /// the paper's rule. With `safety` κ > 0, square-root staffing M = ⌈m + κ√m⌉, m = n Σ_i x_i*: the
+    /// prefill pool gets slack for the O(√n) fluctuations of the classes the LP serves in full, and
+    /// M/n still tends to Σ_i x_i*. At most n.
+    public func mixedGPUs(forGPUs n: Int, safety: Double = 0) -> Int {
+        let mean = Double(n) * mixedFraction
+        let exact = mean + safety * mean.squareRoot()
         return min(n, Int((exact - 1e-9 * max(1, exact)).rounded(.up)))
     }
 }
