@@ -198,8 +198,11 @@ enum GeoPlanning {
     /// |R|: the scenario's value, or min(round(λT̂ + √(λT̂)), R_max) with T̂ from CG-BP at |R| = 1 and
     /// R_max = ⌊(ΣM − s_m(L + |V_s|)) / (s_c(L + |V_s|))⌋ (the paper's feasibility bound).
     static func plannedRequests(_ scenario: GeoScenario) -> Int {
-        if let planned = scenario.plannedRequests { return planned }
-        let instance = scenario.instance
+        scenario.plannedRequests ?? plannedRequests(instance: scenario.instance, arrivalRate: scenario.arrivalRate)
+    }
+
+    /// The |R| rule alone: min(round(λT̂ + √(λT̂)), R_max) for arrival rate λ.
+    static func plannedRequests(instance: GeoInstance, arrivalRate: Double) -> Int {
         let model = instance.model
         let servers = Double(instance.servers.count)
         let total = instance.servers.reduce(0) { $0 + $1.memoryBytes }
@@ -207,7 +210,7 @@ enum GeoPlanning {
             / (model.cacheSlotBytes * (Double(model.blocks) + servers))).rounded(.down)))
         guard let single = try? CGBP.place(instance: instance, plannedRequests: 1),
               let path = CGBPRouting.route(instance: instance, placement: single.placement, client: 0) else { return 1 }
-        return WSRRRouter.plannedRequests(arrivalRate: scenario.arrivalRate, singleRequestSeconds: path.cost, max: maxRequests)
+        return WSRRRouter.plannedRequests(arrivalRate: arrivalRate, singleRequestSeconds: path.cost, max: maxRequests)
     }
 
     /// Mean over clients of the per-token time Σ(t_cj + τ_j k) on the shortest path of `placement`.

@@ -16,4 +16,19 @@ public enum GeoCalibration {
         GeoServer(name: name, site: site, memoryBytes: 8.2e9, decodeSecondsPerBlock: 0.0162488,
                   prefillPerToken: 1.041e-4, prefillFixed: 0.20635, maxBlocks: 4)
     }
+
+    /// The paper's clustered testbed: CPU clients in cluster 0, `a100s` A100s in cluster 1, `migs` MIG
+    /// slices in cluster 2; 5 ms RTT inside a cluster, 100 ms between, 50 ms per-token overhead (the
+    /// clustered script). The small set-up is 2 + 7 servers, the large one 5 + 21.
+    public static func clusteredTestbed(a100s: Int, migs: Int) -> GeoInstance {
+        GeoInstance(
+            model: bloom176B,
+            servers: (0..<a100s).map { a100(name: "a100-\($0 + 1)", site: "cluster1") }
+                + (0..<migs).map { mig(name: "mig-\($0 + 1)", site: "cluster2") },
+            clients: [GeoClient(name: "client", site: "cluster0")],
+            network: GeoNetwork(
+                sites: ["cluster0", "cluster1", "cluster2"],
+                rtt: [[0.005, 0.1, 0.1], [0.1, 0.005, 0.1], [0.1, 0.1, 0.005]]),
+            timing: GeoTimingConstants(perTokenOverhead: 0.05))
+    }
 }
