@@ -90,10 +90,7 @@ struct GeoPlanCommand: ParsableCommand {
             } catch let error as GeoPlanningError {
                 throw InputError(error.message)
             }
-            var gap: Double?
-            if let heuristic = milp.heuristicPerTokenSeconds, let optimum = milp.meanPerTokenSeconds {
-                gap = (heuristic - optimum) / optimum
-            }
+            let gap = milp.heuristicGap
             methods.append(Method(
                 name: "milp", placement: rows(milp.placement), meanPerTokenSeconds: milp.meanPerTokenSeconds, gap: gap,
                 mipGap: milp.relativeGap, status: milp.status, runtimeSeconds: milp.solveSeconds))

@@ -38,6 +38,12 @@ public enum GeoMILP {
         /// time, seconds (nil when CG-BP finds no placement with every server holding a block).
         public var heuristicPerTokenSeconds: Double?
         public var solveSeconds: Double
+
+        /// (heuristic − MILP) / MILP: how far CG-BP + shortest path is above the MILP's value.
+        public var heuristicGap: Double? {
+            guard let heuristic = heuristicPerTokenSeconds, let value = meanPerTokenSeconds else { return nil }
+            return (heuristic - value) / value
+        }
     }
 
     /// Builds and solves the MILP for requests issued by `requestClients` (a client index per request).
