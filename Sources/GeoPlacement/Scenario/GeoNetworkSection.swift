@@ -20,7 +20,10 @@ enum GeoNetworkSection {
                 let value = checked[key]!.number(.nonNegative)
                 let parts = key.split(separator: "-", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let i = sites.firstIndex(of: parts[0]), let j = sites.firstIndex(of: parts[1]) else {
-                    checked[key]!.report("'\(key)' must be two known sites joined by '-'; sites: " + sites.joined(separator: ", "))
+                    let unknown = parts.first { !sites.contains($0) }
+                    checked[key]!.report("'\(key)' must be two known sites joined by '-'"
+                        + (unknown.map { "; unknown site '\($0)'" + NameSuggestion.hint(for: $0, in: sites) } ?? "")
+                        + "; sites: " + sites.joined(separator: ", "))
                     failed = true
                     continue
                 }
