@@ -13,13 +13,14 @@ import Solver
 /// (the sink is reached at block L + 1), `range`, `mccormick`, `cuts`, `symmetry`. Size
 /// O(|R|·|V_s|·(|V_c| + |V_s|)): small instances only.
 ///
-/// Beyond the paper's model, four things that keep the optimum but help the solver: m_j's upper
-/// bound is also ⌊M_j/s_m⌋ (and the McCormick rows use it); valid inequalities (family `cuts`) that
-/// the McCormick relaxation misses: every request's hops run L blocks in all (Σ k = L), a used hop runs
-/// between 1 and m̄_j blocks (f ≤ k ≤ m̄_j f), and a path's servers can hold L blocks (Σ m̄_j f ≥ L), with m̄_j that
-/// upper bound; interchangeable servers (same site and parameters) are ordered by a_j; and CG-BP for
-/// |R| = the MILP's requests, routed by shortest path, is the starting incumbent. Without the cuts
-/// the 9-server, 10-request clustered instance keeps a gap above 5,000 % after 120 s.
+/// Beyond the paper's model, four things that keep the optimum but help the solver:
+/// - m_j's upper bound m̄_j is also ⌊M_j/s_m⌋, and the McCormick rows use it;
+/// - valid inequalities (family `cuts`) the McCormick relaxation misses: a request's hops run L
+///   blocks in all (Σ k = L), a used hop runs between 1 and m̄_j blocks (f ≤ k ≤ m̄_j·f), and a path's
+///   servers can hold L blocks (Σ m̄_j·f ≥ L);
+/// - interchangeable servers (same site and parameters) are ordered by a_j;
+/// - CG-BP for |R| = the MILP's requests, each routed by shortest path, is the starting incumbent.
+/// Without the cuts the 9-server, 10-request clustered instance keeps a gap above 5,000 % after 120 s.
 public enum GeoMILP {
     /// What the MILP returns.
     public struct Result: Sendable, Codable {
