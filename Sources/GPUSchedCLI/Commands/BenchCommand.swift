@@ -19,15 +19,17 @@ struct BenchCommand: ParsableCommand {
               gpusched bench simulator --requests 1000000
               gpusched bench roofline --data ../shared/data
               gpusched bench gate-route
+              gpusched bench geo
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
         case solver, simulator, roofline
         case gateRoute = "gate-route"
+        case geo
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), or roofline (its errors against measured kernels).")
+    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), or roofline (its errors against measured kernels).")
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -58,6 +60,9 @@ struct BenchCommand: ParsableCommand {
         case .simulator: try runSimulator(progress: progress)
         case .roofline: try runRoofline(progress: progress)
         case .gateRoute: try runGateRoute(progress: progress)
+        case .geo:
+            let report = try GeoBenchmark.measure(timeLimit: timeLimit, progress: progress)
+            if json { try JSONOutput.print(report) } else { print(report.render()) }
         }
     }
 

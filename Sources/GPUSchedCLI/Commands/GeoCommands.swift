@@ -12,6 +12,10 @@ struct GeoPlanCommand: ParsableCommand {
             |R| (the planned concurrency) is the scenario's plannedRequests, or Little's law plus one \
             standard deviation: min(round(λT̂ + √(λT̂)), R_max), T̂ one request's time alone.
 
+            With milp in the scenario's methods, the exact MILP runs on min(|R|, 10) requests; its \
+            'gap' is how far CG-BP (for that many requests) with shortest-path routing is above the \
+            MILP's value, 'mipGap' the solver's own gap (0 when proven optimal).
+
             Example:
               gpusched plan geo examples/geo-clustered.yaml --json
             """
@@ -30,7 +34,12 @@ struct GeoPlanCommand: ParsableCommand {
         var name: String
         var placement: [Placement]
         var meanPerTokenSeconds: Double?
+        /// MILP only: (CG-BP + shortest path − MILP) / MILP on the MILP's requests.
         var gap: Double?
+        /// MILP only: the solver's relative gap between its incumbent and its bound (0 when optimal).
+        var mipGap: Double?
+        /// MILP only: optimal, timeLimitFeasible, ...
+        var status: String?
         var runtimeSeconds: Double
     }
 
@@ -65,13 +74,13 @@ struct GeoPlanCommand: ParsableCommand {
         }
         let cgbpSeconds = (ContinuousClock.now - start).inSeconds
         let cgbpPerToken = GeoPlanning.meanPerTokenSeconds(instance: instance, placement: cgbp.placement)
-        methods.append(Method(name: "cg-bp", placement: rows(cgbp.placement), meanPerTokenSeconds: cgbpPerToken, gap: nil,
+        methods.append(Method(name: "cg-bp", placement: rows(cgbp.placement), meanPerTokenSeconds: cgbpPerToken,
                               runtimeSeconds: cgbpSeconds))
         let petalsStart = ContinuousClock.now
         let petals = PetalsPlacement.joinPlacement(instance: instance, seed: scenario.seed)
         methods.append(Method(
             name: "petals", placement: rows(petals),
-            meanPerTokenSeconds: GeoPlanning.meanPerTokenSeconds(instance: instance, placement: petals), gap: nil,
+            meanPerTokenSeconds: GeoPlanning.meanPerTokenSeconds(instance: instance, placement: petals),
             runtimeSeconds: (ContinuousClock.now - petalsStart).inSeconds))
         if scenario.methods.contains("milp") {
             let requests = (0..<min(planned, 10)).map { $0 % instance.clients.count }
@@ -81,12 +90,15 @@ struct GeoPlanCommand: ParsableCommand {
             } catch let error as GeoPlanningError {
                 throw InputError(error.message)
             }
-            var gap: Double?
-            if let heuristic = cgbpPerToken, let optimum = milp.meanPerTokenSeconds { gap = (heuristic - optimum) / optimum }
+            let gap = milp.heuristicGap
             methods.append(Method(
-                name: "milp", placement: rows(milp.placement), meanPerTokenSeconds: milp.meanPerTokenSeconds,
-                gap: milp.relativeGap, runtimeSeconds: milp.solveSeconds))
-            if let gap, !json { print("CG-BP + shortest path is \(Format.fixed(gap * 100, 2)) % above the MILP optimum (\(requests.count) requests)") }
+                name: "milp", placement: rows(milp.placement), meanPerTokenSeconds: milp.meanPerTokenSeconds, gap: gap,
+                mipGap: milp.relativeGap, status: milp.status, runtimeSeconds: milp.solveSeconds))
+            if !json {
+                print("MILP on \(requests.count) requests: \(milp.status), solver gap "
+                    + (milp.relativeGap.map { Format.fixed($0 * 100, 3) + " %" } ?? "-") + "; CG-BP (|R| = \(requests.count)) + shortest path "
+                    + (gap.map { "is \(Format.fixed($0 * 100, 2)) % above it" } ?? "has no placement with every server holding a block"))
+            }
         }
         let report = Report(plannedRequests: planned, perTokenBound: cgbp.perTokenBound, methods: methods)
         if json {
@@ -183,8 +195,11 @@ enum GeoPlanning {
     /// |R|: the scenario's value, or min(round(λT̂ + √(λT̂)), R_max) with T̂ from CG-BP at |R| = 1 and
     /// R_max = ⌊(ΣM − s_m(L + |V_s|)) / (s_c(L + |V_s|))⌋ (the paper's feasibility bound).
     static func plannedRequests(_ scenario: GeoScenario) -> Int {
-        if let planned = scenario.plannedRequests { return planned }
-        let instance = scenario.instance
+        scenario.plannedRequests ?? plannedRequests(instance: scenario.instance, arrivalRate: scenario.arrivalRate)
+    }
+
+    /// The |R| rule alone: min(round(λT̂ + √(λT̂)), R_max) for arrival rate λ.
+    static func plannedRequests(instance: GeoInstance, arrivalRate: Double) -> Int {
         let model = instance.model
         let servers = Double(instance.servers.count)
         let total = instance.servers.reduce(0) { $0 + $1.memoryBytes }
@@ -192,7 +207,7 @@ enum GeoPlanning {
             / (model.cacheSlotBytes * (Double(model.blocks) + servers))).rounded(.down)))
         guard let single = try? CGBP.place(instance: instance, plannedRequests: 1),
               let path = CGBPRouting.route(instance: instance, placement: single.placement, client: 0) else { return 1 }
-        return WSRRRouter.plannedRequests(arrivalRate: scenario.arrivalRate, singleRequestSeconds: path.cost, max: maxRequests)
+        return WSRRRouter.plannedRequests(arrivalRate: arrivalRate, singleRequestSeconds: path.cost, max: maxRequests)
     }
 
     /// Mean over clients of the per-token time Σ(t_cj + τ_j k) on the shortest path of `placement`.
@@ -200,10 +215,7 @@ enum GeoPlanning {
         var total = 0.0
         for client in instance.clients.indices {
             guard let path = CGBPRouting.route(instance: instance, placement: placement, client: client) else { return nil }
-            total += path.hops.reduce(0) {
-                $0 + instance.perTokenRTT(client: client, server: $1.server)
-                    + instance.servers[$1.server].decodeSecondsPerBlock * Double($1.blocks)
-            }
+            total += instance.perTokenSeconds(client: client, hops: path.hops)
         }
         return total / Double(instance.clients.count)
     }

@@ -113,10 +113,15 @@ public struct GeoTimingConstants: Sendable, Hashable, Codable {
 /// A geo-distributed serving problem.
 public struct GeoInstance: Sendable, Hashable, Codable {
     public var model: GeoModel
-    public var servers: [GeoServer]
-    public var clients: [GeoClient]
-    public var network: GeoNetwork
+    public var servers: [GeoServer] { didSet { resolveRTTs() } }
+    public var clients: [GeoClient] { didSet { resolveRTTs() } }
+    public var network: GeoNetwork { didSet { resolveRTTs() } }
     public var timing: GeoTimingConstants
+    /// rawRTT[c][j], the RTT between client c's and server j's sites (+∞ where a site is unknown),
+    /// looked up once so that routing does not search site names.
+    private var rawRTT: [[Double]] = []
+
+    private enum CodingKeys: String, CodingKey { case model, servers, clients, network, timing }
 
     public init(model: GeoModel, servers: [GeoServer], clients: [GeoClient], network: GeoNetwork, timing: GeoTimingConstants) {
         self.model = model
@@ -124,17 +129,35 @@ public struct GeoInstance: Sendable, Hashable, Codable {
         self.clients = clients
         self.network = network
         self.timing = timing
+        resolveRTTs()
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            model: c.decode(GeoModel.self, forKey: .model), servers: c.decode([GeoServer].self, forKey: .servers),
+            clients: c.decode([GeoClient].self, forKey: .clients), network: c.decode(GeoNetwork.self, forKey: .network),
+            timing: c.decode(GeoTimingConstants.self, forKey: .timing))
+    }
+
+    private mutating func resolveRTTs() {
+        let index = Dictionary(network.sites.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        rawRTT = clients.map { client in
+            servers.map { server in
+                guard let a = index[client.site], let b = index[server.site] else { return .infinity }
+                return network.rtt[a][b]
+            }
+        }
     }
 
     /// t_cj: per-token time of the hop between client c and server j, seconds.
     public func perTokenRTT(client c: Int, server j: Int) -> Double {
-        (network.rtt(from: clients[c].site, to: servers[j].site) ?? .infinity) + timing.perTokenOverhead
+        rawRTT[c][j] + timing.perTokenOverhead
     }
 
     /// t^I_cj: prompt time of the hop between client c and server j, seconds.
     public func promptRTT(client c: Int, server j: Int) -> Double {
-        (network.rtt(from: clients[c].site, to: servers[j].site) ?? .infinity) + timing.promptPerToken * Double(model.promptTokens)
-            + timing.promptFixed
+        rawRTT[c][j] + timing.promptPerToken * Double(model.promptTokens) + timing.promptFixed
     }
 }
 

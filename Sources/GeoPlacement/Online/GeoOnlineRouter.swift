@@ -58,6 +58,12 @@ extension GeoInstance {
         hops.reduce(0) { $0 + hopSeconds(client: c, hop: $1) }
     }
 
+    /// Per-token time of a request on `hops` without contention, Σ_j(t_cj + k_j·τ_j): the MILP's
+    /// objective per request and token.
+    public func perTokenSeconds(client c: Int, hops: [GeoHop]) -> Double {
+        hops.reduce(0) { $0 + perTokenRTT(client: c, server: $1.server) + Double($1.blocks) * servers[$1.server].decodeSecondsPerBlock }
+    }
+
     /// Prompt part of `serviceSeconds`: Σ_j(t^I_cj + k_j·τ^I_j).
     public func firstTokenSeconds(client c: Int, hops: [GeoHop]) -> Double {
         hops.reduce(0) { $0 + promptSeconds(client: c, hop: $1) }

@@ -24,40 +24,41 @@ public enum CGBPRouting {
     ///
     /// Hop i → j is feasible iff a_j ≤ e_i ≤ a_j + m_j − 1, where e_i is one past i's last block;
     /// it runs k = a_j + m_j − e_i blocks on j. `linkCost` prices a hop, or returns nil to forbid it.
-    /// Ties go to the lower server index.
+    /// What a path can do next depends only on the block it has reached, so the search runs over the
+    /// L + 1 block boundaries (edges: each server from each block of its range), O(L² + Σ_j m_j) per
+    /// path instead of O(|V_s|²) over servers. Costs must be ≥ 0; ties go to the first relaxation
+    /// (lower boundary, then lower server index).
     static func shortestPath(placement: BlockPlacement, blocks L: Int, linkCost: (GeoHop) -> Double?) -> GeoPath? {
         let ranges = placement.ranges
-        let n = ranges.count
-        var distance = [Double](repeating: .infinity, count: n)
-        var previous = [Int?](repeating: nil, count: n)
-        var settled = [Bool](repeating: false, count: n)
-
-        func relax(from i: Int?, reached end: Int, base: Double) {
-            for j in 0..<n where !settled[j] {
-                guard let r = ranges[j], r.firstBlock <= end, end < r.endBlock else { continue }
-                let hop = GeoHop(server: j, blocks: r.endBlock - end)
-                guard let cost = linkCost(hop), base + cost < distance[j] else { continue }
-                distance[j] = base + cost
-                previous[j] = i
+        var covering = [[Int]](repeating: [], count: L)
+        for (j, range) in ranges.enumerated() {
+            guard let range else { continue }
+            for b in range.firstBlock..<min(range.endBlock, L) { covering[b].append(j) }
+        }
+        var distance = [Double](repeating: .infinity, count: L + 1)
+        var lastHop = [GeoHop?](repeating: nil, count: L + 1)
+        var settled = [Bool](repeating: false, count: L + 1)
+        distance[0] = 0
+        while true {
+            var e = -1
+            for b in 0..<L where !settled[b] && distance[b].isFinite && (e < 0 || distance[b] < distance[e]) { e = b }
+            guard e >= 0 else { break }
+            settled[e] = true
+            for j in covering[e] {
+                let end = ranges[j]!.endBlock
+                let hop = GeoHop(server: j, blocks: end - e)
+                guard let cost = linkCost(hop), distance[e] + cost < distance[end] else { continue }
+                distance[end] = distance[e] + cost
+                lastHop[end] = hop
             }
         }
-
-        relax(from: nil, reached: 0, base: 0)
-        while let i = (0..<n).filter({ !settled[$0] && distance[$0].isFinite }).min(by: { distance[$0] < distance[$1] }) {
-            settled[i] = true
-            if let r = ranges[i], r.endBlock < L { relax(from: i, reached: r.endBlock, base: distance[i]) }
+        guard distance[L].isFinite else { return nil }
+        var hops: [GeoHop] = []
+        var end = L
+        while end > 0, let hop = lastHop[end] {
+            hops.insert(hop, at: 0)
+            end -= hop.blocks
         }
-        let terminals = (0..<n).filter { ranges[$0]?.endBlock == L && distance[$0].isFinite }
-        guard let last = terminals.min(by: { distance[$0] < distance[$1] }) else { return nil }
-
-        var servers = [last]
-        while let p = previous[servers[0]] { servers.insert(p, at: 0) }
-        var end = 0
-        let hops = servers.map { j -> GeoHop in
-            let hop = GeoHop(server: j, blocks: ranges[j]!.endBlock - end)
-            end = ranges[j]!.endBlock
-            return hop
-        }
-        return GeoPath(hops: hops, cost: distance[last])
+        return GeoPath(hops: hops, cost: distance[L])
     }
 }

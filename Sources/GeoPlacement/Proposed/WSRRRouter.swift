@@ -40,25 +40,49 @@ public struct WSRRRouter: GeoOnlineRouter, Sendable {
     /// t_w: the earliest time from `time` on at which `blocks` slots are free on `server`
     /// (nil when the server has fewer slots than that in all).
     public func earliestStart(server j: Int, blocks k: Int, at time: Double) -> Double? {
-        guard k <= slots[j] else { return nil }
-        let active = holds[j].filter { $0.completion > time }.sorted { ($0.completion, $0.ticket) < ($1.completion, $1.ticket) }
-        var free = slots[j] - active.reduce(0) { $0 + $1.slots }
-        var start = time
-        for hold in active where free < k {
-            free += hold.slots
-            start = hold.completion
+        SlotTimeline(holds: holds[j], slots: slots[j], at: time).earliestStart(blocks: k)
+    }
+
+    /// A server's free slots over time from one instant on: free now, then what each completion frees.
+    private struct SlotTimeline {
+        var time: Double
+        var slots: Int
+        var freeNow: Int
+        /// Active holds in completion order (ticket order on ties).
+        var releases: [Hold]
+
+        init(holds: [Hold], slots: Int, at time: Double) {
+            self.time = time
+            self.slots = slots
+            releases = holds.filter { $0.completion > time }.sorted { ($0.completion, $0.ticket) < ($1.completion, $1.ticket) }
+            freeNow = slots - releases.reduce(0) { $0 + $1.slots }
         }
-        return start
+
+        func earliestStart(blocks k: Int) -> Double? {
+            guard k <= slots else { return nil }
+            var free = freeNow
+            var start = time
+            for hold in releases where free < k {
+                free += hold.slots
+                start = hold.completion
+            }
+            return start
+        }
     }
 
     public mutating func route(client c: Int, at time: Double, allocationDelay: Double) -> GeoRouteDecision? {
-        let router = self
-        guard let path = CGBPRouting.shortestPath(placement: placement, blocks: instance.model.blocks, linkCost: { hop in
-            router.earliestStart(server: hop.server, blocks: hop.blocks, at: time).map {
-                ($0 - time) + router.instance.hopSeconds(client: c, hop: hop)
+        // Each server's timeline is built once per arrival, on first use.
+        var timelines = [SlotTimeline?](repeating: nil, count: instance.servers.count)
+        func start(_ hop: GeoHop) -> Double? {
+            if timelines[hop.server] == nil {
+                timelines[hop.server] = SlotTimeline(holds: holds[hop.server], slots: slots[hop.server], at: time)
             }
+            return timelines[hop.server]!.earliestStart(blocks: hop.blocks)
+        }
+        guard let path = CGBPRouting.shortestPath(placement: placement, blocks: instance.model.blocks, linkCost: { hop in
+            start(hop).map { ($0 - time) + instance.hopSeconds(client: c, hop: hop) }
         }) else { return nil }
-        let rawWait = path.hops.map { earliestStart(server: $0.server, blocks: $0.blocks, at: time)! - time }.max() ?? 0
+        let rawWait = path.hops.map { start($0)! - time }.max() ?? 0
         let wait = roundsWaitToBackoff ? GeoOnlineBackoff.roundUp(rawWait) : rawWait
         let completion = time + wait + instance.timing.initialDelay + allocationDelay
             + instance.serviceSeconds(client: c, hops: path.hops)

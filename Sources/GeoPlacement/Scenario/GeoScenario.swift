@@ -1,3 +1,4 @@
+import Foundation
 import ServingModel
 
 /// A `kind: geo` scenario.
@@ -13,6 +14,8 @@ import ServingModel
 /// clients: [{name: c1, site: edge}]
 /// network: {rttSeconds: {dc1-dc2: 0.1, dc1-edge: 0.1, dc2-edge: 0.1}, intraSite: 0.005}
 ///   # or {links: [{from: a, to: b, delaySeconds: 0.01}, ...]}: RTT = 2 × shortest-path delay
+///   # or {scattered: {sites: 50, serverFraction: 0.4, seed: 1}}: a generated topology that also
+///   #    places A100 and MIG servers and the clients (then no servers or clients keys; `GeoScatteredSection`)
 /// timing: {perTokenOverhead: 0.1, promptPerToken: 0.0007049, promptFixed: 0.067, initialDelay: 0.07}  # optional
 /// workload: {requests: 100, arrivalRate: 0.5, seed: 1}
 /// methods: [cg-bp+ws-rr, petals, milp]
@@ -35,17 +38,28 @@ public struct GeoScenario: Sendable {
         let body = envelope.body
         let model = body.require("model").flatMap(readModel)
         var servers: [GeoServer] = []
-        if let list = body.require("servers")?.list(nonEmpty: true) { servers = list.compactMap(readServer) }
         var clients: [GeoClient] = []
-        if let list = body.require("clients")?.list(nonEmpty: true) {
-            clients = list.compactMap { node in
-                guard let o = node.object(allowedKeys: ["name", "site"]), let name = o.require("name")?.string(),
-                      let site = o.require("site")?.string() else { return nil }
-                return GeoClient(name: name, site: site)
+        var network: GeoNetwork?
+        if let node = body.require("network"), GeoScatteredSection.isScattered(node) {
+            for key in ["servers", "clients"] where body.has(key) {
+                body[key]!.report("not allowed with network.scattered, which places the servers and clients itself")
             }
+            if let layout = GeoScatteredSection.read(node) { (servers, clients, network) = layout }
+        } else {
+            if let list = body.require("servers")?.list(nonEmpty: true) { servers = list.compactMap(readServer) }
+            if let list = body.require("clients")?.list(nonEmpty: true) {
+                clients = list.compactMap { node in
+                    guard let o = node.object(allowedKeys: ["name", "site"]), let name = o.require("name")?.string(),
+                          let site = o.require("site")?.string() else { return nil }
+                    return GeoClient(name: name, site: site)
+                }
+            }
+            let sites = Array(Set(servers.map(\.site) + clients.map(\.site))).sorted()
+            network = body["network"].flatMap { GeoNetworkSection.read($0, sites: sites) }
         }
-        let sites = Array(Set(servers.map(\.site) + clients.map(\.site))).sorted()
-        let network = body.require("network").flatMap { GeoNetworkSection.read($0, sites: sites) }
+        if let model, !servers.isEmpty {
+            checkSomeServerHoldsABlock(model: model, servers: servers, at: body["servers"] ?? body["network"]!)
+        }
         let timing = body["timing"].map(readTiming) ?? GeoTimingConstants()
         var requests: Int?, rate: Double?, seed: Int?
         if let workload = body.require("workload")?.object(allowedKeys: ["requests", "arrivalRate", "seed"]) {
@@ -75,6 +89,17 @@ public struct GeoScenario: Sendable {
             instance: GeoInstance(model: model, servers: servers, clients: clients, network: network, timing: timing),
             requests: requests, arrivalRate: rate, seed: UInt64(seed), methods: methods,
             plannedRequests: planned ?? nil, allocationDelays: delays)
+    }
+
+    private static func gigabytes(_ bytes: Double) -> String { String(format: "%.4g GB", bytes / 1e9) }
+
+    /// Reports when no server can hold one block plus one request's cache slot (s_m + s_c > M_j for all j).
+    static func checkSomeServerHoldsABlock(model: GeoModel, servers: [GeoServer], at node: ConfigNode) {
+        let need = model.blockBytes + model.cacheSlotBytes
+        guard let largest = servers.map(\.memoryBytes).max(), largest < need else { return }
+        node.report("no server can hold one block plus its cache: s_m + s_c = \(gigabytes(need)) "
+            + "(block \(gigabytes(model.blockBytes)) + one request's cache \(gigabytes(model.cacheSlotBytes))), "
+            + "the largest memoryBytes is \(gigabytes(largest))")
     }
 
     static func readModel(_ node: ConfigNode) -> GeoModel? {
@@ -120,67 +145,5 @@ public struct GeoScenario: Sendable {
         let d = o["initialDelay"].map { $0.number(.nonNegative) } ?? defaults.initialDelay
         guard let a, let b, let c, let d else { return nil }
         return GeoTimingConstants(perTokenOverhead: a, promptPerToken: b, promptFixed: c, initialDelay: d)
-    }
-}
-
-/// The `network:` section: an RTT table between sites, or links whose shortest-path delays give RTTs.
-enum GeoNetworkSection {
-    static func read(_ node: ConfigNode, sites: [String]) -> GeoNetwork? {
-        guard let o = node.object(allowedKeys: ["rttSeconds", "intraSite", "links"]) else { return nil }
-        let intra = o["intraSite"].map { $0.number(.nonNegative) } ?? 0
-        guard let intra else { return nil }
-        let n = sites.count
-        var rtt = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: n)
-        for i in 0..<n { rtt[i][i] = intra }
-        if let table = o["rttSeconds"] {
-            guard case let .object(entries) = table.value else {
-                table.report("must be a mapping like {siteA-siteB: seconds}")
-                return nil
-            }
-            guard let checked = table.object(allowedKeys: entries.map(\.key)) else { return nil }
-            var failed = false
-            for key in checked.keys {
-                let value = checked[key]!.number(.nonNegative)
-                let parts = key.split(separator: "-", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let i = sites.firstIndex(of: parts[0]), let j = sites.firstIndex(of: parts[1]) else {
-                    checked[key]!.report("'\(key)' must be two known sites joined by '-'; sites: " + sites.joined(separator: ", "))
-                    failed = true
-                    continue
-                }
-                guard let value else { failed = true; continue }
-                rtt[i][j] = value
-                rtt[j][i] = value
-            }
-            if failed { return nil }
-        } else if let links = o["links"]?.list(nonEmpty: true) {
-            var delay = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: n)
-            for i in 0..<n { delay[i][i] = 0 }
-            var failed = false
-            for link in links {
-                guard let l = link.object(allowedKeys: ["from", "to", "delaySeconds"]),
-                      let from = l.require("from")?.string(), let to = l.require("to")?.string(),
-                      let d = l.require("delaySeconds")?.number(.nonNegative) else { failed = true; continue }
-                guard let i = sites.firstIndex(of: from), let j = sites.firstIndex(of: to) else {
-                    link.report("unknown site in link \(from)–\(to); sites: " + sites.joined(separator: ", "))
-                    failed = true
-                    continue
-                }
-                delay[i][j] = min(delay[i][j], d)
-                delay[j][i] = min(delay[j][i], d)
-            }
-            if failed { return nil }
-            for k in 0..<n { for i in 0..<n { for j in 0..<n where delay[i][k] + delay[k][j] < delay[i][j] {
-                delay[i][j] = delay[i][k] + delay[k][j]
-            } } }
-            for i in 0..<n { for j in 0..<n where i != j { rtt[i][j] = 2 * delay[i][j] } }
-        } else {
-            node.report("give rttSeconds or links")
-            return nil
-        }
-        for i in 0..<n { for j in 0..<n where rtt[i][j] == .infinity {
-            node.report("no RTT between sites '\(sites[i])' and '\(sites[j])' (the topology is disconnected or the table incomplete)")
-            return nil
-        } }
-        return GeoNetwork(sites: sites, rtt: rtt)
     }
 }
