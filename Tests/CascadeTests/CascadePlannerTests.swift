@@ -1,0 +1,73 @@
+import Testing
+import ServingModel
+@testable import Cascade
+
+/// The bi-level planner: quality target met, J never increases, bad problems rejected with the
+/// numbers, re-planning on the same sample changes nothing.
+@Suite struct CascadePlannerTests {
+    @Test(arguments: [85.0, 90.0])
+    func planMeetsTheTarget(target: Double) throws {
+        let planner = try CascadePlanner(problem: Fixture.problem(target: target))
+        let plan = try planner.plan()
+        #expect(plan.quality >= target)
+        #expect(plan.gpus.reduce(0, +) == 32)
+        #expect(zip(plan.trajectory, plan.trajectory.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(plan.iterations == plan.trajectory.count - 1)
+        #expect(plan.stages[0].reachFraction == 1)
+        // The reported quality is the replay of the reported thresholds.
+        #expect(plan.quality == planner.problem.samples.replay(plan.thresholds).quality)
+        // No neighbour on the grid has a lower J (coordinate-wise local optimum).
+        for coordinate in plan.thresholds.indices {
+            for delta in [-5.0, 5.0] {
+                var neighbour = plan.thresholds
+                neighbour[coordinate] += delta
+                guard (0...100).contains(neighbour[coordinate]) else { continue }
+                var search = Search(planner: planner, previous: nil)
+                #expect(try search.evaluate(neighbour).score >= plan.score - 1e-9)
+            }
+        }
+    }
+
+    @Test func throughputObjectiveServesMoreThanTheRate() throws {
+        let plan = try CascadePlanner(problem: Fixture.problem(objective: .throughput)).plan()
+        #expect(plan.objectiveValue > 4)
+        #expect(plan.quality >= 85)
+    }
+
+    @Test func rejectsModelsOutOfOrder() {
+        var problem = Fixture.problem()
+        problem.models.swapAt(0, 1)
+        #expect(throws: CascadeError.self) { try CascadePlanner(problem: problem) }
+        do { _ = try CascadePlanner(problem: problem) } catch {
+            #expect(error.message.hasPrefix("models must be ordered smallest first"))
+        }
+    }
+
+    @Test func rejectsAModelThatFitsNowhere() {
+        let problem = Fixture.problem(gpus: 6)
+        do {
+            _ = try CascadePlanner(problem: problem)
+            Issue.record("deepseek-v3-awq needs 8 GPUs")
+        } catch {
+            #expect(error.message.hasPrefix("deepseek-v3-awq fits no layout of 6 H100-80GB"))
+        }
+    }
+
+    @Test func unreachableTargetNamesTheBest() throws {
+        let samples = Fixture.synthetic()
+        do {
+            _ = try CascadePlanner(problem: Fixture.problem(target: 99.5, samples: samples))
+            Issue.record("99.5 is above any mean score")
+        } catch {
+            #expect(error.message.contains("is unreachable: the best achievable on this sample is"))
+        }
+    }
+
+    @Test func replanningOnTheSameSampleChangesNothing() throws {
+        let planner = try CascadePlanner(problem: Fixture.problem())
+        let plan = try planner.plan()
+        let again = try planner.plan(previous: plan)
+        #expect(again.thresholds == plan.thresholds)
+        #expect(ReplanChange.between(plan, again).allSatisfy { $0.removed == 0 && $0.added == 0 })
+    }
+}
