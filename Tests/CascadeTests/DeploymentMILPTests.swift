@@ -3,7 +3,7 @@ import ServingModel
 import Solver
 @testable import Cascade
 
-/// The deployment MILP against brute-force enumeration of every GPU split.
+/// The deployment MILP and the dynamic program against brute-force enumeration of every GPU split.
 @Suite struct DeploymentMILPTests {
     /// A table with given values per GPU count (infinite = does not serve).
     func table(_ values: [Double], metric: StageTable.Metric) -> StageTable {
@@ -47,6 +47,9 @@ import Solver
             let best = objective == .throughput ? values.max()! : values.min()!
             #expect(abs(solution.objective - best) < 1e-9 * max(1, abs(best)), "\(objective)")
             #expect(solution.gpus.reduce(0, +) == n)
+            let dp = try #require(DeploymentDP.solve(tables: tables, weights: reach, totalGPUs: n, objective: objective))
+            #expect(abs(dp.objective - best) < 1e-9 * max(1, abs(best)), "\(objective) (DP)")
+            #expect(dp.gpus.reduce(0, +) == n)
         }
     }
 
@@ -58,6 +61,8 @@ import Solver
             let solution = try #require(try DeploymentMILP.solve(
                 tables: tables, weights: [1, 1], totalGPUs: 5, objective: .maxStageLatency, previous: previous))
             #expect(solution.gpus == previous)
+            let dp = DeploymentDP.solve(tables: tables, weights: [1, 1], totalGPUs: 5, objective: .maxStageLatency, previous: previous)
+            #expect(dp?.gpus == previous)
         }
     }
 }

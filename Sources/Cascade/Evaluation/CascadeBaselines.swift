@@ -15,14 +15,13 @@ public enum CascadeBaselines {
     /// Baseline names, in report order.
     public static let names = ["single-model", "uniform-gpus", "uniform-layout", "proportional-gpus"]
 
-    /// The plan as a cascade named `cascadia`.
+    /// The plan as a cascade named `cascadia`. Stages the plan gives no GPUs receive no requests
+    /// (their reach is 0, and so is every later stage's); they are left out with their thresholds.
     public static func cascade(of plan: CascadePlan, planner: CascadePlanner) -> CascadeConfiguration {
-        CascadeConfiguration(
-            name: "cascadia",
-            stages: plan.stages.enumerated().compactMap { i, stage in
-                stage.layout.map { CascadeStage(model: planner.problem.models[i], sampleColumn: i, layout: $0, gpus: stage.gpus) }
-            },
-            thresholds: plan.thresholds)
+        let stages = plan.stages.enumerated().prefix { $0.element.layout != nil }.map { i, stage in
+            CascadeStage(model: planner.problem.models[i], sampleColumn: i, layout: stage.layout!, gpus: stage.gpus)
+        }
+        return CascadeConfiguration(name: "cascadia", stages: stages, thresholds: Array(plan.thresholds.prefix(stages.count - 1)))
     }
 
     /// Every baseline that can be deployed, with a reason for each that cannot.

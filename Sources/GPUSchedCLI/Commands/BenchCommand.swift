@@ -19,15 +19,17 @@ struct BenchCommand: ParsableCommand {
               gpusched bench simulator --requests 1000000
               gpusched bench roofline --data ../shared/data
               gpusched bench gate-route
+              gpusched bench cascade
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
         case solver, simulator, roofline
         case gateRoute = "gate-route"
+        case cascade
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), or roofline (its errors against measured kernels).")
+    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), or roofline (its errors against measured kernels).")
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -58,6 +60,7 @@ struct BenchCommand: ParsableCommand {
         case .simulator: try runSimulator(progress: progress)
         case .roofline: try runRoofline(progress: progress)
         case .gateRoute: try runGateRoute(progress: progress)
+        case .cascade: try CascadeBenchmark.run(json: json, progress: progress)
         }
     }
 

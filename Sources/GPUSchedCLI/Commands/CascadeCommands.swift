@@ -67,11 +67,22 @@ struct CascadeSimulateCommand: ParsableCommand {
     @Argument(help: "Scenario file (kind: cascade).")
     var file: String
 
+    @Option(name: .long, help: "Override the scenario's slo.p95Latency (seconds) for planning and evaluation.")
+    var slo: Double?
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    func validate() throws {
+        if let slo, !(slo > 0) { throw ValidationError("--slo must be > 0, got \(slo)") }
+    }
+
     func run() throws {
-        let scenario = try ScenarioKinds.loadCascade(path: file)
+        var scenario = try ScenarioKinds.loadCascade(path: file)
+        if let slo {
+            scenario.slo = slo
+            scenario.problem.sloP95 = slo
+        }
         let (planner, plan, seconds) = try CascadeRun.plan(scenario)
         let evaluator = CascadeRun.evaluator(scenario, seeds: scenario.seeds)
         let report = CascadeRun.report(planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: true)
@@ -116,6 +127,8 @@ enum CascadeRun {
         var thresholds: [Double]
         var quality: Double
         var qualityTarget: Double
+        /// False when no thresholds reach the target without overloading a stage (J then carries the penalty).
+        var meetsTarget: Bool
         var objective: String
         var objectiveValue: Double
         var score: Double
@@ -182,7 +195,8 @@ enum CascadeRun {
         let problem = planner.problem
         return Report(
             thresholds: plan.thresholds, quality: plan.quality, qualityTarget: problem.qualityTarget,
-            objective: problem.objective.rawValue, objectiveValue: plan.objectiveValue, score: plan.score,
+            meetsTarget: plan.quality >= problem.qualityTarget, objective: problem.objective.rawValue,
+            objectiveValue: plan.objectiveValue, score: plan.score,
             iterations: plan.iterations, trajectory: plan.trajectory, evaluations: plan.evaluations, planningSeconds: seconds,
             stages: stages(cascade, planner: planner, rate: problem.arrivalRate), slo: evaluator.slo,
             arrivalRate: problem.arrivalRate,
@@ -222,6 +236,10 @@ enum CascadeRun {
         lines.append("thresholds " + report.thresholds.map { Format.fixed($0, 0) }.joined(separator: ", ")
             + "; quality \(Format.fixed(report.quality, 2)) (target \(Format.fixed(report.qualityTarget, 1))); "
             + "\(report.objective) \(Format.fixed(report.objectiveValue, 3)); J \(Format.fixed(report.score, 3))")
+        if !report.meetsTarget {
+            lines.append("warning: quality \(Format.fixed(report.quality, 2)) misses the target: thresholds that reach it "
+                + "overload a stage at this SLO or rate (J includes the penalty)")
+        }
         lines.append("search: \(report.iterations) rounds, \(report.evaluations) thresholds evaluated, J by round "
             + report.trajectory.map { Format.fixed($0, 3) }.joined(separator: " → ")
             + "; planned in \(Format.fixed(report.planningSeconds, 2)) s")

@@ -95,6 +95,12 @@ enum ScenarioKinds {
     static let cascade = ScenarioKindSpec(name: "cascade", keys: CascadeScenario.keys) { envelope, path in
         guard let scenario = CascadeScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
         let problem = scenario.problem
+        do throws(CascadeError) {
+            _ = try CascadePlanner(problem: problem)
+        } catch {
+            envelope.diagnostics.report("", error.message)
+            return ""
+        }
         return "\(problem.models.count)-model cascade on \(problem.totalGPUs) \(problem.engine.gpu.name), "
             + "\(problem.samples.requests.count) quality samples, target \(problem.qualityTarget)"
     }
