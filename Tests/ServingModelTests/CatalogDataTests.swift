@@ -9,7 +9,7 @@ import Testing
 private let requiredGPUNames = ["A100-40GB", "A100-80GB", "H100-80GB", "H200-141GB", "L40S"]
 private let requiredModelNames = [
     "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "qwen3-4b", "qwen3-8b", "qwen3-32b",
-    "deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-llama-70b", "deepseek-v3", "deepseekmoe-16b",
+    "deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-llama-70b", "deepseek-v3", "deepseek-v3-awq", "deepseekmoe-16b",
     "mixtral-8x7b", "bloom-176b",
 ]
 

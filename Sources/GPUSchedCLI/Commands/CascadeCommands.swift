@@ -139,6 +139,8 @@ enum CascadeRun {
         var stages: [Stage]
         var slo: Double
         var arrivalRate: Double
+        /// Simulator seeds (the same arrivals and sampled requests for every plan).
+        var seeds: [UInt64]
         var simulated: Evaluated
         var baselines: [Evaluated]
         var skippedBaselines: [String: String]
@@ -199,7 +201,7 @@ enum CascadeRun {
             objectiveValue: plan.objectiveValue, score: plan.score,
             iterations: plan.iterations, trajectory: plan.trajectory, evaluations: plan.evaluations, planningSeconds: seconds,
             stages: stages(cascade, planner: planner, rate: problem.arrivalRate), slo: evaluator.slo,
-            arrivalRate: problem.arrivalRate,
+            arrivalRate: problem.arrivalRate, seeds: evaluator.seeds,
             simulated: evaluate(cascade, planner: planner, evaluator: evaluator, searchRate: searchRate),
             baselines: baselines.map { evaluate($0, planner: planner, evaluator: evaluator, searchRate: searchRate) },
             skippedBaselines: skipped, replan: nil)
@@ -245,7 +247,8 @@ enum CascadeRun {
             + "; planned in \(Format.fixed(report.planningSeconds, 2)) s")
         lines.append(stageTable(report.stages))
         lines.append("")
-        lines.append("Simulated at \(Format.fixed(report.arrivalRate, 2)) requests/s, SLO p95 \(Format.fixed(report.slo, 1)) s:")
+        lines.append("Simulated at \(Format.fixed(report.arrivalRate, 2)) requests/s, SLO p95 \(Format.fixed(report.slo, 1)) s, "
+            + "seeds " + report.seeds.map(String.init).joined(separator: ", ") + ":")
         var headers = ["plan", "quality", "GPUs", "p95 s", "p99 s"]
         headers += report.simulated.sloAttainment.map { "≤\(Format.fixed($0.scale, 2))×SLO" }
         if report.simulated.sustainableRate != nil { headers.append("max rate @95%") }
