@@ -34,6 +34,26 @@ import ServingModel
         #expect(plan.quality >= 85)
     }
 
+    /// The end-to-end objective is the reach-weighted sum of the stages' p95s: recomputing it from the
+    /// reported stages (each re-estimated from its layout) gives the reported value.
+    @Test func endToEndObjectiveIsTheReachWeightedSum() throws {
+        let plan = try CascadePlanner(problem: Fixture.problem(objective: .endToEndLatency)).plan()
+        let sum = plan.stages.reduce(0) { $0 + $1.reachFraction * $1.p95Latency }
+        #expect(abs(plan.objectiveValue - sum) < 1e-9 * sum)
+        #expect(plan.quality >= 85)
+    }
+
+    /// A stage the plan gives no GPUs (no traffic) is left out of the simulated cascade with its threshold.
+    @Test func stagesWithoutGPUsAreLeftOut() throws {
+        let planner = try CascadePlanner(problem: Fixture.problem())
+        var plan = try planner.plan()
+        plan.stages[2].layout = nil
+        plan.stages[2].gpus = 0
+        let cascade = CascadeBaselines.cascade(of: plan, planner: planner)
+        #expect(cascade.stages.map(\.model.name) == plan.stages.prefix(2).map(\.model))
+        #expect(cascade.thresholds == [plan.thresholds[0]])
+    }
+
     @Test func rejectsModelsOutOfOrder() {
         var problem = Fixture.problem()
         problem.models.swapAt(0, 1)

@@ -12,9 +12,6 @@ import ServingModel
 ///   reach × mean output tokens × GPU-seconds per token of the model's smallest layout at a full
 ///   batch — at least each model's smallest layout, best layout per stage.
 public enum CascadeBaselines {
-    /// Baseline names, in report order.
-    public static let names = ["single-model", "uniform-gpus", "uniform-layout", "proportional-gpus"]
-
     /// The plan as a cascade named `cascadia`. Stages the plan gives no GPUs receive no requests
     /// (their reach is 0, and so is every later stage's); they are left out with their thresholds.
     public static func cascade(of plan: CascadePlan, planner: CascadePlanner) -> CascadeConfiguration {
