@@ -54,6 +54,25 @@ import ServingModel
         #expect(cascade.thresholds == [plan.thresholds[0]])
     }
 
+    /// With `splitsBudget`, the SLO less the two judge calls is shared in proportion to the models'
+    /// unloaded p95s; without it every stage gets all of it.
+    @Test func splitBudgetsFollowUnloadedLatencies() throws {
+        var problem = Fixture.problem(objective: .throughput, slo: 40)
+        func budgets(_ planner: CascadePlanner) -> [Double] {
+            (0..<3).map { stage in
+                guard case let .maxRate(budget) = planner.metric(stage: stage) else { return 0 }
+                return budget
+            }
+        }
+        #expect(budgets(try CascadePlanner(problem: problem)) == [39.46, 39.46, 39.46])
+        problem.splitsBudget = true
+        let planner = try CascadePlanner(problem: problem)
+        let split = budgets(planner)
+        #expect(abs(split.reduce(0, +) - 39.46) < 1e-9)
+        #expect(abs(split[1] / split[0] - planner.unloadedP95[1] / planner.unloadedP95[0]) < 1e-9)
+        #expect(abs(split[2] / split[0] - planner.unloadedP95[2] / planner.unloadedP95[0]) < 1e-9)
+    }
+
     @Test func rejectsModelsOutOfOrder() {
         var problem = Fixture.problem()
         problem.models.swapAt(0, 1)

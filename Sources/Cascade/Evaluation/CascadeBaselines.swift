@@ -54,7 +54,7 @@ public enum CascadeBaselines {
             chunkSize: problem.engine.chunkSize)
         let table = StageTable(
             options: planner.options[index], workload: workload, gpus: problem.totalGPUs, engine: problem.engine,
-            metric: planner.metric)
+            metric: planner.singleModelMetric)
         let layout = table.layouts[problem.totalGPUs]!
         return CascadeConfiguration(
             name: "single-model",

@@ -35,9 +35,13 @@ public struct CascadeEvaluator: Sendable {
         self.settings = settings
     }
 
-    /// Latencies of every seed's measured requests at `rate`, pooled and sorted.
+    /// Latencies of every seed's measured requests at `rate`, pooled and sorted. A run has at least
+    /// `settings.requests` arrivals and enough to span ten SLOs, so that a high rate is measured in
+    /// steady state rather than as one burst the batches absorb.
     public func latencies(_ cascade: CascadeConfiguration, rate: Double) -> [Double] {
-        seeds.flatMap { CascadeSimulator.run(cascade, samples: samples, rate: rate, engine: engine, settings: settings, seed: $0) }
+        var run = settings
+        run.requests = max(settings.requests, Int((rate * 10 * slo).rounded(.up)))
+        return seeds.flatMap { CascadeSimulator.run(cascade, samples: samples, rate: rate, engine: engine, settings: run, seed: $0) }
             .sorted()
     }
 

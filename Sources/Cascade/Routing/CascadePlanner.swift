@@ -25,6 +25,8 @@ public struct CascadePlanner: Sendable {
     public let problem: CascadeProblem
     /// Every fitting replica layout per model (within N GPUs).
     public let options: [[ReplicaOption]]
+    /// Per model, the lowest estimated p95 over its layouts for a lone request drawn from the whole sample.
+    public let unloadedP95: [Double]
     private let solver: any LinearSolver
 
     /// Checks the problem and enumerates the layouts; throws `CascadeError` for models out of size
@@ -47,6 +49,12 @@ public struct CascadePlanner: Sendable {
                 "\(model.name) fits no layout of \(problem.totalGPUs) \(problem.engine.gpu.name) "
                     + "(TP up to \(problem.engine.gpusPerNode) per node, PP up to 8): its weights need "
                     + "\(Self.gigabytes(model.parameterBytes)) GB")
+        }
+        let all = Array(problem.samples.requests.indices)
+        unloadedP95 = options.indices.map { [options] i in
+            let workload = StageWorkload(
+                samples: problem.samples, indices: all, stage: i, arrivalRate: 1e-6, chunkSize: problem.engine.chunkSize)
+            return options[i].map { LatencyEstimator.p95(option: $0, workload: workload, rate: 1e-6, engine: problem.engine) }.min()!
         }
         let needed = options.map { $0.map(\.gpus).min()! }
         if needed.reduce(0, +) > problem.totalGPUs {
@@ -163,20 +171,32 @@ public struct CascadePlanner: Sendable {
             arrivalRate: problem.arrivalRate * outcome.reachFraction[stage], chunkSize: problem.engine.chunkSize)
     }
 
-    /// The table metric of the problem's objective. In throughput mode every stage's p95 budget is
-    /// the SLO less the judge calls: the stages' budgets are not split along a request's path (an
-    /// escalated request's latency is the sum over the stages it visits), so the planner's rate
-    /// is optimistic where many requests escalate; the simulator measures the end-to-end truth.
-    var metric: StageTable.Metric {
+    /// The table metric of stage `stage`. In throughput mode each stage gets a p95 budget. By default
+    /// every stage gets the SLO less the judge calls, although a request answered by the last stage
+    /// pays every stage: optimistic where many requests escalate, but the p95 is over the mix of
+    /// paths. With `splitsBudget`, when the models' lowest unloaded p95s (`unloadedP95`) fit within
+    /// that time, it is split over the stages in proportion to them (otherwise the full path cannot
+    /// meet the SLO even unloaded, and the whole time goes to every stage). The simulator measures
+    /// the end-to-end truth either way.
+    func metric(stage: Int) -> StageTable.Metric {
         guard problem.objective == .throughput, let slo = problem.sloP95 else { return .p95Latency }
-        return .maxRate(budget: slo - problem.judgeLatency * Double(problem.models.count - 1))
+        let total = slo - problem.judgeLatency * Double(problem.models.count - 1)
+        let unloaded = unloadedP95.reduce(0, +)
+        guard problem.splitsBudget, unloaded < total else { return .maxRate(budget: total) }
+        return .maxRate(budget: total * unloadedP95[stage] / unloaded)
+    }
+
+    /// The metric of one model answering alone within the whole SLO (the single-model baseline).
+    var singleModelMetric: StageTable.Metric {
+        guard problem.objective == .throughput, let slo = problem.sloP95 else { return .p95Latency }
+        return .maxRate(budget: slo)
     }
 
     /// The stage table of stage `stage` under `outcome`.
     func table(stage: Int, outcome: RoutingOutcome, preferred: ParallelLayout?) -> StageTable {
         StageTable(
             options: options[stage], workload: workload(stage: stage, outcome: outcome), gpus: problem.totalGPUs,
-            engine: problem.engine, metric: metric, preferred: preferred)
+            engine: problem.engine, metric: metric(stage: stage), preferred: preferred)
     }
 
     /// Solves the deployment level for `tables` exactly by dynamic programming (nil when no

@@ -26,6 +26,9 @@ public struct CascadeProblem: Sendable {
     public var penalty: Double
     /// Step of the threshold grid on the 0–100 score scale.
     public var thresholdStep: Double
+    /// Throughput mode: split the SLO over the stages (true) or give every stage the whole SLO less
+    /// the judge calls (false, the default); see `CascadePlanner.metric(stage:)`.
+    public var splitsBudget = false
 
     /// Default judge latency (seconds) and penalty weight.
     public static let defaultJudgeLatency = 0.27

@@ -12,6 +12,7 @@ import ServingModel
 /// quality: {target: 85, samples: {synthetic: {requests: 2000, seed: 7}}}   # or samples: path/to.csv
 /// objective: max-stage-latency      # or end-to-end-latency, or throughput
 /// slo: {p95Latency: 20}             # seconds, end to end (default 20)
+/// stageBudget: whole                # throughput mode: whole (default) or split (see CascadePlanner)
 /// engine: {batchSize: 128, chunkSize: 512}                  # optional
 /// judgeLatency: 0.27                                        # optional, seconds
 /// evaluation: {seeds: 3, requests: 2000}                    # optional: simulator runs
@@ -23,7 +24,7 @@ public struct CascadeScenario: Sendable {
     /// Top-level keys of the kind.
     public static let keys = [
         "cluster", "models", "workload", "quality", "objective", "slo", "engine", "judgeLatency", "evaluation", "penalty",
-        "thresholdStep",
+        "thresholdStep", "stageBudget",
     ]
     /// Default end-to-end p95 SLO (seconds) when the scenario gives none.
     public static let defaultSLO = 20.0
@@ -128,6 +129,7 @@ public struct CascadeScenario: Sendable {
         let judge = body["judgeLatency"].map { $0.number(.nonNegative) } ?? CascadeProblem.defaultJudgeLatency
         let penalty = body["penalty"].map { $0.number(.positive) } ?? CascadeProblem.defaultPenalty
         let step = body["thresholdStep"].map { $0.number(.range(0.5...50)) } ?? 5
+        let budget = body["stageBudget"].map { $0.choice(["whole", "split"]) } ?? "whole"
         var seeds: Int? = 3, requests: Int? = 2000
         if let evaluation = body["evaluation"]?.object(allowedKeys: ["seeds", "requests"]) {
             seeds = evaluation["seeds"].map { $0.integer(min: 1, max: 100) } ?? 3
@@ -135,7 +137,7 @@ public struct CascadeScenario: Sendable {
         }
         guard envelope.diagnostics.issues.isEmpty, let gpu, let count, let perNode, let models, let rate, let prompt,
               let output, let target, let source, let samplesNode, let objective, let slo, let engine, let judge,
-              let penalty, let step, let seeds, let requests else { return nil }
+              let penalty, let step, let budget, let seeds, let requests else { return nil }
         let samples: QualitySamples
         do {
             samples = try Self.samples(source, models: models, promptTokens: prompt, outputTokens: output, label: samplesNode.path)
@@ -143,11 +145,12 @@ public struct CascadeScenario: Sendable {
             for issue in error.issues { envelope.diagnostics.report(issue.path, issue.message) }
             return nil
         }
-        let problem = CascadeProblem(
+        var problem = CascadeProblem(
             models: models,
             engine: CascadeEngine(gpu: gpu, gpusPerNode: perNode, batchSize: engine.batch, chunkSize: engine.chunk),
             totalGPUs: count, arrivalRate: rate, samples: samples, qualityTarget: target, objective: objective, sloP95: slo,
             judgeLatency: judge, penalty: penalty, thresholdStep: step)
+        problem.splitsBudget = budget == "split"
         return CascadeScenario(
             problem: problem, slo: slo, seeds: (1...seeds).map { UInt64($0) },
             settings: CascadeSimulationSettings(requests: requests, judgeLatency: judge), samplesSource: source,
