@@ -70,11 +70,17 @@ struct CascadeSimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's slo.p95Latency (seconds) for planning and evaluation.")
     var slo: Double?
 
+    @Option(name: .long, help: "Override the scenario's stageBudget (throughput mode): whole or split.")
+    var stageBudget: String?
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
         if let slo, !(slo > 0) { throw ValidationError("--slo must be > 0, got \(slo)") }
+        if let stageBudget, !["whole", "split"].contains(stageBudget) {
+            throw ValidationError("--stage-budget must be whole or split, got '\(stageBudget)'")
+        }
     }
 
     func run() throws {
@@ -83,6 +89,7 @@ struct CascadeSimulateCommand: ParsableCommand {
             scenario.slo = slo
             scenario.problem.sloP95 = slo
         }
+        if let stageBudget { scenario.problem.splitsBudget = stageBudget == "split" }
         let (planner, plan, seconds) = try CascadeRun.plan(scenario)
         let evaluator = CascadeRun.evaluator(scenario, seeds: scenario.seeds)
         let report = CascadeRun.report(planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: true)
