@@ -9,7 +9,7 @@ import Testing
 private let requiredGPUNames = ["A100-40GB", "A100-80GB", "H100-80GB", "H200-141GB", "L40S"]
 private let requiredModelNames = [
     "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "qwen3-4b", "qwen3-8b", "qwen3-32b",
-    "deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-llama-70b", "deepseek-v3", "deepseekmoe-16b",
+    "deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-llama-70b", "deepseek-v3", "deepseek-v3-awq", "deepseekmoe-16b",
     "mixtral-8x7b", "bloom-176b",
 ]
 
@@ -206,6 +206,11 @@ private func gpuMatchesAIConfigurator(_ system: AIConfiguratorSystem) throws {
     #expect(v3moe.sharedExperts == 1 && v3moe.expertIntermediateSize == 2048)
     #expect(v3moe.expertGroups == 8 && v3moe.groupsPerToken == 4)
 
+    // The 4-bit variant: V3's shape with half a byte per weight (671B × 0.5 = 335.5 GB).
+    let awq = try builtinModel("deepseek-v3-awq")
+    #expect(awq.moe == v3.moe && awq.attention == v3.attention && awq.layers == v3.layers)
+    #expect(awq.bytesPerParameter == 0.5 && awq.parameterBytes == 335.5e9)
+
     let mixtral = try #require(try builtinModel("mixtral-8x7b").moe)
     #expect(mixtral.moeLayers == 32 && mixtral.routedExperts == 8 && mixtral.expertsPerToken == 2)
     #expect(mixtral.sharedExperts == 0)
@@ -218,7 +223,7 @@ private func gpuMatchesAIConfigurator(_ system: AIConfiguratorSystem) throws {
 @Test func modelStorageDefaults() {
     for model in Catalog.builtin.models {
         #expect(model.kvBytesPerElement == 2, "\(model.name) kvBytesPerElement")
-        if model.name != "deepseek-v3" {
+        if !model.name.hasPrefix("deepseek-v3") {
             #expect(model.bytesPerParameter == 2, "\(model.name) bytesPerParameter")
         }
         if model.moe == nil {

@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
               gpusched bench roofline --data ../shared/data
               gpusched bench gate-route
               gpusched bench geo
+              gpusched bench cascade
             """
     )
 
@@ -27,9 +28,10 @@ struct BenchCommand: ParsableCommand {
         case solver, simulator, roofline
         case gateRoute = "gate-route"
         case geo
+        case cascade
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), or roofline (its errors against measured kernels).")
+    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), or roofline (its errors against measured kernels).")
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -63,6 +65,7 @@ struct BenchCommand: ParsableCommand {
         case .geo:
             let report = try GeoBenchmark.measure(timeLimit: timeLimit, progress: progress)
             if json { try JSONOutput.print(report) } else { print(report.render()) }
+        case .cascade: try CascadeBenchmark.run(json: json, progress: progress)
         }
     }
 

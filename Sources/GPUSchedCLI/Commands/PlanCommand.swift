@@ -9,7 +9,8 @@ struct PlanCommand: ParsableCommand {
             Example:
               gpusched plan gate-route examples/gate-route.yaml --json
               gpusched plan geo examples/geo-clustered.yaml
+              gpusched plan cascade examples/cascade-deepseek.yaml
             """,
-        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self]
+        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self, CascadePlanCommand.self]
     )
 }

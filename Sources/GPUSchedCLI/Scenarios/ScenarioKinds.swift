@@ -1,3 +1,4 @@
+import Cascade
 import Foundation
 import GateAndRoute
 import GeoPlacement
@@ -15,7 +16,7 @@ struct ScenarioKindSpec: Sendable {
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo]
+    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, cascade]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {
@@ -77,6 +78,31 @@ enum ScenarioKinds {
         guard let scenario = GeoScenario.read(envelope) else { return "" }
         return "\(scenario.instance.servers.count) servers, \(scenario.instance.clients.count) clients, "
             + "\(scenario.instance.model.blocks) blocks, \(scenario.requests) requests"
+    }
+
+    /// Loads a `kind: cascade` scenario, or throws every problem found.
+    static func loadCascade(path: String) throws -> CascadeScenario {
+        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
+        guard envelope.kind == "cascade" else {
+            throw ScenarioError(path: "kind", "this command needs a 'cascade' scenario, got '\(envelope.kind)'")
+        }
+        let scenario = CascadeScenario.read(envelope, baseDirectory: directory(of: path))
+        try envelope.diagnostics.throwIfAny()
+        return scenario!
+    }
+
+    /// `kind: cascade`: models ordered small to large on a GPU pool, a quality target and its sample.
+    static let cascade = ScenarioKindSpec(name: "cascade", keys: CascadeScenario.keys) { envelope, path in
+        guard let scenario = CascadeScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
+        let problem = scenario.problem
+        do throws(CascadeError) {
+            _ = try CascadePlanner(problem: problem)
+        } catch {
+            envelope.diagnostics.report("", error.message)
+            return ""
+        }
+        return "\(problem.models.count)-model cascade on \(problem.totalGPUs) \(problem.engine.gpu.name), "
+            + "\(problem.samples.requests.count) quality samples, target \(problem.qualityTarget)"
     }
 
     static func directory(of path: String) -> String {

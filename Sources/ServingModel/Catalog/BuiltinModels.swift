@@ -80,6 +80,20 @@ extension Catalog {
                 expertIntermediateSize: 2048, expertGroups: 8, groupsPerToken: 4
             )
         ),
+        // DeepSeek-V3 quantised to 4-bit weights with AWQ (e.g. the community checkpoint
+        // cognitivecomputations/DeepSeek-V3-AWQ), the largest model of Cascadia's cascade (arXiv 2506.04203):
+        // the same shape as deepseek-v3 above; group-wise INT4 weights -> 0.5 byte per parameter
+        // (scales and zero points, about 1 % more, are not counted); bf16 KV cache. 671B x 0.5 = 335.5 GB
+        // of weights, so a replica needs 8 H100-80GB.
+        ModelSpec(
+            name: "deepseek-v3-awq", layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128, headDim: 192,
+            intermediateSize: 18432, vocabSize: 129280, parameterCount: 671e9, bytesPerParameter: 0.5,
+            attention: .multiHeadLatent(kvLoraRank: 512, ropeHeadDim: 64),
+            moe: MoESpec(
+                moeLayers: 58, routedExperts: 256, expertsPerToken: 8, sharedExperts: 1,
+                expertIntermediateSize: 2048, expertGroups: 8, groupsPerToken: 4
+            )
+        ),
         // deepseek-ai/deepseek-moe-16b-base (config.json): 28 layers, first_k_dense_replace 1 -> 27 MoE
         // layers; 64 routed experts (n_routed_experts), top-6, 2 shared experts, moe_intermediate_size
         // 1408, dense intermediate_size 10944; MHA with 16 heads of 128. Routing is not grouped.

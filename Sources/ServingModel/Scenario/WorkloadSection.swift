@@ -87,8 +87,9 @@ public enum WorkloadSection {
         return .gamma(rate: rate, cv: cv)
     }
 
-    /// A length distribution: a whole number, or a mapping with exactly one family.
-    private static func readLength(_ node: ConfigNode, field: TokenField, baseDirectory: String) -> LengthDistribution? {
+    /// A length distribution: a whole number, or a mapping with exactly one family (the forms a
+    /// request class's `promptTokens` and `outputTokens` take); nil after reporting problems.
+    public static func readLength(_ node: ConfigNode, field: TokenField, baseDirectory: String) -> LengthDistribution? {
         guard node.isObject else {
             switch node.value {
             case .number: return node.integer(min: 1).map { .fixed($0) }

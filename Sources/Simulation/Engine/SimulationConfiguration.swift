@@ -15,6 +15,9 @@ public struct SimulationConfiguration: Sendable {
     public var meanPatience: [Double?]
     /// Queue-length samples taken evenly over [0, horizon].
     public var sampleCount: Int
+    /// When true, the report lists every completed request's id and completion time (for drivers
+    /// that chain simulations, such as a model cascade feeding one stage's departures to the next).
+    public var recordsCompletions = false
 
     /// Creates a configuration.
     public init(

@@ -66,6 +66,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     private var iterations = 0
     private var rejected = 0
     private var nextDecodeEpoch: UInt64 = 0
+    private var completions: [RequestCompletion] = []
 
     init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
         self.configuration = configuration
@@ -448,6 +449,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
                 ttft: ttft, tpot: tpot, e2e: e2e, queueDelay: queueDelay, record: record, sloMet: met)
             overall.recordCompletion(ttft: ttft, tpot: tpot, e2e: e2e, queueDelay: queueDelay, record: record, sloMet: met)
         }
+        if configuration.recordsCompletions { completions.append(RequestCompletion(id: record.id, time: now)) }
         let completedInfo = info(slot)
         table.remove(slot)
         policy.didComplete(completedInfo, replica: index, load: load)
@@ -497,7 +499,8 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             meanInSystem: inSystemArea / window, meanWaiting: waitingArea / window,
             arrivalRate: Double(overall.arrived) / window, queueSamples: samples, events: events,
             iterations: iterations, rejected: rejected, simulatedSeconds: now, wallSeconds: wallSeconds,
-            eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem)
+            eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem,
+            completions: configuration.recordsCompletions ? completions : nil)
     }
 
 }

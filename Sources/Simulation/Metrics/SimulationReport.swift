@@ -36,6 +36,14 @@ public struct QueueSample: Sendable, Codable {
     public var running: Int
 }
 
+/// When one request left the system, completed (see `SimulationConfiguration.recordsCompletions`).
+public struct RequestCompletion: Sendable, Codable, Hashable {
+    /// The request's id (`Request.id`).
+    public var id: Int
+    /// Simulated seconds at which its last token was produced.
+    public var time: Double
+}
+
 /// Everything one seeded run measured.
 public struct SimulationReport: Sendable, Codable {
     public var seed: UInt64
@@ -62,4 +70,7 @@ public struct SimulationReport: Sendable, Codable {
     public var eventsPerSecond: Double
     /// Largest number of requests in the system at once (memory is bounded by it).
     public var peakInSystem: Int
+    /// Every completed request (measured or not) in completion order, when the configuration asks
+    /// for it; nil otherwise.
+    public var completions: [RequestCompletion]?
 }

@@ -1,0 +1,52 @@
+import Cascade
+import Foundation
+
+/// `gpusched bench cascade`: wall time of the whole bi-level plan (threshold search, every stage
+/// table, every MILP) for the DeepSeek cascade on 32 and 256 H100s, arrival rate 4 requests/s per
+/// 32 GPUs, each quality target and objective.
+enum CascadeBenchmark {
+    struct Row: Encodable {
+        var gpus: Int
+        var arrivalRate: Double
+        var qualityTarget: Double
+        var objective: String
+        var seconds: Double
+        var iterations: Int
+        var evaluations: Int
+        var gpusPerStage: [Int]
+        var thresholds: [Double]
+    }
+
+    static func run(json: Bool, progress: Progress) throws {
+        var rows: [Row] = []
+        for gpus in [32, 256] {
+            for target in [85.0, 90.0] {
+                for objective in [DeploymentObjective.maxStageLatency, .throughput] {
+                    let rate = 4.0 * Double(gpus) / 32
+                    progress.say("planning \(gpus) GPUs, quality \(target), \(objective.rawValue)")
+                    let problem = try CascadeSection.deepseekProblem(gpus: gpus, rate: rate, target: target, objective: objective)
+                    let started = ContinuousClock.now
+                    let plan = try CascadePlanner(problem: problem).plan()
+                    rows.append(Row(
+                        gpus: gpus, arrivalRate: rate, qualityTarget: target, objective: objective.rawValue,
+                        seconds: (ContinuousClock.now - started).inSeconds, iterations: plan.iterations,
+                        evaluations: plan.evaluations, gpusPerStage: plan.gpus, thresholds: plan.thresholds))
+                }
+            }
+        }
+        if json {
+            try JSONOutput.print(rows)
+            return
+        }
+        var table = TextTable(["GPUs", "rate /s", "q_min", "objective", "plan s", "rounds", "θ evaluated", "GPUs 7B/70B/V3", "thresholds"])
+        for row in rows {
+            table.add([
+                "\(row.gpus)", Format.fixed(row.arrivalRate, 1), Format.fixed(row.qualityTarget, 0), row.objective,
+                Format.fixed(row.seconds, 2), "\(row.iterations)", "\(row.evaluations)",
+                row.gpusPerStage.map(String.init).joined(separator: "/"), row.thresholds.map { Format.fixed($0, 0) }.joined(separator: "/"),
+            ])
+        }
+        print(table.render())
+        print("plan s = wall time of CascadePlanner (checks, threshold search, stage tables, deployment MILPs) on this machine")
+    }
+}

@@ -1,0 +1,52 @@
+import Testing
+import ServingModel
+import Simulation
+@testable import Cascade
+
+/// The queueing approximation against the discrete-event simulator on the same replicas and
+/// requests: the estimator's p95 must be within 15 % of the simulated p95 from light to heavy load.
+@Suite struct LatencyEstimatorTests {
+    /// Simulated p95 latency of `replicas` replicas of `option` at `rate` on `samples` (stage `stage`).
+    func simulatedP95(model: ModelSpec, option: ReplicaOption, replicas: Int, samples: QualitySamples, stage: Int, rate: Double) -> Double {
+        let cascade = CascadeConfiguration(
+            name: "one", stages: [CascadeStage(
+                model: model, sampleColumn: stage, layout: StageLayout(layout: option.layout, replicas: replicas),
+                gpus: replicas * option.gpus)],
+            thresholds: [])
+        let latencies = CascadeSimulator.run(
+            cascade, samples: samples, rate: rate, engine: Fixture.engine,
+            settings: CascadeSimulationSettings(requests: 1500), seed: 3).sorted()
+        return LatencyMetrics.quantile(latencies, 0.95)
+    }
+
+    @Test(arguments: [
+        (0, 1, 1, 0.5), (0, 1, 2, 8.0), (0, 4, 1, 10.0), (1, 4, 1, 0.5), (1, 8, 2, 3.0), (2, 8, 1, 1.5),
+    ])
+    func estimateTracksTheSimulator(stage: Int, tp: Int, replicas: Int, rate: Double) throws {
+        let samples = Fixture.synthetic(requests: 800)
+        let model = Fixture.deepseek[stage]
+        let option = try #require(ReplicaOption.enumerate(model: model, engine: Fixture.engine, maxGPUs: 8)
+            .first { $0.layout == ParallelLayout(tensorParallel: tp) })
+        let workload = StageWorkload(
+            samples: samples, indices: Array(samples.requests.indices), stage: stage, arrivalRate: rate,
+            chunkSize: Fixture.engine.chunkSize)
+        let estimate = LatencyEstimator.p95(option: option, workload: workload, rate: rate / Double(replicas), engine: Fixture.engine)
+        let simulated = simulatedP95(model: model, option: option, replicas: replicas, samples: samples, stage: stage, rate: rate)
+        print("estimator \(model.name) TP\(tp) ×\(replicas) at \(rate)/s: estimate \(estimate) s, simulated \(simulated) s")
+        #expect(abs(estimate / simulated - 1) < 0.15, "estimate \(estimate) s vs simulated \(simulated) s")
+    }
+
+    /// Overload is detected: far above capacity the estimate is infinite, and the max rate at a
+    /// budget is where the estimate crosses it.
+    @Test func overloadAndMaxRate() throws {
+        let samples = Fixture.synthetic(requests: 500)
+        let option = ReplicaOption.enumerate(model: Fixture.deepseek[0], engine: Fixture.engine, maxGPUs: 1)[0]
+        let workload = StageWorkload(
+            samples: samples, indices: Array(samples.requests.indices), stage: 0, arrivalRate: 1, chunkSize: 512)
+        #expect(LatencyEstimator.p95(option: option, workload: workload, rate: 1000, engine: Fixture.engine) == .infinity)
+        let rate = LatencyEstimator.maxRate(option: option, workload: workload, budget: 15, engine: Fixture.engine)
+        #expect(rate > 0)
+        #expect(LatencyEstimator.p95(option: option, workload: workload, rate: rate, engine: Fixture.engine) <= 15)
+        #expect(LatencyEstimator.p95(option: option, workload: workload, rate: rate * 1.01, engine: Fixture.engine) > 15)
+    }
+}

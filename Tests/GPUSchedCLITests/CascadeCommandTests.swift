@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+/// `gpusched plan cascade` and `simulate cascade`: the JSON contract, re-planning and bad input.
+@Suite struct CascadeCommandTests {
+    /// A small DeepSeek cascade (24 GPUs, short simulations) so the debug binary runs it quickly.
+    static func scenario(
+        models: String = "[deepseek-r1-distill-qwen-7b, deepseek-r1-distill-llama-70b, deepseek-v3-awq]",
+        count: Int = 24, target: Double = 85, samples: String = "{synthetic: {requests: 500, seed: 7}}"
+    ) -> String {
+        """
+        kind: cascade
+        cluster: {gpu: H100-80GB, count: \(count), gpusPerNode: 8}
+        models: \(models)
+        workload: {arrivalRate: 1.5, promptTokens: {lognormal: {mean: 800, sd: 600}}, outputTokens: {lognormal: {mean: 300, sd: 200}}}
+        quality: {target: \(target), samples: \(samples)}
+        objective: max-stage-latency
+        slo: {p95Latency: 20}
+        evaluation: {seeds: 1, requests: 300}
+        """
+    }
+
+    func json(_ output: CLIRunner.Output) throws -> [String: Any] {
+        #expect(output.exitCode == 0, "\(output.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test func planHasTheJSONContract() throws {
+        let path = try CLIRunner.temporaryFile(Self.scenario())
+        let report = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--replan", "synthetic:8"]))
+        let thresholds = try #require(report["thresholds"] as? [Double])
+        #expect(thresholds.count == 2)
+        #expect(try #require(report["quality"] as? Double) >= 85)
+        #expect(report["meetsTarget"] as? Bool == true)
+        #expect(report["objective"] as? String == "max-stage-latency")
+        #expect(try #require(report["iterations"] as? Int) >= 1)
+        let stages = try #require(report["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["model"] as? String } == [
+            "deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-llama-70b", "deepseek-v3-awq",
+        ])
+        #expect(stages.map { $0["gpus"] as! Int }.reduce(0, +) == 24)
+        #expect(stages[0]["reachFraction"] as? Double == 1)
+        for stage in stages {
+            let replicas = try #require(stage["replicas"] as? [[String: Int]])
+            let used = replicas.map { $0["tp"]! * $0["pp"]! }.reduce(0, +)
+            #expect(!replicas.isEmpty && used <= stage["gpus"] as! Int)
+            #expect(try #require(stage["p95Latency"] as? Double) > 0)
+        }
+        let baselines = try #require(report["baselines"] as? [[String: Any]])
+        #expect(baselines.map { $0["name"] as? String } == ["single-model", "uniform-gpus", "uniform-layout", "proportional-gpus"])
+        for row in baselines + [try #require(report["simulated"] as? [String: Any])] {
+            #expect(row["p95Latency"] is Double && row["p99Latency"] is Double && row["sloAttainment"] is [[String: Double]])
+        }
+        let replan = try #require(report["replan"] as? [String: Any])
+        #expect((replan["changes"] as? [[String: Any]])?.count == 3)
+    }
+
+    @Test func simulateFindsSustainableRates() throws {
+        let path = try CLIRunner.temporaryFile(Self.scenario())
+        let report = try json(try CLIRunner.run(["simulate", "cascade", path, "--json"]))
+        let rows = [try #require(report["simulated"] as? [String: Any])] + (try #require(report["baselines"] as? [[String: Any]]))
+        for row in rows { #expect(try #require(row["sustainableRate"] as? Double) > 0, "\(row["name"] ?? "")") }
+        let text = try CLIRunner.run(["simulate", "cascade", path])
+        #expect(text.exitCode == 0 && text.stdout.contains("max rate @95%"))
+    }
+
+    @Test(arguments: [
+        (scenario(models: "[deepseek-r1-distill-llama-70b, deepseek-r1-distill-qwen-7b]"),
+         "error: models must be ordered smallest first: deepseek-r1-distill-llama-70b (70.6B parameters) comes before deepseek-r1-distill-qwen-7b"),
+        (scenario(count: 6), "error: deepseek-v3-awq fits no layout of 6 H100-80GB"),
+        (scenario(target: 99), "error: quality target 99.0 is unreachable: the best achievable on this sample is"),
+        (scenario(models: "[deepseek-r1-distil-qwen-7b, deepseek-v3-awq]"),
+         "error: models[0]: unknown model 'deepseek-r1-distil-qwen-7b' (did you mean 'deepseek-r1-distill-qwen-7b'?)"),
+        (scenario(samples: "scores-missing.csv"), "error: quality.samples: no scores for model(s) deepseek-r1-distill-llama-70b, deepseek-v3-awq"),
+        (scenario(samples: "{synthetic: {requests: 500, sed: 7}}"), "error: quality.samples.synthetic.sed: unknown key (did you mean 'seed'?)"),
+    ])
+    func badInputExitsTwo(text: String, message: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "prompt_tokens,deepseek-r1-distill-qwen-7b.output_tokens,deepseek-r1-distill-qwen-7b.score\n100,50,80\n"
+            .write(to: directory.appendingPathComponent("scores-missing.csv"), atomically: true, encoding: .utf8)
+        let path = directory.appendingPathComponent("scenario.yaml")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        let output = try CLIRunner.run(["plan", "cascade", path.path])
+        #expect(output.exitCode == 2)
+        #expect(output.stderr.hasPrefix(message), "\(output.stderr)")
+    }
+
+    @Test func scoresOutsideTheScaleAreRejected() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try """
+            prompt_tokens,llama-3.1-8b.output_tokens,llama-3.1-8b.score,llama-3.1-70b.output_tokens,llama-3.1-70b.score
+            100,50,80,60,90
+            120,40,-3,70,140
+            """.write(to: directory.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
+        let path = directory.appendingPathComponent("scenario.yaml")
+        try Self.scenario(models: "[llama-3.1-8b, llama-3.1-70b]", samples: "scores.csv")
+            .write(to: path, atomically: true, encoding: .utf8)
+        let output = try CLIRunner.run(["validate", path.path])
+        #expect(output.exitCode == 2)
+        #expect(output.stderrLines == [
+            "error: quality.samples line 3: llama-3.1-8b.score must be within 0–100, got -3",
+            "error: quality.samples line 3: llama-3.1-70b.score must be within 0–100, got 140",
+        ], "\(output.stderr)")
+    }
+}
