@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ServingModel", targets: ["ServingModel"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "GateAndRoute", targets: ["GateAndRoute"]),
+        .library(name: "ExpertPlacement", targets: ["ExpertPlacement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,11 +31,13 @@ let package = Package(
         .target(name: "GateAndRoute", dependencies: ["Solver", "ServingModel", "Simulation"]),
         // Geo-distributed block placement and routing (CG-BP, WS-RR, MILP) against PETALS.
         .target(name: "GeoPlacement", dependencies: ["Solver", "ServingModel"]),
+        // MoE expert placement: topology graphs, activation statistics, the load-aware ILP, EPLB and baselines.
+        .target(name: "ExpertPlacement", dependencies: ["Solver", "ServingModel"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
             dependencies: [
-                "Solver", "ServingModel", "Simulation", "GateAndRoute", "GeoPlacement",
+                "Solver", "ServingModel", "Simulation", "GateAndRoute", "GeoPlacement", "ExpertPlacement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel"]),
         .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel"]),
         .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
+        .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Solver"]),
         .testTarget(name: "GPUSchedCLITests", dependencies: ["GPUSchedCLI", "Solver"]),
     ]
 )
