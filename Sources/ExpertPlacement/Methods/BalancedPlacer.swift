@@ -85,6 +85,10 @@ public struct BalancedPlacer: ExpertPlacer {
         } catch {
             throw PlacementError("layer \(l): the balance MILP could not run: \(error)")
         }
+        if !result.status.hasSolution, result.status != .infeasible, let warm {
+            let value = warm.enumerated().reduce(0.0) { sum, pair in sum + pair.1.reduce(0) { $0 + cost[pair.0][$1] } }
+            return (warm, value, result.bestBound ?? 0)
+        }
         guard result.status.hasSolution, let value = result.objectiveValue else {
             if result.status == .infeasible {
                 throw PlacementError(
@@ -97,24 +101,34 @@ public struct BalancedPlacer: ExpertPlacer {
         return (gpusOf, value, result.bestBound ?? 0)
     }
 
-    /// Replicas by descending load, each to the cheapest GPU with a free slot and room under the
-    /// cap; nil when that gets stuck (the MILP then starts cold).
+    /// A feasible start: replicas by descending load, each to the cheapest GPU with a free slot and
+    /// room under the cap; if that gets stuck, each to the least-loaded GPU with a free slot
+    /// (longest-processing-time packing, EPLB's rule). Nil when neither meets the cap.
     func greedyStart(cost: [[Double]], supply: [Int], share: [Double], cap: Double, slots: Int) -> [[Int]]? {
         let gpus = cost.first?.count ?? 0
-        var free = [Int](repeating: slots, count: gpus), load = [Double](repeating: 0, count: gpus)
-        var result = [[Int]](repeating: [], count: cost.count)
-        for e in share.indices.sorted(by: { share[$0] > share[$1] || (share[$0] == share[$1] && $0 < $1) }) {
-            for _ in 0..<supply[e] {
-                var best = -1
-                for g in 0..<gpus where free[g] > 0 && load[g] + share[e] <= cap && !result[e].contains(g)
-                    && (best < 0 || cost[e][g] < cost[e][best]) { best = g }
-                guard best >= 0 else { return nil }
-                free[best] -= 1
-                load[best] += share[e]
-                result[e].append(best)
+        let order = share.indices.sorted { share[$0] > share[$1] || (share[$0] == share[$1] && $0 < $1) }
+        for costAware in [true, false] {
+            var free = [Int](repeating: slots, count: gpus), load = [Double](repeating: 0, count: gpus)
+            var result = [[Int]](repeating: [], count: cost.count)
+            placing: for e in order {
+                for _ in 0..<supply[e] {
+                    var best = -1
+                    for g in 0..<gpus where free[g] > 0 && !result[e].contains(g) {
+                        if costAware {
+                            if load[g] + share[e] <= cap && (best < 0 || cost[e][g] < cost[e][best]) { best = g }
+                        } else if best < 0 || load[g] < load[best] {
+                            best = g
+                        }
+                    }
+                    guard best >= 0, load[best] + share[e] <= cap else { break placing }
+                    free[best] -= 1
+                    load[best] += share[e]
+                    result[e].append(best)
+                }
             }
+            if zip(result, supply).allSatisfy({ $0.count == $1 }) { return result }
         }
-        return result
+        return nil
     }
 
     private func fmt(_ value: Double) -> String { String(format: "%.4g", value) }

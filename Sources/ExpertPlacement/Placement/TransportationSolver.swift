@@ -36,7 +36,7 @@ public enum TransportationSolver {
                 if v < 0 || v == sink { break }
                 done[v] = true
                 if v < experts {
-                    for g in 0..<gpus where !flow[v][g] {
+                    for g in 0..<gpus where !flow[v][g] && !done[experts + g] {
                         let u = experts + g
                         let d = best + cost[v][g] + potential[v] - potential[u]
                         if d < distance[u] { distance[u] = d; parent[u] = v }
@@ -47,7 +47,7 @@ public enum TransportationSolver {
                         let d = best + potential[v] - potential[sink]
                         if d < distance[sink] { distance[sink] = d; parent[sink] = v }
                     }
-                    for e in holders[g] {
+                    for e in holders[g] where !done[e] {
                         let d = best - cost[e][g] + potential[v] - potential[e]
                         if d < distance[e] { distance[e] = d; parent[e] = v }
                     }

@@ -19,15 +19,17 @@ struct BenchCommand: ParsableCommand {
               gpusched bench simulator --requests 1000000
               gpusched bench roofline --data ../shared/data
               gpusched bench gate-route
+              gpusched bench moe
             """
     )
 
     enum Suite: String, ExpressibleByArgument, CaseIterable {
         case solver, simulator, roofline
         case gateRoute = "gate-route"
+        case moe
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), or roofline (its errors against measured kernels).")
+    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels).")
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -58,6 +60,10 @@ struct BenchCommand: ParsableCommand {
         case .simulator: try runSimulator(progress: progress)
         case .roofline: try runRoofline(progress: progress)
         case .gateRoute: try runGateRoute(progress: progress)
+        case .moe:
+            let result: MoEBenchmark
+            do { result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress) } catch { throw InputError(error.message) }
+            if json { try JSONOutput.print(result) } else { print(result.render()) }
         }
     }
 

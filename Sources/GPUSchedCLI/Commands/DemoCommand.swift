@@ -11,7 +11,7 @@ struct DemoCommand: ParsableCommand {
             Sections: the catalog; which layout each model needs on each GPU (memory model); \
             packing one replica of every model into the fewest 8-GPU nodes (MILP, HiGHS); \
             the gate-and-route fluid LP on the paper's convergence instance; geo-distributed block \
-            placement (CG-BP + WS-RR vs PETALS).
+            placement (CG-BP + WS-RR vs PETALS); MoE expert placement (load-aware ILP vs round-robin and EPLB).
 
             Example:
               gpusched demo --json
@@ -32,6 +32,7 @@ struct DemoCommand: ParsableCommand {
         var nodePacking: NodePackingSection.Report
         var gateRoute: GateRouteSection.Report
         var geo: GeoSection.Report
+        var expertPlacement: ExpertPlacementSection.Report
     }
 
     func run() throws {
@@ -42,11 +43,12 @@ struct DemoCommand: ParsableCommand {
         let packing = try NodePackingSection(catalog: catalog, gpu: packingGPU)
         let gateRoute = try GateRouteSection()
         let geo = try GeoSection()
+        let experts = try ExpertPlacementSection(catalog: catalog)
         if json {
             try JSONOutput.print(Report(
                 highsVersion: version, gpus: catalog.gpus.count, models: catalog.models.count,
                 memoryFit: memory.cells, nodePacking: packing.report, gateRoute: gateRoute.report,
-                geo: geo.report))
+                geo: geo.report, expertPlacement: experts.report))
             return
         }
         print("GPUSched \(GPUSched.version) demo (HiGHS \(version))")
@@ -64,5 +66,8 @@ struct DemoCommand: ParsableCommand {
         print("")
         print("== Geo-distributed BLOOM-176B on 2 A100s + 7 MIG slices, 100 requests (arXiv 2512.21884) ==")
         print(geo.render())
+        print("")
+        print("== MoE expert placement: DeepSeekMoE-16B on \(experts.report.topology) (arXiv 2508.09229) ==")
+        print(experts.render())
     }
 }

@@ -9,7 +9,8 @@ struct PlanCommand: ParsableCommand {
             Example:
               gpusched plan gate-route examples/gate-route.yaml --json
               gpusched plan geo examples/geo-clustered.yaml
+              gpusched plan moe examples/moe-sparse-dragonfly.yaml
             """,
-        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self]
+        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self, MoEPlanCommand.self]
     )
 }

@@ -1,3 +1,4 @@
+import ExpertPlacement
 import Foundation
 import GateAndRoute
 import GeoPlacement
@@ -15,7 +16,7 @@ struct ScenarioKindSpec: Sendable {
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo]
+    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, moePlacement]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {
@@ -77,6 +78,24 @@ enum ScenarioKinds {
         guard let scenario = GeoScenario.read(envelope) else { return "" }
         return "\(scenario.instance.servers.count) servers, \(scenario.instance.clients.count) clients, "
             + "\(scenario.instance.model.blocks) blocks, \(scenario.requests) requests"
+    }
+
+    /// Loads a `kind: moe-placement` scenario, or throws every problem found.
+    static func loadMoE(path: String) throws -> MoEScenario {
+        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
+        guard envelope.kind == "moe-placement" else {
+            throw ScenarioError(path: "kind", "this command needs a 'moe-placement' scenario, got '\(envelope.kind)'")
+        }
+        let scenario = MoEScenario.read(envelope, baseDirectory: directory(of: path))
+        try envelope.diagnostics.throwIfAny()
+        return scenario!
+    }
+
+    /// `kind: moe-placement`: an MoE model, a cluster topology and routing statistics for expert placement.
+    static let moePlacement = ScenarioKindSpec(name: "moe-placement", keys: MoEScenario.keys) { envelope, path in
+        guard let scenario = MoEScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
+        return "\(scenario.model.name) on \(scenario.topology.label) (\(scenario.distances.count) GPUs, "
+            + "\(scenario.slotsPerGPU) slots each), \(scenario.methods.count) methods"
     }
 
     static func directory(of path: String) -> String {
