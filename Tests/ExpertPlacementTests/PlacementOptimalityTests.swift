@@ -48,26 +48,6 @@ import ServingModel
         }
     }
 
-    /// The balance MILP over servers of interchangeable GPUs (2 × 2 GPUs, 2 slots each) against
-    /// enumeration of every per-GPU placement of 7 experts, max load ≤ 1.2 × mean.
-    @Test func groupedBalanceMILPMatchesBruteForce() throws {
-        var counts = ActivationCounts(layers: 1, sources: 4, experts: 7, tokens: 10)
-        let loads: [Double] = [9, 7, 6, 5, 4, 3, 2]
-        for e in 0..<7 { counts[0, 0, e] = loads[e] * 0.8; counts[0, 3, e] = loads[e] * 0.2 }
-        let distances = DistanceMatrix(rows: [[0, 0, 2, 2], [0, 0, 2, 2], [2, 2, 0, 0], [2, 2, 0, 0]], nodeOfGPU: [0, 0, 1, 1])
-        #expect(BalancedPlacer.interchangeableGPUs(distances) == [[0, 1], [2, 3]])
-        let problem = try PlacementProblem(experts: 7, slotsPerGPU: 2, distances: distances, profile: counts)
-        let outcome = try BalancedPlacer(maxImbalance: 1.2, timeLimit: 30, relativeGap: 0).place(problem)
-        let cap = 1.2 * loads.reduce(0, +) / 4
-        let brute = try #require(bruteForce(
-            cost: problem.costs(layer: 0), supply: [Int](repeating: 1, count: 7), capacity: [2, 2, 2, 2], share: loads, cap: cap))
-        #expect(abs(outcome.objective! - brute) < 1e-6)
-        #expect(abs(outcome.bound! - brute) < 1e-6)
-        let perGPU = outcome.plan.layers[0]
-        #expect(perGPU.allSatisfy { $0.count <= 2 && $0.reduce(0) { $0 + loads[$1] } <= cap + 1e-9 })
-        #expect(Set(perGPU.flatMap { $0 }) == Set(0..<7))
-    }
-
     /// The balance MILP against enumeration: 6 experts, 3 GPUs × 3 slots, max load ≤ 1.1 × mean.
     @Test func balanceMILPMatchesBruteForce() throws {
         var counts = ActivationCounts(layers: 1, sources: 3, experts: 6, tokens: 10)

@@ -44,8 +44,7 @@ public struct BalancedPlacer: ExpertPlacer {
         return PlacementOutcome(plan: plan, objective: objective, bound: min(bound, objective))
     }
 
-    /// One layer: the MILP over classes of interchangeable GPUs, then a packing inside each class;
-    /// when a class cannot be packed, the exact MILP over single GPUs.
+    /// One layer's MILP: placement, objective and the solver's bound.
     func solveLayer(_ problem: PlacementProblem, layer l: Int, timeLimit: Double) throws(PlacementError)
         -> (gpusOf: [[Int]], objective: Double, bound: Double)
     {
@@ -58,72 +57,26 @@ public struct BalancedPlacer: ExpertPlacer {
                 "balance \(maxImbalance) is infeasible at layer \(l): expert \(worst) carries \(fmt(share[worst])) activations per "
                     + "replica, above the per-GPU cap \(fmt(cap)) (= \(maxImbalance) × mean); add redundant experts or loosen maxImbalance")
         }
-        let layer = BalanceLayer(cost: cost, supply: supply, share: share, cap: cap, slots: problem.slotsPerGPU)
-        let warm = greedyStart(cost: cost, supply: supply, share: share, cap: cap, slots: problem.slotsPerGPU)
-        let classes = Self.interchangeableGPUs(problem.distances)
-        let started = Date()
-        if classes.count < problem.gpus {
-            let grouped = try solve(layer, classes: classes, warm: warm, timeLimit: timeLimit / 2, layerIndex: l)
-            if let packed = layer.pack(grouped.perClass, classes: classes, solver: solver) {
-                return (packed, grouped.objective, grouped.bound)
-            }
-        }
-        let single = try solve(
-            layer, classes: (0..<problem.gpus).map { [$0] }, warm: warm,
-            timeLimit: max(0.05, timeLimit - Date().timeIntervalSince(started)), layerIndex: l)
-        return (single.perClass, single.objective, single.bound)
-    }
-
-    /// GPUs whose distances to and from every GPU are equal (the GPUs of one server): placing a
-    /// replica on any of them costs the same.
-    static func interchangeableGPUs(_ distances: DistanceMatrix) -> [[Int]] {
-        var classes: [[Int]] = []
-        var keyOf: [[Double]: Int] = [:]
-        for g in 0..<distances.count {
-            let key = distances.rows[g] + (0..<distances.count).map { distances[$0, g] }
-            if let k = keyOf[key] { classes[k].append(g) } else {
-                keyOf[key] = classes.count
-                classes.append([g])
-            }
-        }
-        return classes
-    }
-
-    /// The MILP with y[e,k] = replicas of e in class k (at most one per GPU): Σ_k y[e,k] = n_e,
-    /// Σ_e y[e,k] ≤ slots·|k|, Σ_e share_e·y[e,k] ≤ cap·|k|. With one GPU per class this is the
-    /// exact model; with larger classes it is a relaxation (per-GPU rows summed), so its bound is
-    /// valid for the exact model. Returns per expert the classes chosen (with multiplicity).
-    func solve(_ layer: BalanceLayer, classes: [[Int]], warm: [[Int]]?, timeLimit: Double, layerIndex l: Int) throws(PlacementError)
-        -> (perClass: [[Int]], objective: Double, bound: Double)
-    {
-        let experts = layer.cost.count
+        let experts = problem.experts, gpus = problem.gpus
         var model = LinearModel(name: "moe-balance-layer-\(l)")
-        model.reserveCapacity(variables: experts * classes.count, constraints: experts + 2 * classes.count, terms: 3 * experts * classes.count)
-        let y = (0..<experts).map { e in
-            classes.indices.map { k in
-                model.addVariable(
-                    name: "y[\(e),\(k)]", upper: Double(min(layer.supply[e], classes[k].count)),
-                    kind: classes[k].count == 1 ? .binary : .integer)
-            }
-        }
+        model.reserveCapacity(variables: experts * gpus, constraints: experts + 2 * gpus, terms: 3 * experts * gpus)
+        let x = (0..<experts).map { e in model.addVariables(count: gpus, kind: .binary) { "x[\(e),\($0)]" } }
         for e in 0..<experts {
-            let n = Double(layer.supply[e])
-            model.addConstraint(LinearConstraint(.sum(y[e]), lower: n, upper: n), name: "place[\(e)]", family: "place")
+            model.addConstraint(
+                LinearConstraint(.sum(x[e]), lower: Double(supply[e]), upper: Double(supply[e])), name: "place[\(e)]", family: "place")
         }
-        for (k, members) in classes.enumerated() {
-            let size = Double(members.count)
-            model.addConstraint(LinearConstraint(.sum((0..<experts).map { y[$0][k] }), upper: Double(layer.slots) * size),
-                                name: "slots[\(k)]", family: "slots")
-            model.addConstraint(LinearConstraint(.sum((0..<experts).map { (y[$0][k], layer.share[$0]) }), upper: layer.cap * size),
-                                name: "balance[\(k)]", family: "balance")
+        for g in 0..<gpus {
+            model.addConstraint(LinearConstraint(.sum((0..<experts).map { x[$0][g] }), upper: Double(problem.slotsPerGPU)),
+                                name: "slots[\(g)]", family: "slots")
+            model.addConstraint(LinearConstraint(.sum((0..<experts).map { (x[$0][g], share[$0]) }), upper: cap),
+                                name: "balance[\(g)]", family: "balance")
         }
-        model.minimize(.sum((0..<experts).flatMap { e in classes.indices.map { (y[e][$0], layer.cost[e][classes[$0][0]]) } }))
+        model.minimize(.sum((0..<experts).flatMap { e in (0..<gpus).map { (x[e][$0], cost[e][$0]) } }))
+        let warm = greedyStart(cost: cost, supply: supply, share: share, cap: cap, slots: problem.slotsPerGPU)
         var options = SolveOptions(timeLimit: timeLimit, relativeGap: relativeGap, threads: 1)
-        var classOf = [Int](repeating: 0, count: layer.cost.first?.count ?? 0)
-        for (k, members) in classes.enumerated() { for g in members { classOf[g] = k } }
         if let warm {
-            var values = [Double](repeating: 0, count: model.variableCount)
-            for (e, list) in warm.enumerated() { for g in list { values[y[e][classOf[g]].index] += 1 } }
+            var values = [Double](repeating: 0, count: experts * gpus)
+            for (e, list) in warm.enumerated() { for g in list { values[x[e][g].index] = 1 } }
             options.initialSolution = values
         }
         let result: SolveResult
@@ -133,21 +86,19 @@ public struct BalancedPlacer: ExpertPlacer {
             throw PlacementError("layer \(l): the balance MILP could not run: \(error)")
         }
         if !result.status.hasSolution, result.status != .infeasible, let warm {
-            let value = warm.enumerated().reduce(0.0) { sum, pair in sum + pair.1.reduce(0) { $0 + layer.cost[pair.0][$1] } }
-            return (warm.map { $0.map { classOf[$0] } }, value, result.bestBound ?? 0)
+            let value = warm.enumerated().reduce(0.0) { sum, pair in sum + pair.1.reduce(0) { $0 + cost[pair.0][$1] } }
+            return (warm, value, result.bestBound ?? 0)
         }
         guard result.status.hasSolution, let value = result.objectiveValue else {
             if result.status == .infeasible {
                 throw PlacementError(
-                    "balance \(maxImbalance) is infeasible at layer \(l) with \(layer.slots) slots per GPU; "
+                    "balance \(maxImbalance) is infeasible at layer \(l) with \(problem.slotsPerGPU) slots per GPU; "
                         + "add redundant experts or loosen maxImbalance")
             }
             throw PlacementError("layer \(l): no placement meets balance \(maxImbalance) within \(fmt(timeLimit)) s (\(result.status))")
         }
-        let perClass = (0..<experts).map { e in
-            classes.indices.flatMap { k in [Int](repeating: k, count: Int(result[y[e][k]].rounded())) }
-        }
-        return (perClass, value, result.bestBound ?? 0)
+        let gpusOf = (0..<experts).map { e in (0..<gpus).filter { result[x[e][$0]] > 0.5 } }
+        return (gpusOf, value, result.bestBound ?? 0)
     }
 
     /// A feasible start: replicas by descending load, each to the cheapest GPU with a free slot and
