@@ -58,22 +58,38 @@ public struct BalancedPlacer: ExpertPlacer {
                     + "replica, above the per-GPU cap \(fmt(cap)) (= \(maxImbalance) × mean); add redundant experts or loosen maxImbalance")
         }
         let experts = problem.experts, gpus = problem.gpus
-        var model = LinearModel(name: "moe-balance-layer-\(l)")
-        model.reserveCapacity(variables: experts * gpus, constraints: experts + 2 * gpus, terms: 3 * experts * gpus)
-        let x = (0..<experts).map { e in model.addVariables(count: gpus, kind: .binary) { "x[\(e),\($0)]" } }
-        for e in 0..<experts {
-            model.addConstraint(
-                LinearConstraint(.sum(x[e]), lower: Double(supply[e]), upper: Double(supply[e])), name: "place[\(e)]", family: "place")
+        func build(integer: Bool) -> (LinearModel, [[Variable]]) {
+            var model = LinearModel(name: "moe-balance-layer-\(l)")
+            model.reserveCapacity(variables: experts * gpus, constraints: experts + 2 * gpus, terms: 3 * experts * gpus)
+            let x = (0..<experts).map { e in
+                model.addVariables(count: gpus, upper: 1, kind: integer ? .binary : .continuous) { "x[\(e),\($0)]" }
+            }
+            for e in 0..<experts {
+                model.addConstraint(
+                    LinearConstraint(.sum(x[e]), lower: Double(supply[e]), upper: Double(supply[e])), name: "place[\(e)]", family: "place")
+            }
+            for g in 0..<gpus {
+                model.addConstraint(LinearConstraint(.sum((0..<experts).map { x[$0][g] }), upper: Double(problem.slotsPerGPU)),
+                                    name: "slots[\(g)]", family: "slots")
+                model.addConstraint(LinearConstraint(.sum((0..<experts).map { (x[$0][g], share[$0]) }), upper: cap),
+                                    name: "balance[\(g)]", family: "balance")
+            }
+            model.minimize(.sum((0..<experts).flatMap { e in (0..<gpus).map { (x[e][$0], cost[e][$0]) } }))
+            return (model, x)
         }
-        for g in 0..<gpus {
-            model.addConstraint(LinearConstraint(.sum((0..<experts).map { x[$0][g] }), upper: Double(problem.slotsPerGPU)),
-                                name: "slots[\(g)]", family: "slots")
-            model.addConstraint(LinearConstraint(.sum((0..<experts).map { (x[$0][g], share[$0]) }), upper: cap),
-                                name: "balance[\(g)]", family: "balance")
+        // The LP relaxation's optimum is a bound even when the MILP stops before its root.
+        let started = Date()
+        let relaxation = try? solver.solve(build(integer: false).0, options: SolveOptions(timeLimit: timeLimit / 2, threads: 1))
+        if relaxation?.status == .infeasible {
+            throw PlacementError(
+                "balance \(maxImbalance) is infeasible at layer \(l) with \(problem.slotsPerGPU) slots per GPU; "
+                    + "add redundant experts or loosen maxImbalance")
         }
-        model.minimize(.sum((0..<experts).flatMap { e in (0..<gpus).map { (x[e][$0], cost[e][$0]) } }))
+        let lpBound = relaxation?.status == .optimal ? relaxation?.objectiveValue ?? 0 : 0
+        let (model, x) = build(integer: true)
         let warm = greedyStart(cost: cost, supply: supply, share: share, cap: cap, slots: problem.slotsPerGPU)
-        var options = SolveOptions(timeLimit: timeLimit, relativeGap: relativeGap, threads: 1)
+        var options = SolveOptions(
+            timeLimit: max(0.05, timeLimit - Date().timeIntervalSince(started)), relativeGap: relativeGap, threads: 1)
         if let warm {
             var values = [Double](repeating: 0, count: experts * gpus)
             for (e, list) in warm.enumerated() { for g in list { values[x[e][g].index] = 1 } }
@@ -87,7 +103,7 @@ public struct BalancedPlacer: ExpertPlacer {
         }
         if !result.status.hasSolution, result.status != .infeasible, let warm {
             let value = warm.enumerated().reduce(0.0) { sum, pair in sum + pair.1.reduce(0) { $0 + cost[pair.0][$1] } }
-            return (warm, value, result.bestBound ?? 0)
+            return (warm, value, max(lpBound, result.bestBound ?? 0))
         }
         guard result.status.hasSolution, let value = result.objectiveValue else {
             if result.status == .infeasible {
@@ -98,7 +114,7 @@ public struct BalancedPlacer: ExpertPlacer {
             throw PlacementError("layer \(l): no placement meets balance \(maxImbalance) within \(fmt(timeLimit)) s (\(result.status))")
         }
         let gpusOf = (0..<experts).map { e in (0..<gpus).filter { result[x[e][$0]] > 0.5 } }
-        return (gpusOf, value, result.bestBound ?? 0)
+        return (gpusOf, value, max(lpBound, result.bestBound ?? 0))
     }
 
     /// A feasible start: replicas by descending load, each to the cheapest GPU with a free slot and
