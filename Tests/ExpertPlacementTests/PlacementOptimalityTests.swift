@@ -68,6 +68,35 @@ import ServingModel
         #expect(throws: PlacementError.self) { try BalancedPlacer(maxImbalance: 1.05).place(problem) }
     }
 
+    /// The local search keeps a start feasible (slots, cap, distinct GPUs per expert) and never
+    /// raises its cost; it never goes below the enumerated optimum.
+    @Test func swapSearchKeepsFeasibilityAndLowersCost() throws {
+        var random = SeededRandom(seed: 11)
+        let placer = BalancedPlacer(maxImbalance: 1.3)
+        for _ in 0..<20 {
+            let experts = 6, gpus = 3, slots = 3
+            let share = (0..<experts).map { _ in 1 + random.uniform() * 4 }
+            var supply = [Int](repeating: 1, count: experts)
+            supply[random.integer(in: 0...(experts - 1))] = 2
+            let perReplica = share.indices.map { share[$0] / Double(supply[$0]) }
+            let cap = 1.3 * share.reduce(0, +) / Double(gpus)
+            let cost = (0..<experts).map { _ in (0..<gpus).map { _ in random.uniform() * 10 } }
+            guard let start = placer.greedyStart(cost: cost, supply: supply, share: perReplica, cap: cap, slots: slots) else { continue }
+            let improved = placer.improveBySwaps(start, cost: cost, share: perReplica, cap: cap, slots: slots)
+            let total = { (p: [[Int]]) in p.enumerated().reduce(0.0) { s, pair in s + pair.1.reduce(0) { $0 + cost[pair.0][$1] } } }
+            #expect(total(improved) <= total(start) + 1e-12)
+            #expect(zip(improved, supply).allSatisfy { Set($0.0).count == $0.1 && $0.0.count == $0.1 })
+            for g in 0..<gpus {
+                let here = improved.indices.filter { improved[$0].contains(g) }
+                #expect(here.count <= slots)
+                #expect(here.reduce(0) { $0 + perReplica[$1] } <= cap + 1e-9)
+            }
+            let optimum = try #require(bruteForce(
+                cost: cost, supply: supply, capacity: [slots, slots, slots], share: share, cap: cap))
+            #expect(total(improved) >= optimum - 1e-9)
+        }
+    }
+
     /// Minimum cost over every placement with `supply[e]` distinct GPUs per expert, within the
     /// slots and (when `share` is given) with every GPU's load ≤ cap; nil if none is feasible.
     func bruteForce(cost: [[Double]], supply: [Int], capacity: [Int], share: [Double]?, cap: Double) -> Double? {

@@ -20,7 +20,7 @@ public struct BalancedPlacer: ExpertPlacer {
     public var solver: any LinearSolver
 
     /// Creates the method.
-    public init(maxImbalance: Double, timeLimit: Double = 60, relativeGap: Double = 1e-3, solver: any LinearSolver = HighsSolver()) {
+    public init(maxImbalance: Double, timeLimit: Double = 60, relativeGap: Double = 5e-3, solver: any LinearSolver = HighsSolver()) {
         self.maxImbalance = maxImbalance
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
@@ -88,6 +88,7 @@ public struct BalancedPlacer: ExpertPlacer {
         let lpBound = relaxation?.status == .optimal ? relaxation?.objectiveValue ?? 0 : 0
         let (model, x) = build(integer: true)
         let warm = greedyStart(cost: cost, supply: supply, share: share, cap: cap, slots: problem.slotsPerGPU)
+            .map { improveBySwaps($0, cost: cost, share: share, cap: cap, slots: problem.slotsPerGPU) }
         var options = SolveOptions(
             timeLimit: max(0.05, timeLimit - Date().timeIntervalSince(started)), relativeGap: relativeGap, threads: 1)
         if let warm {
@@ -145,6 +146,55 @@ public struct BalancedPlacer: ExpertPlacer {
             if zip(result, supply).allSatisfy({ $0.count == $1 }) { return result }
         }
         return nil
+    }
+
+    /// Local search on a feasible placement: move a replica to a GPU with a free slot, or swap two
+    /// replicas of different experts between GPUs, whenever that lowers the cost and keeps every
+    /// GPU under the cap, each expert's replicas on distinct GPUs; until no move helps (at most 50
+    /// passes).
+    func improveBySwaps(_ start: [[Int]], cost: [[Double]], share: [Double], cap: Double, slots: Int) -> [[Int]] {
+        let gpus = cost.first?.count ?? 0
+        var replicas: [(expert: Int, gpu: Int)] = start.enumerated().flatMap { e, list in list.map { (e, $0) } }
+        var load = [Double](repeating: 0, count: gpus), used = [Int](repeating: 0, count: gpus)
+        var holds = [Set<Int>](repeating: [], count: gpus)
+        for r in replicas {
+            load[r.gpu] += share[r.expert]
+            used[r.gpu] += 1
+            holds[r.gpu].insert(r.expert)
+        }
+        for _ in 0..<50 {
+            var improved = false
+            for i in replicas.indices {
+                let (a, ga) = replicas[i]
+                for g in 0..<gpus where used[g] < slots && g != ga && !holds[g].contains(a)
+                    && load[g] + share[a] <= cap && cost[a][g] < cost[a][ga] - 1e-9 {
+                    load[ga] -= share[a]; used[ga] -= 1; holds[ga].remove(a)
+                    load[g] += share[a]; used[g] += 1; holds[g].insert(a)
+                    replicas[i].gpu = g
+                    improved = true
+                    break
+                }
+                let (e1, g1) = replicas[i]
+                for j in replicas.indices where j != i {
+                    let (e2, g2) = replicas[j]
+                    guard g1 != g2, e1 != e2, !holds[g1].contains(e2), !holds[g2].contains(e1) else { continue }
+                    let delta = cost[e1][g2] + cost[e2][g1] - cost[e1][g1] - cost[e2][g2]
+                    guard delta < -1e-9, load[g1] - share[e1] + share[e2] <= cap, load[g2] - share[e2] + share[e1] <= cap else { continue }
+                    load[g1] += share[e2] - share[e1]
+                    load[g2] += share[e1] - share[e2]
+                    holds[g1].remove(e1); holds[g1].insert(e2)
+                    holds[g2].remove(e2); holds[g2].insert(e1)
+                    replicas[i].gpu = g2
+                    replicas[j].gpu = g1
+                    improved = true
+                    break
+                }
+            }
+            if !improved { break }
+        }
+        var result = [[Int]](repeating: [], count: start.count)
+        for r in replicas { result[r.expert].append(r.gpu) }
+        return result.map { $0.sorted() }
     }
 
     private func fmt(_ value: Double) -> String { String(format: "%.4g", value) }
