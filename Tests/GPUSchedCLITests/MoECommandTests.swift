@@ -86,6 +86,19 @@ import Testing
         #expect(hops[2] >= hops[0] * 0.95)
     }
 
+    /// memoryPerGPU: 60 GB ÷ (3 × 7168 × 2048 bytes × 58 MoE layers = 2.55 GB) = 23 slots per GPU.
+    @Test func memoryBudgetBecomesSlots() throws {
+        let text = try String(contentsOfFile: Self.examples.appendingPathComponent("moe-dragonfly.yaml").path, encoding: .utf8)
+        let valid = try CLIRunner.run(["validate", try CLIRunner.temporaryFile(
+            text.replacingOccurrences(of: "slotsPerGPU: 4", with: "memoryPerGPU: 60GB"))])
+        #expect(valid.exitCode == 0, "\(valid.stderr)")
+        #expect(valid.stdout.contains("23 slots each"), "\(valid.stdout)")
+        let small = try CLIRunner.run(["validate", try CLIRunner.temporaryFile(
+            text.replacingOccurrences(of: "slotsPerGPU: 4", with: "memoryPerGPU: 1GB"))])
+        #expect(small.exitCode == 2)
+        #expect(small.stderr.contains("1 GB cannot hold one expert of each of the 58 MoE layers (2.55 GB)"), "\(small.stderr)")
+    }
+
     @Test func badInputExitsTwoWithTheNumbers() throws {
         let tooFewSlots = Self.fullSlotsScenario().replacingOccurrences(of: "slotsPerGPU: 2", with: "slotsPerGPU: 1")
         let disconnected = Self.fullSlotsScenario().replacingOccurrences(of: "links: [{from: a, to: b, weight: 1}]", with: "links: []")

@@ -94,7 +94,8 @@ public struct MoEScenario: Sendable {
                 let perLayer = expertBytes(model) * Double(moe.moeLayers)
                 slots = Int((bytes / perLayer).rounded(.down))
                 if slots! < 1 {
-                    node.report(String(format: "%.3g GB hold no expert of every layer (one expert per MoE layer takes %.3g GB)", bytes / 1e9, perLayer / 1e9))
+                    node.report(String(
+                        format: "%.3g GB cannot hold one expert of each of the %d MoE layers (%.3g GB)", bytes / 1e9, moe.moeLayers, perLayer / 1e9))
                     slots = nil
                 }
             }
