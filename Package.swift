@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "GateAndRoute", targets: ["GateAndRoute"]),
         .library(name: "Cascade", targets: ["Cascade"]),
+        .library(name: "ExpertPlacement", targets: ["ExpertPlacement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,11 +34,13 @@ let package = Package(
         .target(name: "GeoPlacement", dependencies: ["Solver", "ServingModel"]),
         // Cascade serving (Cascadia): deployment MILP, threshold routing, the bi-level loop, baselines.
         .target(name: "Cascade", dependencies: ["Solver", "ServingModel", "Simulation"]),
+        // MoE expert placement: topology graphs, activation statistics, the load-aware ILP, EPLB and baselines.
+        .target(name: "ExpertPlacement", dependencies: ["Solver", "ServingModel"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
             dependencies: [
-                "Solver", "ServingModel", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade",
+                "Solver", "ServingModel", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel"]),
         .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "Solver", "ServingModel", "Simulation"]),
+        .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Solver"]),
         .testTarget(name: "GPUSchedCLITests", dependencies: ["GPUSchedCLI", "Solver"]),
     ]
 )

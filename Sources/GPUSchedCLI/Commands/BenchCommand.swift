@@ -21,6 +21,7 @@ struct BenchCommand: ParsableCommand {
               gpusched bench gate-route
               gpusched bench geo
               gpusched bench cascade
+              gpusched bench moe
             """
     )
 
@@ -29,9 +30,10 @@ struct BenchCommand: ParsableCommand {
         case gateRoute = "gate-route"
         case geo
         case cascade
+        case moe
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), or roofline (its errors against measured kernels).")
+    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels).")
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -66,6 +68,10 @@ struct BenchCommand: ParsableCommand {
             let report = try GeoBenchmark.measure(timeLimit: timeLimit, progress: progress)
             if json { try JSONOutput.print(report) } else { print(report.render()) }
         case .cascade: try CascadeBenchmark.run(json: json, progress: progress)
+        case .moe:
+            let result: MoEBenchmark
+            do { result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress) } catch { throw InputError(error.message) }
+            if json { try JSONOutput.print(result) } else { print(result.render()) }
         }
     }
 

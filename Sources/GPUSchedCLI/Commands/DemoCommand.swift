@@ -11,7 +11,7 @@ struct DemoCommand: ParsableCommand {
             Sections: the catalog; which layout each model needs on each GPU (memory model); \
             packing one replica of every model into the fewest 8-GPU nodes (MILP, HiGHS); \
             the gate-and-route fluid LP on the paper's convergence instance; geo-distributed block \
-            placement (CG-BP + WS-RR vs PETALS); a DeepSeek model cascade (Cascadia).
+            placement (CG-BP + WS-RR vs PETALS); a DeepSeek model cascade (Cascadia); MoE expert placement (load-aware ILP vs round-robin and EPLB).
 
             Example:
               gpusched demo --json
@@ -33,6 +33,7 @@ struct DemoCommand: ParsableCommand {
         var gateRoute: GateRouteSection.Report
         var geo: GeoSection.Report
         var cascade: CascadeSection.Report
+        var expertPlacement: ExpertPlacementSection.Report
     }
 
     func run() throws {
@@ -44,11 +45,12 @@ struct DemoCommand: ParsableCommand {
         let gateRoute = try GateRouteSection()
         let geo = try GeoSection()
         let cascade = try CascadeSection()
+        let experts = try ExpertPlacementSection(catalog: catalog)
         if json {
             try JSONOutput.print(Report(
                 highsVersion: version, gpus: catalog.gpus.count, models: catalog.models.count,
                 memoryFit: memory.cells, nodePacking: packing.report, gateRoute: gateRoute.report,
-                geo: geo.report, cascade: cascade.report))
+                geo: geo.report, cascade: cascade.report, expertPlacement: experts.report))
             return
         }
         print("GPUSched \(GPUSched.version) demo (HiGHS \(version))")
@@ -69,5 +71,8 @@ struct DemoCommand: ParsableCommand {
         print("")
         print("== Cascade 7B -> 70B -> DeepSeek-V3 (4-bit) on 32 H100s at quality 85 (arXiv 2506.04203) ==")
         print(cascade.render())
+        print("")
+        print("== MoE expert placement: DeepSeekMoE-16B on \(experts.report.topology) (arXiv 2508.09229) ==")
+        print(experts.render())
     }
 }

@@ -10,7 +10,8 @@ struct PlanCommand: ParsableCommand {
               gpusched plan gate-route examples/gate-route.yaml --json
               gpusched plan geo examples/geo-clustered.yaml
               gpusched plan cascade examples/cascade-deepseek.yaml
+              gpusched plan moe examples/moe-sparse-dragonfly.yaml
             """,
-        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self, CascadePlanCommand.self]
+        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self, CascadePlanCommand.self, MoEPlanCommand.self]
     )
 }

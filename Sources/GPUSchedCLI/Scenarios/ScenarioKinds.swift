@@ -1,4 +1,5 @@
 import Cascade
+import ExpertPlacement
 import Foundation
 import GateAndRoute
 import GeoPlacement
@@ -16,7 +17,7 @@ struct ScenarioKindSpec: Sendable {
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, cascade]
+    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, cascade, moePlacement]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {
@@ -33,26 +34,28 @@ enum ScenarioKinds {
         return (envelope, summary)
     }
 
-    /// Loads a `kind: simulate` scenario, or throws every problem found.
-    static func loadSimulate(path: String) throws -> SimulateScenario {
+    /// Loads a scenario that must be of `kind`, reading its body with `read` (given the envelope and
+    /// the scenario file's directory), or throws every problem found.
+    static func load<Scenario>(
+        path: String, kind: String, read: (ScenarioEnvelope, String) -> Scenario?
+    ) throws -> Scenario {
         let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
-        guard envelope.kind == "simulate" else {
-            throw ScenarioError(path: "kind", "this command needs a 'simulate' scenario, got '\(envelope.kind)'")
+        guard envelope.kind == kind else {
+            throw ScenarioError(path: "kind", "this command needs a '\(kind)' scenario, got '\(envelope.kind)'")
         }
-        let scenario = SimulateScenario.read(envelope, baseDirectory: directory(of: path))
+        let scenario = read(envelope, directory(of: path))
         try envelope.diagnostics.throwIfAny()
         return scenario!
     }
 
+    /// Loads a `kind: simulate` scenario, or throws every problem found.
+    static func loadSimulate(path: String) throws -> SimulateScenario {
+        try load(path: path, kind: "simulate") { envelope, directory in SimulateScenario.read(envelope, baseDirectory: directory) }
+    }
+
     /// Loads a `kind: gate-route` scenario, or throws every problem found.
     static func loadGateRoute(path: String) throws -> GateRouteScenario {
-        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
-        guard envelope.kind == "gate-route" else {
-            throw ScenarioError(path: "kind", "this command needs a 'gate-route' scenario, got '\(envelope.kind)'")
-        }
-        let scenario = GateRouteScenario.read(envelope, baseDirectory: directory(of: path))
-        try envelope.diagnostics.throwIfAny()
-        return scenario!
+        try load(path: path, kind: "gate-route") { envelope, directory in GateRouteScenario.read(envelope, baseDirectory: directory) }
     }
 
     /// `kind: gate-route`: the prefill–decode contention model's classes, engine and prices.
@@ -64,13 +67,7 @@ enum ScenarioKinds {
 
     /// Loads a `kind: geo` scenario, or throws every problem found.
     static func loadGeo(path: String) throws -> GeoScenario {
-        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
-        guard envelope.kind == "geo" else {
-            throw ScenarioError(path: "kind", "this command needs a 'geo' scenario, got '\(envelope.kind)'")
-        }
-        let scenario = GeoScenario.read(envelope)
-        try envelope.diagnostics.throwIfAny()
-        return scenario!
+        try load(path: path, kind: "geo") { envelope, _ in GeoScenario.read(envelope) }
     }
 
     /// `kind: geo`: servers at sites, clients, RTTs and a request stream for block placement and routing.
@@ -82,13 +79,12 @@ enum ScenarioKinds {
 
     /// Loads a `kind: cascade` scenario, or throws every problem found.
     static func loadCascade(path: String) throws -> CascadeScenario {
-        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
-        guard envelope.kind == "cascade" else {
-            throw ScenarioError(path: "kind", "this command needs a 'cascade' scenario, got '\(envelope.kind)'")
-        }
-        let scenario = CascadeScenario.read(envelope, baseDirectory: directory(of: path))
-        try envelope.diagnostics.throwIfAny()
-        return scenario!
+        try load(path: path, kind: "cascade") { envelope, directory in CascadeScenario.read(envelope, baseDirectory: directory) }
+    }
+
+    /// Loads a `kind: moe-placement` scenario, or throws every problem found.
+    static func loadMoE(path: String) throws -> MoEScenario {
+        try load(path: path, kind: "moe-placement") { envelope, directory in MoEScenario.read(envelope, baseDirectory: directory) }
     }
 
     /// `kind: cascade`: models ordered small to large on a GPU pool, a quality target and its sample.
@@ -103,6 +99,13 @@ enum ScenarioKinds {
         }
         return "\(problem.models.count)-model cascade on \(problem.totalGPUs) \(problem.engine.gpu.name), "
             + "\(problem.samples.requests.count) quality samples, target \(problem.qualityTarget)"
+    }
+
+    /// `kind: moe-placement`: an MoE model, a cluster topology and routing statistics for expert placement.
+    static let moePlacement = ScenarioKindSpec(name: "moe-placement", keys: MoEScenario.keys) { envelope, path in
+        guard let scenario = MoEScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
+        return "\(scenario.model.name) on \(scenario.topology.label) (\(scenario.distances.count) GPUs, "
+            + "\(scenario.slotsPerGPU) slots each), \(scenario.methods.count) methods"
     }
 
     static func directory(of path: String) -> String {
