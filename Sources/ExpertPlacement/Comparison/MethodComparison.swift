@@ -80,26 +80,37 @@ public struct MethodComparison: Sendable {
             bound: outcome.bound, gap: outcome.gap)
     }
 
-    /// The named methods in order, with `load-aware+balance` after `load-aware` when `maxImbalance` is set.
-    public func run(methods: [String], maxImbalance: Double?) throws(PlacementError) -> [MethodResult] {
+    /// The named methods in order, with `load-aware+balance` after `load-aware` when `maxImbalance` is set;
+    /// `progress` hears each method's name before it runs.
+    public func run(
+        methods: [String], maxImbalance: Double?, progress: (String) -> Void = { _ in }
+    ) throws(PlacementError) -> [MethodResult] {
         var names: [String] = []
         for name in methods {
             names.append(name)
             if name == "load-aware", maxImbalance != nil { names.append("load-aware+balance") }
         }
         var results: [MethodResult] = []
-        for name in names { results.append(try run(placer(named: name, maxImbalance: maxImbalance))) }
+        for name in names {
+            progress(name)
+            results.append(try run(placer(named: name, maxImbalance: maxImbalance)))
+        }
         return results
     }
 
-    /// The hops-versus-imbalance front: the unconstrained optimum, then one balance MILP per limit.
-    public func paretoFront(limits: [Double]) throws(PlacementError) -> [ParetoPoint] {
+    /// The hops-versus-imbalance front: the unconstrained optimum, then one balance MILP per limit;
+    /// `progress` hears each point before it is solved.
+    public func paretoFront(
+        limits: [Double], progress: (String) -> Void = { _ in }
+    ) throws(PlacementError) -> [ParetoPoint] {
         var points: [ParetoPoint] = []
+        progress("sweep: no balance row")
         let free = try run(LoadAwarePlacer(replicate: true))
         points.append(ParetoPoint(
             maxImbalance: nil, expectedHops: free.metrics.expectedHops, maxMeanLoad: free.metrics.maxMeanLoad, gap: nil,
             solveSeconds: free.solveSeconds))
         for limit in limits.sorted(by: >) {
+            progress("sweep: max/mean ≤ \(limit)")
             let result = try run(BalancedPlacer(maxImbalance: limit, timeLimit: timeLimit))
             points.append(ParetoPoint(
                 maxImbalance: limit, expectedHops: result.metrics.expectedHops, maxMeanLoad: result.metrics.maxMeanLoad,

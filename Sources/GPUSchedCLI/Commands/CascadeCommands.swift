@@ -36,7 +36,9 @@ struct CascadePlanCommand: ParsableCommand {
         let scenario = try ScenarioKinds.loadCascade(path: file)
         let (planner, plan, seconds) = try CascadeRun.plan(scenario)
         let evaluator = CascadeRun.evaluator(scenario, seeds: [1])
-        var report = CascadeRun.report(planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: false)
+        var report = CascadeRun.report(
+            planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: false,
+            progress: Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json))
         if let replan {
             report.replan = try CascadeRun.replan(scenario: scenario, previous: plan, source: replan, directory: ScenarioKinds.directory(of: file))
         }
@@ -92,7 +94,9 @@ struct CascadeSimulateCommand: ParsableCommand {
         if let stageBudget { scenario.problem.splitsBudget = stageBudget == "split" }
         let (planner, plan, seconds) = try CascadeRun.plan(scenario)
         let evaluator = CascadeRun.evaluator(scenario, seeds: scenario.seeds)
-        let report = CascadeRun.report(planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: true)
+        let report = CascadeRun.report(
+            planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: true,
+            progress: Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json))
         if json {
             try JSONOutput.print(report)
         } else {
@@ -196,12 +200,21 @@ enum CascadeRun {
             sustainableRate: metrics.sustainableRate)
     }
 
+    /// Simulates the plan and every baseline; `progress` hears which one runs next.
     static func report(
-        planner: CascadePlanner, plan: CascadePlan, seconds: Double, evaluator: CascadeEvaluator, searchRate: Bool
+        planner: CascadePlanner, plan: CascadePlan, seconds: Double, evaluator: CascadeEvaluator, searchRate: Bool,
+        progress: Progress = Progress(enabled: false)
     ) -> Report {
         let cascade = CascadeBaselines.cascade(of: plan, planner: planner)
         let (baselines, skipped) = CascadeBaselines.all(plan: plan, planner: planner)
         let problem = planner.problem
+        let what = searchRate ? "simulating (and searching the sustainable rate of)" : "simulating"
+        progress.say("\(what) the plan over \(evaluator.seeds.count) seeds")
+        let simulated = evaluate(cascade, planner: planner, evaluator: evaluator, searchRate: searchRate)
+        let evaluatedBaselines = baselines.map { baseline in
+            progress.say("\(what) baseline '\(baseline.name)'")
+            return evaluate(baseline, planner: planner, evaluator: evaluator, searchRate: searchRate)
+        }
         return Report(
             thresholds: plan.thresholds, quality: plan.quality, qualityTarget: problem.qualityTarget,
             meetsTarget: plan.quality >= problem.qualityTarget, objective: problem.objective.rawValue,
@@ -209,8 +222,7 @@ enum CascadeRun {
             iterations: plan.iterations, trajectory: plan.trajectory, evaluations: plan.evaluations, planningSeconds: seconds,
             stages: stages(cascade, planner: planner, rate: problem.arrivalRate), slo: evaluator.slo,
             arrivalRate: problem.arrivalRate, seeds: evaluator.seeds,
-            simulated: evaluate(cascade, planner: planner, evaluator: evaluator, searchRate: searchRate),
-            baselines: baselines.map { evaluate($0, planner: planner, evaluator: evaluator, searchRate: searchRate) },
+            simulated: simulated, baselines: evaluatedBaselines,
             skippedBaselines: skipped, replan: nil)
     }
 

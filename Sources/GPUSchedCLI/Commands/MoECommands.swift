@@ -29,7 +29,8 @@ struct MoEPlanCommand: ParsableCommand {
         let scenario = try ScenarioKinds.loadMoE(path: file)
         let report: MoEReport
         do {
-            report = try MoEReport.make(scenario)
+            let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+            report = try MoEReport.make(scenario) { progress.say($0) }
         } catch {
             throw InputError(error.message)
         }
@@ -114,12 +115,17 @@ struct MoEReport: Codable {
     var methods: [Method]
     var pareto: [ParetoPoint]
 
-    static func make(_ scenario: MoEScenario) throws(PlacementError) -> MoEReport {
+    /// Runs every method of the scenario (and its sweep); `progress` hears what runs next.
+    static func make(
+        _ scenario: MoEScenario, progress: (String) -> Void = { _ in }
+    ) throws(PlacementError) -> MoEReport {
         let (problem, data) = try scenario.instance()
         let comparison = MethodComparison(
             problem: problem, evaluation: data.evaluation, bytesPerActivation: scenario.bytesPerActivation,
             timeLimit: scenario.timeLimit)
-        let results = try comparison.run(methods: scenario.methods, maxImbalance: scenario.maxImbalance)
+        let results = try comparison.run(methods: scenario.methods, maxImbalance: scenario.maxImbalance) {
+            progress("\($0) on \(problem.gpus) GPUs, \(problem.layers) layers")
+        }
         let reference: MethodResult
         if let listed = results.first(where: { $0.name == "round-robin" }) { reference = listed } else { reference = try comparison.run(RoundRobinPlacer()) }
         let methods = results.map { result in
@@ -140,7 +146,8 @@ struct MoEReport: Codable {
                          expertsPerToken: moe.expertsPerToken),
             topology: scenario.topology.label, gpus: problem.gpus, nodes: problem.distances.nodeCount,
             slotsPerGPU: problem.slotsPerGPU, redundantExperts: problem.redundantExperts, evaluationHeldOut: data.heldOut,
-            methods: methods, pareto: scenario.sweep.isEmpty ? [] : try comparison.paretoFront(limits: scenario.sweep))
+            methods: methods,
+            pareto: scenario.sweep.isEmpty ? [] : try comparison.paretoFront(limits: scenario.sweep, progress: progress))
     }
 
     var summaryLine: String {
