@@ -16,4 +16,21 @@ import Testing
         #expect(abs(gate.ratioToOptimum - 1) < 0.10)
         #expect(gate.revenuePerGPU > fcfs.revenuePerGPU)
     }
+
+    /// Decode back-pressure at token level holds the rationed class (code, q_p* > 0) back while
+    /// decodes are buffered: fewer code completions, and shorter decode waits (lower TPOT), than the
+    /// paper's never-idling gate on the same seed; the fully served class keeps its throughput.
+    @Test func backPressureHoldsTheRationedClass() throws {
+        let instance = ConvergenceInstance.instance(gpus: 10)
+        let plan = try GateRoutePlanner(instance: instance).solve().plan
+        #expect(plan.classes.map(\.isRationed) == [true, false])
+        let paper = TokenLevelExperiment.run(
+            instance: instance, plan: plan, policy: "gate-and-route", gpus: 10, horizon: 1000, warmup: 200, seeds: [1])
+        let held = TokenLevelExperiment.run(
+            instance: instance, plan: plan, policy: "gate-and-route", gpus: 10, horizon: 1000, warmup: 200, seeds: [1],
+            rationedClasses: .whenDecodeIdle)
+        #expect(held.completedPerGPU[0] < paper.completedPerGPU[0])
+        #expect(held.meanTPOT <= paper.meanTPOT)
+        #expect(held.completedPerGPU[1] > 0.95 * paper.completedPerGPU[1])
+    }
 }

@@ -48,12 +48,12 @@ struct SimulateGateRouteCommand: ParsableCommand {
     var horizon: Double?
 
     @Option(name: .long, help: ArgumentHelp(
-        "CTMC: when the gate admits classes the LP rations (q_p* > 0): always (the paper) or when-decode-idle.",
+        "When the gate admits classes the LP rations (q_p* > 0): always (the paper) or when-decode-idle.",
         discussion: "when-decode-idle holds rationed classes back while a decode waits for a slot."))
     var rationed: RationedAdmission = .always
 
     @Option(name: .long, help: ArgumentHelp(
-        "CTMC: κ of the static plan's mixed-GPU count M = ⌈m + κ√m⌉, m = n·Σx* (0: the paper's ⌈m⌉).",
+        "κ of the static plan's mixed-GPU count M = ⌈m + κ√m⌉, m = n·Σx* (0: the paper's ⌈m⌉).",
         valueName: "kappa"))
     var staffing: Double = 0
 
@@ -103,15 +103,15 @@ struct SimulateGateRouteCommand: ParsableCommand {
                 case .token:
                     let result = TokenLevelExperiment.run(
                         instance: instance, plan: solution.plan, policy: name, gpus: n, horizon: horizon, warmup: warmup,
-                        seeds: seedList, lengths: TokenLevelExperiment.Lengths(rawValue: lengths)!)
+                        seeds: seedList, lengths: TokenLevelExperiment.Lengths(rawValue: lengths)!, rationedClasses: rationed,
+                        mixedSafety: staffing)
                     rows.append(GateRouteSimulationRow(result, classNames: instance.classes.map(\.name)))
                 }
             }
         }
         let report = GateRouteSimulationReport(
             fidelity: fidelity.rawValue, revenueOptimum: solution.plan.revenuePerGPU, horizon: horizon, warmup: warmup,
-            seeds: seedList, rationedClasses: fidelity == .ctmc ? rationed.rawValue : nil,
-            staffing: fidelity == .ctmc ? staffing : nil, rows: rows)
+            seeds: seedList, rationedClasses: rationed.rawValue, staffing: staffing, rows: rows)
         if json {
             try JSONOutput.print(report)
         } else {
@@ -207,9 +207,9 @@ struct GateRouteSimulationReport: Encodable {
     var horizon: Double
     var warmup: Double
     var seeds: [UInt64]
-    /// CTMC options: `always` or `when-decode-idle`, and κ of M = ⌈m + κ√m⌉ (nil at token level).
-    var rationedClasses: String?
-    var staffing: Double?
+    /// The finite-n corrections: `always` or `when-decode-idle`, and κ of M = ⌈m + κ√m⌉.
+    var rationedClasses: String
+    var staffing: Double
     var rows: [GateRouteSimulationRow]
 
     func render(plan: GateRoutePlan) -> String {
@@ -218,7 +218,7 @@ struct GateRouteSimulationReport: Encodable {
                 + "T = \(Format.fixed(horizon, 0)) s, warm-up \(Format.fixed(warmup, 0)) s, \(seeds.count) seeds (mean ± std over seeds)",
             "",
         ]
-        if let rationedClasses, let staffing, rationedClasses != RationedAdmission.always.rawValue || staffing != 0 {
+        if rationedClasses != RationedAdmission.always.rawValue || staffing != 0 {
             lines.insert(
                 "options: rationed classes admitted \(rationedClasses), mixed GPUs M = ⌈m + κ√m⌉ with κ = "
                     + Format.fixed(staffing, 2), at: 1)

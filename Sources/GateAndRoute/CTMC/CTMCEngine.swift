@@ -128,7 +128,7 @@ struct CTMCEngine {
         targetX = arena.buffer(targets.map { scale * $0.prefillOccupancy }, padding: 0)
         targetQ = arena.buffer(targets.map { scale * $0.prefillQueue }, padding: 0)
         hasTarget = arena.buffer(targets.map { $0.prefillOccupancy > Self.zeroTargetThreshold }, padding: false)
-        rationed = arena.buffer(targets.map { $0.prefillQueue > Self.rationedThreshold }, padding: false)
+        rationed = arena.buffer(targets.map(\.isRationed), padding: false)
         inverseX = arena.buffer(
             targets.map { $0.prefillOccupancy > Self.zeroTargetThreshold ? 1 / $0.prefillOccupancy : 0 }, padding: 0)
         var probabilities: [Double] = []
@@ -204,9 +204,6 @@ struct CTMCEngine {
 
     /// x_i* at or below this is treated as a zero target (LP round-off).
     static let zeroTargetThreshold = 1e-12
-    /// q_{p,i}* (jobs per GPU) at or below this is LP round-off, not rationing: HiGHS leaves ~1e-7 on
-    /// classes it serves in full (the separate-pricing instance), and 1e-6 per GPU is 0.001 jobs at n = 1,000.
-    static let rationedThreshold = 1e-6
 
     /// Jobs of class i anywhere in the system.
     func inSystem(_ i: Int) -> Int {

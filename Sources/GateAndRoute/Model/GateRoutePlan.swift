@@ -23,6 +23,13 @@ public struct ClassPlan: Sendable, Hashable, Codable {
         self.prefillQueue = prefillQueue
         self.decodeQueue = decodeQueue
     }
+
+    /// q_{p,i}* (jobs per GPU) at or below this is LP round-off, not rationing: HiGHS leaves ~1e-7 on
+    /// classes it serves in full (the separate-pricing instance); 1e-6 per GPU is 0.001 jobs at n = 1,000.
+    public static let rationedQueueThreshold = 1e-6
+
+    /// Whether the plan rations the class: part of its demand is meant to wait and abandon.
+    public var isRationed: Bool { prefillQueue > Self.rationedQueueThreshold }
 }
 
 /// The static plan the policies follow: the LP optimum per GPU and, for n GPUs, the mixed pool size.

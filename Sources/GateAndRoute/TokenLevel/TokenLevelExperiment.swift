@@ -33,15 +33,18 @@ public enum TokenLevelExperiment {
         public var meanTTFT: Double
     }
 
+    /// Runs `policy` on n GPUs over `seeds`. `rationedClasses` and `mixedSafety` are the finite-n
+    /// corrections of `CTMCOptions` (decode back-pressure, M = ⌈m + κ√m⌉), off by default.
     public static func run(
         instance: GateRouteInstance, plan: GateRoutePlan, policy: String, gpus n: Int, horizon: Double, warmup: Double,
-        seeds: [UInt64], lengths: Lengths = .deterministic
+        seeds: [UInt64], lengths: Lengths = .deterministic, rationedClasses: RationedAdmission = .always,
+        mixedSafety: Double = 0
     ) -> Result {
         precondition(policies.contains(policy), "unknown token-level policy \(policy)")
         let engine = instance.engine
         let law = FittedIterationLaw(alpha: engine.alpha, beta: engine.beta, gamma: engine.gamma)
         let staticPlan = !["fi-wsp", "gi-wsp"].contains(policy)
-        let mixed = staticPlan ? max(1, plan.mixedGPUs(forGPUs: n)) : 0
+        let mixed = staticPlan ? max(1, plan.mixedGPUs(forGPUs: n, safety: mixedSafety)) : 0
         let replicas = (0..<n).map { index in
             ReplicaConfiguration(
                 name: "gpu \(index)", iterationModel: law, batchSize: engine.batchSize, chunkSize: engine.chunkSize,
@@ -76,7 +79,7 @@ public enum TokenLevelExperiment {
             }
             let clusterPolicy = TokenLevelGateRoutePolicy(
                 name: policy, gate: gate, router: router, plan: plan, classes: instance.classes, gpus: n,
-                seed: SeededRandom(seed: seed).substream(0x6761_7465).seed)
+                seed: SeededRandom(seed: seed).substream(0x6761_7465).seed, rationedClasses: rationedClasses)
             var source = SyntheticWorkload(classes: classes, horizon: horizon, seed: seed)
             let report = Simulator(configuration: configuration, policy: clusterPolicy, seed: seed).run(&source)
             reports.append(report)

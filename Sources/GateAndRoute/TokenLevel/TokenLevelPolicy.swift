@@ -38,6 +38,8 @@ public struct TokenLevelGateRoutePolicy: ClusterPolicy {
     private let router: Router
     private let targets: [(prefill: Double, queue: Double)]
     private let decodeToPrompt: [Double]
+    /// Decode back-pressure: classes the plan rations wait while any decode is buffered.
+    private let holdsRationedClasses: [Bool]
     private var inPrefill: [Int: Int] = [:]
     private var prefillsByClass: [Int]
     private var pool: [Int: Bool] = [:]
@@ -46,14 +48,20 @@ public struct TokenLevelGateRoutePolicy: ClusterPolicy {
     /// - Parameters:
     ///   - plan: the LP plan (targets n·x_i* and n·q_{p,i}*).
     ///   - gpus: n.
+    ///   - rationedClasses: `.whenDecodeIdle` holds classes the plan rations while a decode is buffered
+    ///     (occupancy gate only; see `RationedAdmission`).
     public init(
-        name: String, gate: Gate, router: Router, plan: GateRoutePlan, classes: [GateRouteClass], gpus: Int, seed: UInt64
+        name: String, gate: Gate, router: Router, plan: GateRoutePlan, classes: [GateRouteClass], gpus: Int, seed: UInt64,
+        rationedClasses: RationedAdmission = .always
     ) {
         self.name = name
         self.gate = gate
         self.router = router
         targets = plan.classes.map { (Double(gpus) * $0.prefillOccupancy, Double(gpus) * $0.prefillQueue) }
         decodeToPrompt = classes.map { $0.decodeTokens / $0.promptTokens }
+        let backPressure: Bool
+        if case .occupancyDeviation = gate { backPressure = rationedClasses == .whenDecodeIdle } else { backPressure = false }
+        holdsRationedClasses = plan.classes.map { backPressure && $0.isRationed }
         prefillsByClass = [Int](repeating: 0, count: classes.count)
         random = SeededRandom(seed: seed)
     }
@@ -61,14 +69,14 @@ public struct TokenLevelGateRoutePolicy: ClusterPolicy {
     // MARK: Prefill admission
 
     public mutating func route(_ request: RequestInfo, load: ClusterLoad) -> Int? {
-        guard load.held == 0, admissible(request.classIndex), let replica = freePrefillReplica(load) else { return nil }
+        guard load.held == 0, admissible(request.classIndex, load: load), let replica = freePrefillReplica(load) else { return nil }
         startPrefill(request)
         return replica
     }
 
     public mutating func dispatchHeld(_ candidates: [RequestInfo], load: ClusterLoad) -> (candidate: Int, replica: Int)? {
         guard let replica = freePrefillReplica(load) else { return nil }
-        let eligible = candidates.indices.filter { admissible(candidates[$0].classIndex) }
+        let eligible = candidates.indices.filter { admissible(candidates[$0].classIndex, load: load) }
         guard !eligible.isEmpty else { return nil }
         let choice: Int
         switch gate {
@@ -92,8 +100,9 @@ public struct TokenLevelGateRoutePolicy: ClusterPolicy {
     }
 
     /// The occupancy gate never admits a class whose target x_i* is 0 (it would divide by zero; the
-    /// paper leaves the case open).
-    private func admissible(_ classIndex: Int) -> Bool {
+    /// paper leaves the case open), nor, with back-pressure, a rationed class while decodes are buffered.
+    private func admissible(_ classIndex: Int, load: ClusterLoad) -> Bool {
+        if holdsRationedClasses[classIndex], load.bufferedPerClass.contains(where: { $0 > 0 }) { return false }
         if case .occupancyDeviation = gate { return targets[classIndex].prefill > 0 }
         return true
     }
