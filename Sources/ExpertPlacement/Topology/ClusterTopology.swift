@@ -1,3 +1,5 @@
+import ServingModel
+
 /// The kind of a link, which sets its weight (`LinkWeights`).
 public enum LinkKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// GPU to its own server (NVLink/NVSwitch); weighs 0 by default, as in the paper.

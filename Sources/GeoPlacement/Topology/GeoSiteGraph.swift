@@ -1,3 +1,5 @@
+import ServingModel
+
 /// An undirected link between two sites with its one-way propagation delay.
 public struct GeoLink: Sendable, Hashable, Codable {
     /// Site indices into `GeoSiteGraph.sites`.
@@ -31,30 +33,14 @@ public struct GeoSiteGraph: Sendable, Hashable, Codable {
     }
 
     /// Shortest one-way delays from each of `sources` to every site (+∞ where unreachable), by
-    /// Dijkstra with an array frontier: O(|sources|·|sites|²), enough for the few hundred sites of a
-    /// backbone topology. Parallel links count with their smallest delay.
+    /// Dijkstra; parallel links count with their smallest delay.
     public func shortestDelays(from sources: [Int]) -> [[Double]] {
-        let n = sites.count
-        var neighbours = [[(site: Int, delay: Double)]](repeating: [], count: n)
+        var neighbours = [[(vertex: Int, weight: Double)]](repeating: [], count: sites.count)
         for link in links {
             neighbours[link.from].append((link.to, link.delaySeconds))
             neighbours[link.to].append((link.from, link.delaySeconds))
         }
-        return sources.map { source in
-            var distance = [Double](repeating: .infinity, count: n)
-            var settled = [Bool](repeating: false, count: n)
-            distance[source] = 0
-            while true {
-                var next = -1
-                for i in 0..<n where !settled[i] && distance[i].isFinite && (next < 0 || distance[i] < distance[next]) { next = i }
-                guard next >= 0 else { break }
-                settled[next] = true
-                for (j, delay) in neighbours[next] where distance[next] + delay < distance[j] {
-                    distance[j] = distance[next] + delay
-                }
-            }
-            return distance
-        }
+        return sources.map { ShortestPaths.dijkstra(adjacency: neighbours, from: $0) }
     }
 
     /// The RTTs between the sites named in `used` (2 × shortest delay; `intraSite` on the diagonal),

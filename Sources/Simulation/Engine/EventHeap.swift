@@ -1,3 +1,5 @@
+import ServingModel
+
 /// What an event does when its time comes.
 enum EventKind: UInt8 {
     /// A replica's iteration ends; `index` is the replica.

@@ -1,19 +1,24 @@
 /// An element of a `BinaryHeap`: a strict order in which the smallest element comes out first.
-protocol HeapOrdered {
+public protocol HeapOrdered {
     /// True when `lhs` must leave the heap before `rhs`.
     static func precedes(_ lhs: Self, _ rhs: Self) -> Bool
 }
 
-/// A binary min-heap in one contiguous array, specialised per element type.
-struct BinaryHeap<Element: HeapOrdered> {
-    private var items: [Element] = []
+/// A binary min-heap in one contiguous array. Inlinable, so that the simulator's event loop and
+/// other hot paths in other modules get it specialised per element type.
+public struct BinaryHeap<Element: HeapOrdered> {
+    @usableFromInline var items: [Element] = []
 
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
+    /// An empty heap.
+    @inlinable public init() {}
+
+    @inlinable public var isEmpty: Bool { items.isEmpty }
+    @inlinable public var count: Int { items.count }
     /// The smallest element.
-    var first: Element? { items.first }
+    @inlinable public var first: Element? { items.first }
 
-    mutating func push(_ element: Element) {
+    /// Adds an element.
+    @inlinable public mutating func push(_ element: Element) {
         items.append(element)
         var child = items.count - 1
         while child > 0 {
@@ -26,8 +31,8 @@ struct BinaryHeap<Element: HeapOrdered> {
     }
 
     /// Removes and returns the smallest element.
-    @discardableResult
-    mutating func popFirst() -> Element? {
+    @inlinable @discardableResult
+    public mutating func popFirst() -> Element? {
         guard !items.isEmpty else { return nil }
         let top = items[0]
         let last = items.removeLast()
