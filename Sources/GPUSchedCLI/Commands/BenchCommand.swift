@@ -58,7 +58,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+        let progress = Progress.onTerminal(json: json)
         switch suite {
         case .solver: try runSolver(progress: progress)
         case .simulator: try runSimulator(progress: progress)
@@ -222,6 +222,11 @@ struct SolverBenchmark: Encodable {
 /// Progress lines on stderr, shown only when stdout is a terminal.
 struct Progress {
     var enabled: Bool
+
+    /// Enabled when stdout is a terminal and the output is not JSON (the standing rule for long work).
+    static func onTerminal(json: Bool) -> Progress {
+        Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+    }
 
     func say(_ message: String) {
         guard enabled else { return }

@@ -38,7 +38,7 @@ struct CascadePlanCommand: ParsableCommand {
         let evaluator = CascadeRun.evaluator(scenario, seeds: [1])
         var report = CascadeRun.report(
             planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: false,
-            progress: Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json))
+            progress: Progress.onTerminal(json: json))
         if let replan {
             report.replan = try CascadeRun.replan(scenario: scenario, previous: plan, source: replan, directory: ScenarioKinds.directory(of: file))
         }
@@ -96,7 +96,7 @@ struct CascadeSimulateCommand: ParsableCommand {
         let evaluator = CascadeRun.evaluator(scenario, seeds: scenario.seeds)
         let report = CascadeRun.report(
             planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: true,
-            progress: Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json))
+            progress: Progress.onTerminal(json: json))
         if json {
             try JSONOutput.print(report)
         } else {

@@ -29,7 +29,7 @@ struct MoEPlanCommand: ParsableCommand {
         let scenario = try ScenarioKinds.loadMoE(path: file)
         let report: MoEReport
         do {
-            let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+            let progress = Progress.onTerminal(json: json)
             report = try MoEReport.make(scenario) { progress.say($0) }
         } catch {
             throw InputError(error.message)

@@ -59,7 +59,7 @@ struct SimulateFleetCommand: ParsableCommand {
         var scenario = try ScenarioKinds.loadSimulate(path: file)
         if let policy { scenario.policy = RoutingPolicyName(rawValue: policy)! }
         if let seeds { scenario.seeds = (0..<seeds).map { (scenario.seeds.first ?? 1) + UInt64($0) } }
-        let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+        let progress = Progress.onTerminal(json: json)
         let summary = scenario.run(progress: progress.say)
         if json {
             try JSONOutput.print(summary)

@@ -86,7 +86,7 @@ struct SimulateGateRouteCommand: ParsableCommand {
         let warmup = min(settings.warmup, horizon / 2)
         let seedList = (1...(seeds ?? settings.seeds)).map(UInt64.init)
         let solution = try GateRoutePlanCommand.solve(scenario)
-        let progress = Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
+        let progress = Progress.onTerminal(json: json)
         var rows: [GateRouteSimulationRow] = []
         for n in sizes {
             for name in names {
