@@ -581,6 +581,26 @@ private func relativelyClose(_ a: Double, _ b: Double, tolerance: Double = 1e-12
             expertGroups: 1, groupsPerToken: 1))
     }
 
+    @Test func moeExpertKernelCostIsParsedAndChecked() throws {
+        let (catalog, issues) = try readCatalog("""
+            models:
+              - name: int4-moe
+                base: llama-3.1-8b
+                moe: {moeLayers: 32, routedExperts: 16, expertsPerToken: 2, expertIntermediateSize: 4096,
+                      expertKernels: {fixedSecondsPerLayer: 0.0002, weightTrafficFactor: 1.5}}
+            """)
+        #expect(issues.isEmpty, "\(issues)")
+        #expect(catalog.model(named: "int4-moe")?.moe?.kernelCost == ExpertKernelCost(fixedSecondsPerLayer: 0.0002, weightTrafficFactor: 1.5))
+        let (_, bad) = try readCatalog("""
+            models:
+              - name: int4-moe
+                base: llama-3.1-8b
+                moe: {moeLayers: 32, routedExperts: 16, expertsPerToken: 2, expertIntermediateSize: 4096,
+                      expertKernels: {weightTrafficFactor: -1, launch: 3}}
+            """)
+        #expect(bad.map(\.path).sorted() == ["models[0].moe.expertKernels.launch", "models[0].moe.expertKernels.weightTrafficFactor"])
+    }
+
     @Test func moeLayersCannotExceedLayers() throws {
         let (_, issues) = try readCatalog("""
             models:

@@ -85,13 +85,21 @@ extension Catalog {
         // the same shape as deepseek-v3 above; group-wise INT4 weights -> 0.5 byte per parameter
         // (scales and zero points, about 1 % more, are not counted); bf16 KV cache. 671B x 0.5 = 335.5 GB
         // of weights, so a replica needs 8 H100-80GB.
+        // Its INT4 expert kernels (vLLM's Marlin MoE) are far slower than the roofline's byte counts:
+        // `kernelCost` is the least-squares fit (2 parameters, 3 points) of the decode speeds measured
+        // on 8 × H100/H200 with vLLM, tensor parallel 8, published on the checkpoint's model card
+        // (huggingface.co/cognitivecomputations/DeepSeek-V3-AWQ, "TPS Per Request"): 61.5 tokens/s at
+        // batch 1 and ~1K context, 30.1 at batch 32 and ~4.2K context, 54.3 at batch 1 and ~64K
+        // context, i.e. 16.26, 33.22 and 18.42 ms per iteration. The roofline alone gives 4.2, 17.1 and
+        // 5.8 ms; with the fit 16.5, 33.2 and 18.1 ms (`ExpertKernelCostTests`). Prefill is not fitted.
         ModelSpec(
             name: "deepseek-v3-awq", layers: 61, hiddenSize: 7168, attentionHeads: 128, kvHeads: 128, headDim: 192,
             intermediateSize: 18432, vocabSize: 129280, parameterCount: 671e9, bytesPerParameter: 0.5,
             attention: .multiHeadLatent(kvLoraRank: 512, ropeHeadDim: 64),
             moe: MoESpec(
                 moeLayers: 58, routedExperts: 256, expertsPerToken: 8, sharedExperts: 1,
-                expertIntermediateSize: 2048, expertGroups: 8, groupsPerToken: 4
+                expertIntermediateSize: 2048, expertGroups: 8, groupsPerToken: 4,
+                kernelCost: ExpertKernelCost(fixedSecondsPerLayer: 208.7e-6, weightTrafficFactor: 1.446)
             )
         ),
         // deepseek-ai/deepseek-moe-16b-base (config.json): 28 layers, first_k_dense_replace 1 -> 27 MoE

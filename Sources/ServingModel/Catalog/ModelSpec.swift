@@ -23,11 +23,13 @@ public struct MoESpec: Sendable, Hashable, Codable {
     public var expertGroups: Int
     /// Groups a token may route into (equal to `expertGroups` when routing is not grouped).
     public var groupsPerToken: Int
+    /// Measured cost of the expert kernels beyond the roofline (nil: the roofline alone).
+    public var kernelCost: ExpertKernelCost?
 
     /// Creates an MoE description.
     public init(
         moeLayers: Int, routedExperts: Int, expertsPerToken: Int, sharedExperts: Int,
-        expertIntermediateSize: Int, expertGroups: Int = 1, groupsPerToken: Int = 1
+        expertIntermediateSize: Int, expertGroups: Int = 1, groupsPerToken: Int = 1, kernelCost: ExpertKernelCost? = nil
     ) {
         self.moeLayers = moeLayers
         self.routedExperts = routedExperts
@@ -36,6 +38,7 @@ public struct MoESpec: Sendable, Hashable, Codable {
         self.expertIntermediateSize = expertIntermediateSize
         self.expertGroups = expertGroups
         self.groupsPerToken = groupsPerToken
+        self.kernelCost = kernelCost
     }
 }
 

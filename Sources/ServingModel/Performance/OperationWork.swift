@@ -28,6 +28,8 @@ public struct OperationWork: Sendable, Hashable {
     public var linkBytes: Double = 0
     /// One-way bandwidth of the link used, bytes/s (0 when nothing is sent).
     public var linkBandwidth: Double = 0
+    /// Seconds measured outside the roofline's terms (a checkpoint's `ExpertKernelCost`), added as is.
+    public var addedSeconds: Double = 0
 
     /// Creates an empty piece of work; set the members that apply.
     public init() {}
@@ -53,7 +55,7 @@ extension RooflineEfficiency {
         let compute = computeSeconds(for: work, on: gpu)
         let memory = memorySeconds(for: work, on: gpu)
         let fixed = work.kernels * kernelOverheadSeconds + work.attentionCalls * attentionOverheadSeconds
-            + work.collectives * collectiveLatencySeconds
+            + work.collectives * collectiveLatencySeconds + work.addedSeconds
         let link = work.linkBytes > 0 ? work.linkBytes / (work.linkBandwidth * interconnect) : 0
         return max(compute, memory) + ridgeBlend * min(compute, memory) + fixed + link
     }
@@ -96,7 +98,7 @@ struct ResolvedRoofline: Sendable, Hashable {
         let streamed = work.memoryBytes + decodeStreamOverheadTokens * work.decodeStreamUnitBytes
         let memory = streamed * secondsPerStreamedByte + work.elementwiseBytes * secondsPerElementwiseByte
         let fixed = work.kernels * kernelOverheadSeconds + work.attentionCalls * attentionOverheadSeconds
-            + work.collectives * collectiveLatencySeconds
+            + work.collectives * collectiveLatencySeconds + work.addedSeconds
         let link = work.linkBytes > 0 ? work.linkBytes / (work.linkBandwidth * interconnect) : 0
         return max(compute, memory) + ridgeBlend * min(compute, memory) + fixed + link
     }

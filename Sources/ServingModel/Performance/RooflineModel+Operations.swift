@@ -138,11 +138,13 @@ extension RooflineModel {
         let expert = expertShape(tokens: tokens)
         let router = hidden * Double(model.moe?.routedExperts ?? 0)
         let perExpert = hidden * 2 * expert.width
+        let cost = model.moe?.kernelCost
         var work = OperationWork()
         work.gemmFLOPs = 2 * tokens * (expert.perToken * perExpert + router)
-        work.memoryBytes = (expert.read * perExpert + router) * model.bytesPerParameter
+        work.memoryBytes = (expert.read * perExpert * (cost?.weightTrafficFactor ?? 1) + router) * model.bytesPerParameter
             + tokens * (hidden + expert.perToken * 2 * expert.width) * Self.activationBytes
         work.kernels = 2  // router, grouped expert GEMM
+        work.addedSeconds = cost?.fixedSecondsPerLayer ?? 0
         return work
     }
 
@@ -151,7 +153,7 @@ extension RooflineModel {
         let perExpert = expert.width * hidden
         var work = OperationWork()
         work.gemmFLOPs = 2 * tokens * expert.perToken * perExpert
-        work.memoryBytes = expert.read * perExpert * model.bytesPerParameter
+        work.memoryBytes = expert.read * perExpert * (model.moe?.kernelCost?.weightTrafficFactor ?? 1) * model.bytesPerParameter
             + tokens * (expert.perToken * expert.width + hidden) * Self.activationBytes
         work.kernels = 1
         return work

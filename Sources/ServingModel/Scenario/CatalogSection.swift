@@ -24,7 +24,7 @@ public enum CatalogSection {
     ]
     static let moeKeys = [
         "moeLayers", "routedExperts", "expertsPerToken", "sharedExperts", "expertIntermediateSize",
-        "expertGroups", "groupsPerToken",
+        "expertGroups", "groupsPerToken", "expertKernels",
     ]
 
     /// `base` merged with the section's entries; problems go to the node's diagnostics.
@@ -166,7 +166,12 @@ public enum CatalogSection {
         let size = object.require("expertIntermediateSize")?.integer(min: 1)
         let groups = object["expertGroups"].map { $0.integer(min: 1) } ?? 1
         let groupsPerToken = object["groupsPerToken"].map { $0.integer(min: 1) } ?? groups
+        var kernelCost: ExpertKernelCost??
+        if let kernels = object["expertKernels"] {
+            kernelCost = readExpertKernels(kernels)
+        }
         guard let moeLayers, let experts, let topK, let shared, let size, let groups, let groupsPerToken else { return nil }
+        if let kernelCost, kernelCost == nil { return nil }
         if topK > experts {
             object["expertsPerToken"]?.report("must be <= routedExperts (\(experts)), got \(topK)")
             return nil
@@ -181,6 +186,15 @@ public enum CatalogSection {
         }
         return MoESpec(
             moeLayers: moeLayers, routedExperts: experts, expertsPerToken: topK, sharedExperts: shared,
-            expertIntermediateSize: size, expertGroups: groups, groupsPerToken: groupsPerToken)
+            expertIntermediateSize: size, expertGroups: groups, groupsPerToken: groupsPerToken, kernelCost: kernelCost ?? nil)
+    }
+
+    /// `expertKernels: {fixedSecondsPerLayer, weightTrafficFactor}`: a measured `ExpertKernelCost`.
+    static func readExpertKernels(_ node: ConfigNode) -> ExpertKernelCost? {
+        guard let object = node.object(allowedKeys: ["fixedSecondsPerLayer", "weightTrafficFactor"]) else { return nil }
+        let fixed = object["fixedSecondsPerLayer"].map { $0.number(.nonNegative) } ?? 0
+        let factor = object["weightTrafficFactor"].map { $0.number(.positive) } ?? 1
+        guard let fixed, let factor else { return nil }
+        return ExpertKernelCost(fixedSecondsPerLayer: fixed, weightTrafficFactor: factor)
     }
 }
