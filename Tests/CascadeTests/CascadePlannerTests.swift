@@ -54,23 +54,48 @@ import ServingModel
         #expect(cascade.thresholds == [plan.thresholds[0]])
     }
 
-    /// With `splitsBudget`, the SLO less the two judge calls is shared in proportion to the models'
-    /// unloaded p95s; without it every stage gets all of it.
-    @Test func splitBudgetsFollowUnloadedLatencies() throws {
+    /// `whole` gives every stage the SLO less the two judge calls; `split` shares it in proportion
+    /// to the models' unloaded p95s; `search` tries both and the six splits of 5 fifths over three
+    /// stages with at least one fifth each.
+    @Test func budgetCandidatesFollowTheStageBudgetRule() throws {
         var problem = Fixture.problem(objective: .throughput, slo: 40)
-        func budgets(_ planner: CascadePlanner) -> [Double] {
-            (0..<3).map { stage in
-                guard case let .maxRate(budget) = planner.metric(stage: stage) else { return 0 }
-                return budget
-            }
-        }
-        #expect(budgets(try CascadePlanner(problem: problem)) == [39.46, 39.46, 39.46])
-        problem.splitsBudget = true
+        problem.stageBudget = .whole
+        #expect(try CascadePlanner(problem: problem).budgetCandidates() == [[39.46, 39.46, 39.46]])
+        problem.stageBudget = .split
         let planner = try CascadePlanner(problem: problem)
-        let split = budgets(planner)
+        let split = try #require(planner.budgetCandidates().first)
         #expect(abs(split.reduce(0, +) - 39.46) < 1e-9)
         #expect(abs(split[1] / split[0] - planner.unloadedP95[1] / planner.unloadedP95[0]) < 1e-9)
         #expect(abs(split[2] / split[0] - planner.unloadedP95[2] / planner.unloadedP95[0]) < 1e-9)
+        problem.stageBudget = .search
+        let candidates = try CascadePlanner(problem: problem).budgetCandidates()
+        let fifths = candidates.dropFirst(2).map { $0.map { Int(($0 / 39.46 * 5).rounded()) } }
+        #expect(Array(candidates.prefix(2)) == [[39.46, 39.46, 39.46], split])
+        #expect(fifths == [[1, 1, 3], [1, 2, 2], [1, 3, 1], [2, 1, 2], [2, 2, 1], [3, 1, 1]])
+        #expect(try CascadePlanner(problem: Fixture.problem()).budgetCandidates() == [[]])
+    }
+
+    /// In search mode the plan's throughput is the end-to-end estimate of its own deployment, and
+    /// no other budget candidate's deployment (at the plan's thresholds) scores higher.
+    @Test func searchModeReportsTheBestEndToEndRate() throws {
+        let problem = Fixture.problem(objective: .throughput, slo: 40)
+        let planner = try CascadePlanner(problem: problem)
+        let plan = try planner.plan()
+        let outcome = problem.samples.replay(plan.thresholds)
+        let stages = plan.stages.enumerated().map { i, stage in
+            EndToEndEstimate.Stage(
+                option: stage.layout.flatMap { layout in planner.options[i].first { $0.layout == layout.layout } },
+                replicas: stage.layout?.replicas ?? 0)
+        }
+        let own = EndToEndEstimate(
+            samples: problem.samples, outcome: outcome, stages: stages, engine: problem.engine, judgeLatency: problem.judgeLatency)
+        #expect(plan.objectiveValue > 0)
+        #expect(abs(own.sustainableRate(slo: 40) - plan.objectiveValue) < 1e-9 * plan.objectiveValue)
+        for budgets in planner.budgetCandidates() {
+            let tables = problem.models.indices.map { planner.table(stage: $0, outcome: outcome, budgets: budgets, preferred: nil) }
+            guard let gpus = planner.deploy(tables: tables, outcome: outcome, previous: nil)?.gpus else { continue }
+            #expect(planner.endToEndRate(outcome: outcome, tables: tables, gpus: gpus) <= plan.objectiveValue * (1 + 1e-9))
+        }
     }
 
     @Test func rejectsModelsOutOfOrder() {

@@ -49,4 +49,34 @@ import Simulation
         #expect(LatencyEstimator.p95(option: option, workload: workload, rate: rate, engine: Fixture.engine) <= 15)
         #expect(LatencyEstimator.p95(option: option, workload: workload, rate: rate * 1.01, engine: Fixture.engine) > 15)
     }
+
+    /// The end-to-end estimate against the simulator on a whole three-stage cascade: the share of
+    /// requests within the SLO agrees within 2 points from light to heavy load.
+    @Test(arguments: [0.5, 2.0, 4.0])
+    func endToEndAttainmentTracksTheSimulator(rate: Double) throws {
+        let samples = Fixture.synthetic(requests: 1000)
+        let thresholds = [65.0, 85.0]
+        let layouts = [(4, 2), (8, 1), (8, 2)].map { StageLayout(layout: ParallelLayout(tensorParallel: $0.0), replicas: $0.1) }
+        let cascade = CascadeConfiguration(
+            name: "three", stages: layouts.enumerated().map { i, layout in
+                CascadeStage(model: Fixture.deepseek[i], sampleColumn: i, layout: layout, gpus: layout.gpus)
+            }, thresholds: thresholds)
+        let stages = try layouts.enumerated().map { i, layout in
+            EndToEndEstimate.Stage(
+                option: try #require(ReplicaOption.enumerate(model: Fixture.deepseek[i], engine: Fixture.engine, maxGPUs: 8)
+                    .first { $0.layout == layout.layout }),
+                replicas: layout.replicas)
+        }
+        let estimate = EndToEndEstimate(
+            samples: samples, outcome: samples.replay(thresholds), stages: stages, engine: Fixture.engine, judgeLatency: 0.27)
+        for slo in [20.0, 30.0] {
+            let latencies = CascadeSimulator.run(
+                cascade, samples: samples, rate: rate, engine: Fixture.engine,
+                settings: CascadeSimulationSettings(requests: 3000), seed: 5)
+            let simulated = LatencyMetrics.attainment(latencies, within: slo)
+            let estimated = estimate.attainment(rate: rate, slo: slo)
+            print("end to end at \(rate)/s, SLO \(slo) s: estimate \(estimated), simulated \(simulated)")
+            #expect(abs(estimated - simulated) < 0.02, "estimate \(estimated) vs simulated \(simulated)")
+        }
+    }
 }

@@ -40,7 +40,11 @@ import Testing
         ])
         #expect(stages.map { $0["gpus"] as! Int }.reduce(0, +) == 24)
         #expect(stages[0]["reachFraction"] as? Double == 1)
-        for stage in stages {
+        // A model the thresholds send nothing to is listed with no GPUs and no replicas.
+        for stage in stages where stage["reachFraction"] as? Double == 0 {
+            #expect(stage["gpus"] as? Int == 0 && (stage["replicas"] as? [Any])?.isEmpty == true)
+        }
+        for stage in stages where stage["reachFraction"] as! Double > 0 {
             let replicas = try #require(stage["replicas"] as? [[String: Int]])
             let used = replicas.map { $0["tp"]! * $0["pp"]! }.reduce(0, +)
             #expect(!replicas.isEmpty && used <= stage["gpus"] as! Int)
@@ -62,6 +66,23 @@ import Testing
         for row in rows { #expect(try #require(row["sustainableRate"] as? Double) > 0, "\(row["name"] ?? "")") }
         let text = try CLIRunner.run(["simulate", "cascade", path])
         #expect(text.exitCode == 0 && text.stdout.contains("max rate @95%"))
+    }
+
+    /// Throughput mode reports the per-stage p95 budgets of its rate tables (each within the SLO
+    /// less the two judge calls); `--stage-budget` accepts only search, whole or split.
+    @Test func throughputModeReportsStageBudgets() throws {
+        let text = Self.scenario().replacingOccurrences(of: "objective: max-stage-latency", with: "objective: throughput")
+        let path = try CLIRunner.temporaryFile(text)
+        let report = try json(try CLIRunner.run(["plan", "cascade", path, "--json"]))
+        let budgets = try #require(report["stageBudgets"] as? [Double])
+        #expect(budgets.count == 3 && budgets.allSatisfy { $0 > 0 && $0 <= 20 - 2 * 0.27 + 1e-9 }, "\(budgets)")
+        #expect(try #require(report["objectiveValue"] as? Double) > 0)
+        let wholePath = try CLIRunner.temporaryFile(text + "\nstageBudget: whole\n")
+        let whole = try json(try CLIRunner.run(["plan", "cascade", wholePath, "--json"]))
+        #expect(whole["stageBudgets"] as? [Double] == [19.46, 19.46, 19.46])
+        let bad = try CLIRunner.run(["simulate", "cascade", path, "--stage-budget", "half"])
+        #expect(bad.exitCode == 2)
+        #expect(bad.stderr.contains("--stage-budget must be search, whole or split, got 'half'"), "\(bad.stderr)")
     }
 
     @Test(arguments: [

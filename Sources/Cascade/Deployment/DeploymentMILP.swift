@@ -8,7 +8,10 @@ import Solver
 /// - end-to-end-latency: minimise Σ_i w_i Σ_f l_i(f) z_{i,f} (w_i the stage's reach fraction);
 /// - throughput: maximise R subject to R ≤ Σ_f (r_i(f) / w_i) z_{i,f} for every stage with traffic.
 /// With a previous plan, every count that differs from it costs ε (10⁻⁶ of the objective's scale),
-/// so among equally good plans the one closest to the previous is chosen.
+/// so among equally good plans the one closest to the previous is chosen. Remaining ties are broken
+/// by a secondary term of weight 10⁻⁸: for max-stage-latency the reach-weighted sum of the stage
+/// latencies (a GPU the bottleneck stage cannot use goes where it shortens a path), for throughput
+/// the sum of every stage's rate (spare capacity beyond the bottleneck).
 public enum DeploymentMILP {
     /// The solution: GPUs per stage and the objective value (without the ε terms).
     public struct Solution: Sendable, Hashable {
@@ -45,14 +48,17 @@ public enum DeploymentMILP {
             for (i, row) in columns.enumerated() { for (f, variable) in row where f != previous[i] { change.add(variable) } }
         }
         let epsilon = 1e-6 * scale
+        let tieBreak = 1e-8
         switch objective {
         case .maxStageLatency:
             let bound = model.addVariable(name: "L")
+            var weighted = LinearExpression()
             for (i, row) in columns.enumerated() {
                 let stage = LinearExpression.sum(row.map { ($0.variable, tables[i].values[$0.f]) })
                 model.addConstraint(bound.expression >= stage, name: "epigraph_\(i)")
+                for (f, variable) in row { weighted.add(variable, coefficient: weights[i] * tables[i].values[f]) }
             }
-            model.minimize(bound.expression + epsilon * change)
+            model.minimize(bound.expression + epsilon * change + tieBreak * weighted)
         case .endToEndLatency:
             var sum = LinearExpression()
             for (i, row) in columns.enumerated() {
@@ -61,11 +67,13 @@ public enum DeploymentMILP {
             model.minimize(sum + epsilon * change)
         case .throughput:
             let rate = model.addVariable(name: "R")
+            var spare = LinearExpression()
             for (i, row) in columns.enumerated() where weights[i] > 0 {
                 let stage = LinearExpression.sum(row.map { ($0.variable, tables[i].values[$0.f] / weights[i]) })
                 model.addConstraint(rate.expression <= stage, name: "rate_\(i)")
+                spare += stage
             }
-            model.maximize(rate.expression - epsilon * change)
+            model.maximize(rate.expression - epsilon * change + tieBreak * spare)
         }
         let result = try solver.solve(model, options: SolveOptions(relativeGap: 0))
         guard result.status.hasSolution else { return nil }

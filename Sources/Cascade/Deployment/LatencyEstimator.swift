@@ -23,10 +23,35 @@ import ServingModel
 /// size or the KV cache at the mean context. Summing two 95th percentiles overstates the p95 of
 /// the sum; this leans conservative near saturation.
 public enum LatencyEstimator {
-    /// Estimated p95 latency in seconds of a replica laid out as `option` at `rate` requests per
-    /// second drawn from `workload`; 0 without traffic, `.infinity` when the replica is overloaded.
-    public static func p95(option: ReplicaOption, workload: StageWorkload, rate: Double, engine: CascadeEngine) -> Double {
-        guard rate > 0, workload.sampleCount > 0 else { return 0 }
+    /// The steady state of one replica under load, from the fixed point described above.
+    public struct ReplicaLoad: Sendable, Hashable {
+        /// Mean prefill iterations per request, k̄.
+        public var prefillIterations: Double
+        /// τ̄: mean interval between a stream's decode iterations.
+        public var decodeInterval: Double
+        /// τ_m: an iteration carrying a prefill chunk.
+        public var mixedSeconds: Double
+        /// ψ: share of time the prefill slot is busy.
+        public var prefillBusy: Double
+
+        /// Mean service of a request's prefill, k̄ · τ_m (the M/M/1 queue's service time).
+        public var prefillService: Double { prefillIterations * mixedSeconds }
+        /// Probability that a request waits for the prefill slot at all (ψ; 0 below 5 % busy, as the p95 takes it).
+        public var waitProbability: Double { prefillBusy > 0.05 ? prefillBusy : 0 }
+        /// Mean wait of a request that waits: k̄ τ_m / (1 − ψ).
+        public var waitScale: Double { prefillService / (1 - prefillBusy) }
+
+        /// Seconds a request with `prefillIterations` chunks and `outputTokens` output tokens spends
+        /// in the batch once admitted: (k + O − 1) τ̄ + k (τ_m − τ̄)⁺.
+        public func serviceSeconds(prefillIterations k: Double, outputTokens: Double) -> Double {
+            (k + outputTokens - 1) * decodeInterval + k * max(0, mixedSeconds - decodeInterval)
+        }
+    }
+
+    /// The steady state of a replica laid out as `option` at `rate` requests per second drawn from
+    /// `workload`; nil when the replica is overloaded or has no traffic.
+    public static func load(option: ReplicaOption, workload: StageWorkload, rate: Double, engine: CascadeEngine) -> ReplicaLoad? {
+        guard rate > 0, workload.sampleCount > 0 else { return nil }
         let k = workload.meanPrefillIterations
         let chunk = Int((workload.meanPrompt / k).rounded())
         let chunkContext = Int(max(0, workload.meanPrompt - Double(chunk)) / 2)
@@ -47,10 +72,10 @@ public enum LatencyEstimator {
             let t = times(1 + others)
             mixed = t.mixed
             busy = rate * k * mixed
-            guard busy < 1 else { return .infinity }
+            guard busy < 1 else { return nil }
             mean = 1 / (rate * k + (1 - busy) / t.decode)
             let next = rate * max(0, workload.meanOutput - 1) * mean
-            if 1 + next > slots { return .infinity }
+            if 1 + next > slots { return nil }
             let updated = 0.5 * others + 0.5 * next
             if abs(updated - others) < 1e-3 {
                 others = updated
@@ -58,24 +83,23 @@ public enum LatencyEstimator {
             }
             others = updated
         }
-        let wait = busy > 0.05 ? k * mixed * log(busy / 0.05) / (1 - busy) : 0
-        return wait + workload.p95Iterations * mean + k * max(0, mixed - mean)
+        return ReplicaLoad(prefillIterations: k, decodeInterval: mean, mixedSeconds: mixed, prefillBusy: busy)
+    }
+
+    /// Estimated p95 latency in seconds of a replica laid out as `option` at `rate` requests per
+    /// second drawn from `workload`; 0 without traffic, `.infinity` when the replica is overloaded.
+    public static func p95(option: ReplicaOption, workload: StageWorkload, rate: Double, engine: CascadeEngine) -> Double {
+        guard rate > 0, workload.sampleCount > 0 else { return 0 }
+        guard let load = load(option: option, workload: workload, rate: rate, engine: engine) else { return .infinity }
+        let busy = load.prefillBusy
+        let wait = busy > 0.05 ? load.prefillService * log(busy / 0.05) / (1 - busy) : 0
+        return wait + workload.p95Iterations * load.decodeInterval
+            + load.prefillIterations * max(0, load.mixedSeconds - load.decodeInterval)
     }
 
     /// The highest per-replica arrival rate whose estimated p95 stays within `budget` seconds
     /// (bisection to 0.1 %); 0 when even a lone request exceeds it.
     public static func maxRate(option: ReplicaOption, workload: StageWorkload, budget: Double, engine: CascadeEngine) -> Double {
-        func ok(_ rate: Double) -> Bool { p95(option: option, workload: workload, rate: rate, engine: engine) <= budget }
-        var low = 0.0, high = 0.01
-        guard ok(1e-9) else { return 0 }
-        while ok(high) && high < 1e6 {
-            low = high
-            high *= 2
-        }
-        while high - low > 1e-3 * high {
-            let middle = (low + high) / 2
-            if ok(middle) { low = middle } else { high = middle }
-        }
-        return low
+        RateSearch.highest(start: 0.01, tolerance: 1e-3) { p95(option: option, workload: workload, rate: $0, engine: engine) <= budget }
     }
 }

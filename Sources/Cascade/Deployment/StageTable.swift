@@ -7,6 +7,12 @@ public struct StageLayout: Sendable, Hashable {
     /// Data-parallel replicas.
     public var replicas: Int
 
+    /// `replicas` copies of `layout`.
+    public init(layout: ParallelLayout, replicas: Int) {
+        self.layout = layout
+        self.replicas = replicas
+    }
+
     /// GPUs the replicas occupy (the stage's other GPUs, if any, stay idle).
     public var gpus: Int { layout.gpuCount * replicas }
 }
@@ -28,7 +34,7 @@ public struct StageTable: Sendable {
 
     /// The value per GPU count (index f); `.infinity` latency or 0 rate where nothing fits or serves.
     public var values: [Double]
-    /// The best layout per GPU count, nil where nothing fits (or, at f = 0, for a stage without traffic).
+    /// The best layout per GPU count, nil where nothing fits, at f = 0, and everywhere for a stage without traffic.
     public var layouts: [StageLayout?]
     /// The metric of `values`.
     public var metric: Metric
@@ -45,7 +51,12 @@ public struct StageTable: Sendable {
         let worst = lowerIsBetter ? Double.infinity : 0
         values = [Double](repeating: worst, count: gpus + 1)
         layouts = [StageLayout?](repeating: nil, count: gpus + 1)
-        if workload.arrivalRate == 0 { values[0] = lowerIsBetter ? 0 : .infinity }
+        // A stage no request reaches is served by no GPUs, and only by none: GPUs it held would
+        // idle while the stages with traffic could use them.
+        if workload.arrivalRate == 0 {
+            values[0] = lowerIsBetter ? 0 : .infinity
+            return
+        }
         // Per-replica figures: latency at rate λ / dp, or the max per-replica rate (dp scales it).
         var perReplicaRate: [Double] = []
         if case let .maxRate(budget) = metric {
@@ -59,9 +70,7 @@ public struct StageTable: Sendable {
             for (index, option) in options.enumerated() where option.gpus <= f {
                 let dp = f / option.gpus
                 let value: Double
-                if workload.arrivalRate == 0 {
-                    value = lowerIsBetter ? 0 : .infinity
-                } else if lowerIsBetter {
+                if lowerIsBetter {
                     if latencyCache[index][dp] < 0 {
                         latencyCache[index][dp] = LatencyEstimator.p95(
                             option: option, workload: workload, rate: workload.arrivalRate / Double(dp), engine: engine)

@@ -4,13 +4,15 @@ import ServingModel
 ///
 /// - `single-model`: the smallest model whose quality alone meets q_min (the largest if none
 ///   does), with the best layout on all N GPUs for the whole workload.
-/// - `uniform-gpus`: the plan's thresholds, N / C GPUs per stage (the remainder to the last
+/// - `uniform-gpus`: the plan's thresholds, N / C GPUs per stage with traffic (the remainder to the last
 ///   stages), best layout per stage.
 /// - `uniform-layout`: the plan's thresholds and GPU counts, but one layout rule for every stage
 ///   instead of a choice per workload: the model's smallest fitting layout, as many replicas as fit.
 /// - `proportional-gpus`: the plan's thresholds, GPUs split in proportion to each stage's load —
 ///   reach × mean output tokens × GPU-seconds per token of the model's smallest layout at a full
 ///   batch — at least each model's smallest layout, best layout per stage.
+///
+/// Stages the plan's thresholds send no traffic get no GPUs in any of them.
 public enum CascadeBaselines {
     /// The plan as a cascade named `cascadia`. Stages the plan gives no GPUs receive no requests
     /// (their reach is 0, and so is every later stage's); they are left out with their thresholds.
@@ -27,8 +29,9 @@ public enum CascadeBaselines {
         var skipped: [String: String] = [:]
         let outcome = planner.problem.samples.replay(plan.thresholds)
         let n = planner.problem.totalGPUs
-        let c = planner.problem.models.count
-        let even = (0..<c).map { n / c + ($0 >= c - n % c ? 1 : 0) }
+        // Stages without traffic get no GPUs; the others share N evenly.
+        let c = outcome.reachFraction.filter { $0 > 0 }.count
+        let even = planner.problem.models.indices.map { $0 < c ? n / c + ($0 >= c - n % c ? 1 : 0) : 0 }
         if let uniform = withCounts("uniform-gpus", counts: even, plan: plan, outcome: outcome, planner: planner) {
             baselines.append(uniform)
         } else {
@@ -62,29 +65,35 @@ public enum CascadeBaselines {
             thresholds: [])
     }
 
-    /// The plan's thresholds with `counts` GPUs per stage, best layout each; nil when one does not fit.
+    /// The plan's thresholds with `counts` GPUs per stage, best layout each; nil when one does not
+    /// fit. Stages given no GPUs (those without traffic) are left out with their thresholds.
     static func withCounts(
         _ name: String, counts: [Int], plan: CascadePlan, outcome: RoutingOutcome, planner: CascadePlanner
     ) -> CascadeConfiguration? {
         var stages: [CascadeStage] = []
-        for (i, f) in counts.enumerated() {
-            let table = planner.table(stage: i, outcome: outcome, preferred: nil)
+        for (i, f) in counts.enumerated() where f > 0 {
+            let table = planner.table(stage: i, outcome: outcome, budgets: plan.stageBudgets ?? [], preferred: nil)
             guard let layout = table.layouts[f] else { return nil }
             stages.append(CascadeStage(model: planner.problem.models[i], sampleColumn: i, layout: layout, gpus: f))
         }
-        return CascadeConfiguration(name: name, stages: stages, thresholds: plan.thresholds)
+        return trimmed(name, stages: stages, thresholds: plan.thresholds)
+    }
+
+    /// A configuration of `stages` (the first stages of the cascade) with their thresholds.
+    static func trimmed(_ name: String, stages: [CascadeStage], thresholds: [Double]) -> CascadeConfiguration {
+        CascadeConfiguration(name: name, stages: stages, thresholds: Array(thresholds.prefix(stages.count - 1)))
     }
 
     /// The plan's thresholds and GPU counts; every stage uses its model's smallest fitting layout
     /// (most TP among equals) with as many replicas as fit: one layout rule instead of a per-stage choice.
     static func uniformLayout(plan: CascadePlan, planner: CascadePlanner) -> CascadeConfiguration {
-        let stages = plan.stages.enumerated().map { i, stage in
+        let stages = plan.stages.enumerated().filter { $0.element.gpus > 0 }.map { i, stage in
             let option = planner.options[i][0]
             return CascadeStage(
                 model: planner.problem.models[i], sampleColumn: i,
                 layout: StageLayout(layout: option.layout, replicas: stage.gpus / option.gpus), gpus: stage.gpus)
         }
-        return CascadeConfiguration(name: "uniform-layout", stages: stages, thresholds: plan.thresholds)
+        return trimmed("uniform-layout", stages: stages, thresholds: plan.thresholds)
     }
 
     /// GPU counts proportional to each stage's load, at least each model's smallest layout, summing to N.
@@ -101,7 +110,7 @@ public enum CascadeBaselines {
         let total = loads.reduce(0, +)
         let n = problem.totalGPUs
         let ideal = loads.map { total > 0 ? Double(n) * $0 / total : Double(n) / Double(loads.count) }
-        let minimum = planner.options.map { $0[0].gpus }
+        let minimum = planner.options.indices.map { outcome.reachFraction[$0] > 0 ? planner.options[$0][0].gpus : 0 }
         var counts = zip(ideal, minimum).map { max($1, Int($0.rounded(.down))) }
         while counts.reduce(0, +) < n {
             let i = counts.indices.max { ideal[$0] - Double(counts[$0]) < ideal[$1] - Double(counts[$1]) }!

@@ -24,8 +24,11 @@ public struct CascadePlan: Sendable {
     public var quality: Double
     /// The stages in cascade order.
     public var stages: [StagePlan]
-    /// L(θ): the deployment objective (seconds; for throughput, the sustainable rate in requests/s).
+    /// L(θ): the deployment objective (seconds; for throughput, the sustainable rate in requests/s,
+    /// estimated end to end with `stageBudget: search`, else the slowest stage's rate table).
     public var objectiveValue: Double
+    /// Throughput mode: the p95 budget (seconds) of each stage's rate table; nil otherwise.
+    public var stageBudgets: [Double]?
     /// J(θ) of the plan.
     public var score: Double
     /// Rounds of coordinate descent until J stopped improving.

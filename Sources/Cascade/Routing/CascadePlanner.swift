@@ -5,7 +5,8 @@ import Solver
 /// The bi-level planner (Cascadia, after arXiv 2506.04203).
 ///
 /// Routing level: coordinate descent over the thresholds on the grid 0, step, …, 100. It starts
-/// with every threshold at the grid value nearest q_min; a round tries every grid value for each
+/// from the best of every threshold at the grid value nearest q_min and a coarse grid of step 20
+/// (`coarseStarts()`; a re-plan starts from the previous thresholds instead); a round tries every grid value for each
 /// threshold in turn (others fixed) and keeps the best J; the search stops after the first round
 /// that changes nothing (J stable for one round — each round is exhaustive per coordinate, so a
 /// second stable round would repeat the same evaluations), or after 20 rounds.
@@ -110,6 +111,15 @@ public struct CascadePlanner: Sendable {
         let start = grid.min { abs($0 - problem.qualityTarget) < abs($1 - problem.qualityTarget) }!
         var current = previous?.thresholds ?? [Double](repeating: start, count: stages - 1)
         var best = try search.evaluate(current)
+        if previous == nil {
+            for candidate in coarseStarts() {
+                let evaluation = try search.evaluate(candidate)
+                if evaluation.score < best.score - 1e-12 {
+                    best = evaluation
+                    current = candidate
+                }
+            }
+        }
         var trajectory = [best.score]
         var rounds = 0
         while rounds < 20 && stages > 1 {
@@ -130,19 +140,53 @@ public struct CascadePlanner: Sendable {
             trajectory.append(best.score)
             if !changed { break }
         }
-        guard best.score.isFinite, best.gpus != nil,
-              let final = try deployMILP(tables: best.tables, outcome: best.outcome, previous: previous?.gpus) else {
+        guard best.score.isFinite, let chosen = best.gpus,
+              let milp = try deployMILP(tables: best.tables, outcome: best.outcome, previous: previous?.gpus) else {
             throw CascadeError(
                 "no thresholds and GPU split serve \(problem.arrivalRate) requests/s on \(problem.totalGPUs) GPUs "
                     + "(every stage would be overloaded); lower workload.arrivalRate or add GPUs")
         }
+        // The MILP breaks ties in the tables its own way; scored end to end, keep the better allocation.
+        var gpus = milp.gpus, objective = milp.objective
+        if problem.objective == .throughput && problem.stageBudget == .search {
+            objective = endToEndRate(outcome: best.outcome, tables: best.tables, gpus: milp.gpus)
+            if best.objective > objective {
+                gpus = chosen
+                objective = best.objective
+            }
+        }
         return CascadePlan(
             thresholds: current, quality: best.outcome.quality,
-            stages: stagePlans(outcome: best.outcome, tables: best.tables, gpus: final.gpus),
-            objectiveValue: final.objective,
-            score: score(latency: latencyTerm(objective: final.objective, outcome: best.outcome), quality: best.outcome.quality),
+            stages: stagePlans(outcome: best.outcome, tables: best.tables, gpus: gpus),
+            objectiveValue: objective, stageBudgets: best.budgets,
+            score: score(latency: latencyTerm(objective: objective, outcome: best.outcome), quality: best.outcome.quality),
             iterations: rounds, trajectory: trajectory,
             evaluations: search.cache.count)
+    }
+
+    /// The end-to-end sustainable rate (`EndToEndEstimate`) of the allocation `gpus`, laid out as
+    /// `tables` choose, at the problem's SLO.
+    func endToEndRate(outcome: RoutingOutcome, tables: [StageTable], gpus: [Int]) -> Double {
+        let stages = problem.models.indices.map { i -> EndToEndEstimate.Stage in
+            guard let layout = tables[i].layouts[gpus[i]] else { return EndToEndEstimate.Stage(option: nil, replicas: 0) }
+            return EndToEndEstimate.Stage(option: options[i].first { $0.layout == layout.layout }, replicas: layout.replicas)
+        }
+        let estimate = EndToEndEstimate(
+            samples: problem.samples, outcome: outcome, stages: stages, engine: problem.engine, judgeLatency: problem.judgeLatency)
+        return estimate.sustainableRate(slo: problem.sloP95 ?? 0)
+    }
+
+    /// Extra starting points of the threshold search: every threshold vector on a grid of step 20
+    /// (0, 20, …, 100), when there are at most 216 of them (four models or fewer). Coordinate
+    /// descent moves one threshold at a time, so from a start where every candidate misses the SLO
+    /// (J infinite) it cannot reach a good region that needs two thresholds to change at once.
+    func coarseStarts() -> [[Double]] {
+        let count = problem.models.count - 1
+        let values = stride(from: 0.0, through: 100.0, by: 20.0).map { $0 }
+        guard count > 0, pow(Double(values.count), Double(count)) <= 216 else { return [] }
+        var starts: [[Double]] = [[]]
+        for _ in 0..<count { starts = starts.flatMap { prefix in values.map { prefix + [$0] } } }
+        return starts
     }
 
     /// The stage plans of an allocation: layout from the tables, latency from the estimator.
@@ -171,19 +215,45 @@ public struct CascadePlanner: Sendable {
             arrivalRate: problem.arrivalRate * outcome.reachFraction[stage], chunkSize: problem.engine.chunkSize)
     }
 
-    /// The table metric of stage `stage`. In throughput mode each stage gets a p95 budget. By default
-    /// every stage gets the SLO less the judge calls, although a request answered by the last stage
-    /// pays every stage: optimistic where many requests escalate, but the p95 is over the mix of
-    /// paths. With `splitsBudget`, when the models' lowest unloaded p95s (`unloadedP95`) fit within
-    /// that time, it is split over the stages in proportion to them (otherwise the full path cannot
-    /// meet the SLO even unloaded, and the whole time goes to every stage). The simulator measures
-    /// the end-to-end truth either way.
-    func metric(stage: Int) -> StageTable.Metric {
-        guard problem.objective == .throughput, let slo = problem.sloP95 else { return .p95Latency }
-        let total = slo - problem.judgeLatency * Double(problem.models.count - 1)
-        let unloaded = unloadedP95.reduce(0, +)
-        guard problem.splitsBudget, unloaded < total else { return .maxRate(budget: total) }
-        return .maxRate(budget: total * unloadedP95[stage] / unloaded)
+    /// The candidate p95 budgets (seconds per stage) of throughput mode when the first `active`
+    /// stages receive traffic (all of them by default), from the SLO T less the judge calls (see
+    /// `StageBudget`): `whole` gives every stage T, although a request answered by the last stage
+    /// pays every stage; `split` shares T over the active stages in proportion to the models' lowest
+    /// unloaded p95s (`unloadedP95`) when they fit within it (otherwise the full path cannot meet
+    /// the SLO even unloaded, and every stage gets T); `search` tries both and every split of T over
+    /// the active stages on a 0.2 grid with each at least 0.2 T. Stages without traffic get T. A
+    /// single empty candidate in the latency modes.
+    func budgetCandidates(active: Int? = nil) -> [[Double]] {
+        guard problem.objective == .throughput, let slo = problem.sloP95 else { return [[]] }
+        let stages = problem.models.count
+        let active = min(stages, max(1, active ?? stages))
+        let total = slo - problem.judgeLatency * Double(stages - 1)
+        let whole = [Double](repeating: total, count: stages)
+        func padded(_ budgets: [Double]) -> [Double] { budgets + [Double](repeating: total, count: stages - budgets.count) }
+        let unloaded = unloadedP95.prefix(active).reduce(0, +)
+        let split = unloaded < total ? padded(unloadedP95.prefix(active).map { total * $0 / unloaded }) : whole
+        switch problem.stageBudget {
+        case .whole: return [whole]
+        case .split: return [split]
+        case .search:
+            var candidates = [whole, split]
+            func extend(_ prefix: [Int], left: Int) {
+                if prefix.count == active - 1 {
+                    if left >= 1 { candidates.append(padded((prefix + [left]).map { total * Double($0) / 5 })) }
+                    return
+                }
+                for share in stride(from: 1, through: left - (active - prefix.count - 1), by: 1) {
+                    extend(prefix + [share], left: left - share)
+                }
+            }
+            if active > 1 { extend([], left: 5) }
+            return candidates
+        }
+    }
+
+    /// The table metric of stage `stage` under `budgets` (empty outside throughput mode).
+    func metric(stage: Int, budgets: [Double]) -> StageTable.Metric {
+        budgets.isEmpty ? .p95Latency : .maxRate(budget: budgets[stage])
     }
 
     /// The metric of one model answering alone within the whole SLO (the single-model baseline).
@@ -192,11 +262,11 @@ public struct CascadePlanner: Sendable {
         return .maxRate(budget: slo)
     }
 
-    /// The stage table of stage `stage` under `outcome`.
-    func table(stage: Int, outcome: RoutingOutcome, preferred: ParallelLayout?) -> StageTable {
+    /// The stage table of stage `stage` under `outcome` and `budgets` (empty outside throughput mode).
+    func table(stage: Int, outcome: RoutingOutcome, budgets: [Double], preferred: ParallelLayout?) -> StageTable {
         StageTable(
             options: options[stage], workload: workload(stage: stage, outcome: outcome), gpus: problem.totalGPUs,
-            engine: problem.engine, metric: metric(stage: stage), preferred: preferred)
+            engine: problem.engine, metric: metric(stage: stage, budgets: budgets), preferred: preferred)
     }
 
     /// Solves the deployment level for `tables` exactly by dynamic programming (nil when no
@@ -237,11 +307,13 @@ public struct CascadePlanner: Sendable {
     static func fixed(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 
-/// One threshold search: its evaluations, cached by thresholds, and stage tables cached by prefix.
+/// One threshold search: its evaluations, cached by thresholds, and stage tables cached by prefix
+/// and budget.
 struct Search {
     struct Evaluation {
         var outcome: RoutingOutcome
         var tables: [StageTable]
+        var budgets: [Double]?
         var gpus: [Int]?
         var objective: Double
         var score: Double
@@ -249,6 +321,8 @@ struct Search {
 
     let planner: CascadePlanner
     let previous: CascadePlan?
+    /// Budget candidates by the number of stages with traffic.
+    var budgetCandidates: [Int: [[Double]]] = [:]
     var cache: [[Double]: Evaluation] = [:]
     var tables: [[Double]: StageTable] = [:]
 
@@ -257,27 +331,42 @@ struct Search {
         self.previous = previous
     }
 
+    /// J(θ): for every budget candidate, the stage tables and the exact deployment; the best
+    /// candidate by J (scored end to end with `stageBudget: search`).
     mutating func evaluate(_ thresholds: [Double]) throws -> Evaluation {
         if let known = cache[thresholds] { return known }
         let outcome = planner.problem.samples.replay(thresholds)
-        var stageTables: [StageTable] = []
-        for stage in planner.problem.models.indices {
-            let key = [Double(stage)] + thresholds.prefix(stage)
-            if let table = tables[key] {
-                stageTables.append(table)
-            } else {
-                let table = planner.table(stage: stage, outcome: outcome, preferred: previous?.stages[stage].layout?.layout)
-                tables[key] = table
-                stageTables.append(table)
+        let throughput = planner.problem.objective == .throughput
+        let endToEnd = throughput && planner.problem.stageBudget == .search
+        var best: Evaluation?
+        let active = outcome.reachFraction.lastIndex { $0 > 0 }.map { $0 + 1 } ?? 1
+        if budgetCandidates[active] == nil { budgetCandidates[active] = planner.budgetCandidates(active: active) }
+        for budgets in budgetCandidates[active]! {
+            var stageTables: [StageTable] = []
+            for stage in planner.problem.models.indices {
+                let key = [Double(stage)] + thresholds.prefix(stage) + (budgets.isEmpty ? [] : [budgets[stage]])
+                if let table = tables[key] {
+                    stageTables.append(table)
+                } else {
+                    let table = planner.table(
+                        stage: stage, outcome: outcome, budgets: budgets, preferred: previous?.stages[stage].layout?.layout)
+                    tables[key] = table
+                    stageTables.append(table)
+                }
             }
+            let solution = planner.deploy(tables: stageTables, outcome: outcome, previous: previous?.gpus)
+            var objective = solution?.objective ?? (throughput ? 0 : .infinity)
+            if endToEnd, let solution {
+                objective = planner.endToEndRate(outcome: outcome, tables: stageTables, gpus: solution.gpus)
+            }
+            let latency = solution == nil || (throughput && objective <= 0)
+                ? .infinity : planner.latencyTerm(objective: objective, outcome: outcome)
+            let evaluation = Evaluation(
+                outcome: outcome, tables: stageTables, budgets: budgets.isEmpty ? nil : budgets, gpus: solution?.gpus,
+                objective: objective, score: planner.score(latency: latency, quality: outcome.quality))
+            if best == nil || evaluation.score < best!.score - 1e-12 { best = evaluation }
         }
-        let solution = planner.deploy(tables: stageTables, outcome: outcome, previous: previous?.gpus)
-        let objective = solution?.objective ?? (planner.problem.objective == .throughput ? 0 : .infinity)
-        let latency = solution == nil ? .infinity : planner.latencyTerm(objective: objective, outcome: outcome)
-        let evaluation = Evaluation(
-            outcome: outcome, tables: stageTables, gpus: solution?.gpus, objective: objective,
-            score: planner.score(latency: latency, quality: outcome.quality))
-        cache[thresholds] = evaluation
-        return evaluation
+        cache[thresholds] = best!
+        return best!
     }
 }

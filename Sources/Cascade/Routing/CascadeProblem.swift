@@ -1,5 +1,18 @@
 import ServingModel
 
+/// How throughput mode turns the end-to-end SLO T (less the judge calls) into the per-stage p95
+/// budgets of the rate tables (`CascadePlanner.budgetCandidates()`).
+public enum StageBudget: String, Sendable, Hashable, CaseIterable {
+    /// Every stage gets T: optimistic where many requests escalate.
+    case whole
+    /// T split in proportion to the models' unloaded p95s: conservative, every path fits.
+    case split
+    /// Both, plus every split of T on a 0.2 grid (each stage at least 0.2 T); each candidate's
+    /// deployment is scored by its estimated end-to-end sustainable rate (`EndToEndEstimate`) and
+    /// the best is kept. The default.
+    case search
+}
+
 /// Everything the bi-level planner needs: the cascade, the GPU pool, the traffic, the quality
 /// sample and target, and the goal.
 public struct CascadeProblem: Sendable {
@@ -26,9 +39,8 @@ public struct CascadeProblem: Sendable {
     public var penalty: Double
     /// Step of the threshold grid on the 0–100 score scale.
     public var thresholdStep: Double
-    /// Throughput mode: split the SLO over the stages (true) or give every stage the whole SLO less
-    /// the judge calls (false, the default); see `CascadePlanner.metric(stage:)`.
-    public var splitsBudget = false
+    /// Throughput mode: how the SLO becomes per-stage p95 budgets; see `StageBudget`.
+    public var stageBudget = StageBudget.search
 
     /// Default judge latency (seconds) and penalty weight.
     public static let defaultJudgeLatency = 0.27

@@ -12,7 +12,7 @@ import ServingModel
 /// quality: {target: 85, samples: {synthetic: {requests: 2000, seed: 7}}}   # or samples: path/to.csv
 /// objective: max-stage-latency      # or end-to-end-latency, or throughput
 /// slo: {p95Latency: 20}             # seconds, end to end (default 20)
-/// stageBudget: whole                # throughput mode: whole (default) or split (see CascadePlanner)
+/// stageBudget: search               # throughput mode: search (default), whole or split (see StageBudget)
 /// engine: {batchSize: 128, chunkSize: 512}                  # optional
 /// judgeLatency: 0.27                                        # optional, seconds
 /// evaluation: {seeds: 3, requests: 2000}                    # optional: simulator runs
@@ -129,7 +129,9 @@ public struct CascadeScenario: Sendable {
         let judge = body["judgeLatency"].map { $0.number(.nonNegative) } ?? CascadeProblem.defaultJudgeLatency
         let penalty = body["penalty"].map { $0.number(.positive) } ?? CascadeProblem.defaultPenalty
         let step = body["thresholdStep"].map { $0.number(.range(0.5...50)) } ?? 5
-        let budget = body["stageBudget"].map { $0.choice(["whole", "split"]) } ?? "whole"
+        let budget = body["stageBudget"].map { node in
+            node.choice(StageBudget.allCases.map(\.rawValue)).flatMap(StageBudget.init(rawValue:))
+        } ?? .search
         var seeds: Int? = 3, requests: Int? = 2000
         if let evaluation = body["evaluation"]?.object(allowedKeys: ["seeds", "requests"]) {
             seeds = evaluation["seeds"].map { $0.integer(min: 1, max: 100) } ?? 3
@@ -150,7 +152,7 @@ public struct CascadeScenario: Sendable {
             engine: CascadeEngine(gpu: gpu, gpusPerNode: perNode, batchSize: engine.batch, chunkSize: engine.chunk),
             totalGPUs: count, arrivalRate: rate, samples: samples, qualityTarget: target, objective: objective, sloP95: slo,
             judgeLatency: judge, penalty: penalty, thresholdStep: step)
-        problem.splitsBudget = budget == "split"
+        problem.stageBudget = budget
         return CascadeScenario(
             problem: problem, slo: slo, seeds: (1...seeds).map { UInt64($0) },
             settings: CascadeSimulationSettings(requests: requests, judgeLatency: judge), samplesSource: source,

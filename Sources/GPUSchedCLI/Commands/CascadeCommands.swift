@@ -72,7 +72,7 @@ struct CascadeSimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's slo.p95Latency (seconds) for planning and evaluation.")
     var slo: Double?
 
-    @Option(name: .long, help: "Override the scenario's stageBudget (throughput mode): whole or split.")
+    @Option(name: .long, help: "Override the scenario's stageBudget (throughput mode): search, whole or split.")
     var stageBudget: String?
 
     @Flag(name: .long, help: "Print the result as JSON.")
@@ -80,8 +80,8 @@ struct CascadeSimulateCommand: ParsableCommand {
 
     func validate() throws {
         if let slo, !(slo > 0) { throw ValidationError("--slo must be > 0, got \(slo)") }
-        if let stageBudget, !["whole", "split"].contains(stageBudget) {
-            throw ValidationError("--stage-budget must be whole or split, got '\(stageBudget)'")
+        if let stageBudget, StageBudget(rawValue: stageBudget) == nil {
+            throw ValidationError("--stage-budget must be search, whole or split, got '\(stageBudget)'")
         }
     }
 
@@ -91,7 +91,7 @@ struct CascadeSimulateCommand: ParsableCommand {
             scenario.slo = slo
             scenario.problem.sloP95 = slo
         }
-        if let stageBudget { scenario.problem.splitsBudget = stageBudget == "split" }
+        if let stageBudget, let budget = StageBudget(rawValue: stageBudget) { scenario.problem.stageBudget = budget }
         let (planner, plan, seconds) = try CascadeRun.plan(scenario)
         let evaluator = CascadeRun.evaluator(scenario, seeds: scenario.seeds)
         let report = CascadeRun.report(
@@ -142,6 +142,8 @@ enum CascadeRun {
         var meetsTarget: Bool
         var objective: String
         var objectiveValue: Double
+        /// Throughput mode: each stage's p95 budget (seconds) in the rate tables of the plan.
+        var stageBudgets: [Double]?
         var score: Double
         var iterations: Int
         var trajectory: [Double]
@@ -189,6 +191,15 @@ enum CascadeRun {
         }
     }
 
+    /// Every model of the plan in cascade order: the simulated stages, then the models the plan
+    /// leaves without traffic (0 GPUs, no replicas).
+    static func planStages(_ plan: CascadePlan, cascade: CascadeConfiguration, planner: CascadePlanner) -> [Stage] {
+        let used = stages(cascade, planner: planner, rate: planner.problem.arrivalRate)
+        return used + plan.stages.dropFirst(used.count).map { stage in
+            Stage(model: stage.model, gpus: 0, reachFraction: 0, arrivalRate: 0, p95Latency: 0, replicas: [])
+        }
+    }
+
     static func evaluate(
         _ cascade: CascadeConfiguration, planner: CascadePlanner, evaluator: CascadeEvaluator, searchRate: Bool
     ) -> Evaluated {
@@ -218,9 +229,9 @@ enum CascadeRun {
         return Report(
             thresholds: plan.thresholds, quality: plan.quality, qualityTarget: problem.qualityTarget,
             meetsTarget: plan.quality >= problem.qualityTarget, objective: problem.objective.rawValue,
-            objectiveValue: plan.objectiveValue, score: plan.score,
+            objectiveValue: plan.objectiveValue, stageBudgets: plan.stageBudgets, score: plan.score,
             iterations: plan.iterations, trajectory: plan.trajectory, evaluations: plan.evaluations, planningSeconds: seconds,
-            stages: stages(cascade, planner: planner, rate: problem.arrivalRate), slo: evaluator.slo,
+            stages: planStages(plan, cascade: cascade, planner: planner), slo: evaluator.slo,
             arrivalRate: problem.arrivalRate, seeds: evaluator.seeds,
             simulated: simulated, baselines: evaluatedBaselines,
             skippedBaselines: skipped, replan: nil)
@@ -264,6 +275,9 @@ enum CascadeRun {
         lines.append("search: \(report.iterations) rounds, \(report.evaluations) thresholds evaluated, J by round "
             + report.trajectory.map { Format.fixed($0, 3) }.joined(separator: " → ")
             + "; planned in \(Format.fixed(report.planningSeconds, 2)) s")
+        if let budgets = report.stageBudgets {
+            lines.append("stage p95 budgets (s): " + budgets.map { Format.fixed($0, 2) }.joined(separator: ", "))
+        }
         lines.append(stageTable(report.stages))
         lines.append("")
         lines.append("Simulated at \(Format.fixed(report.arrivalRate, 2)) requests/s, SLO p95 \(Format.fixed(report.slo, 1)) s, "
