@@ -65,4 +65,17 @@ import Solver
             #expect(dp?.gpus == previous)
         }
     }
+
+    /// The bottleneck stage cannot use a third GPU: (1, 3) and (2, 2) both reach the min-max optimum
+    /// 8, and the tie goes to the lower reach-weighted sum (3 + 0.5 · 8 = 7 against 5 + 4 = 9). In
+    /// throughput mode a second stage with a flat rate of 0.125 (0.25 per reach) ties every split at
+    /// 0.25, and the tie goes to the most spare capacity: (3, 1), the first stage at rate 0.5.
+    @Test func minMaxTiesGoToTheShorterPathsAndSpareCapacity() throws {
+        let latency = [table([.infinity, 5, 3, 2, 2], metric: .p95Latency), table([.infinity, 10, 8, 8, 8], metric: .p95Latency)]
+        let solution = try #require(try DeploymentMILP.solve(tables: latency, weights: [1, 0.5], totalGPUs: 4, objective: .maxStageLatency))
+        #expect(solution.gpus == [2, 2] && solution.objective == 8)
+        let rates = [table([0, 0.25, 1.0 / 3, 0.5, 0.5], metric: .maxRate(budget: 1)), table([0, 0.125, 0.125, 0.125, 0.125], metric: .maxRate(budget: 1))]
+        let throughput = try #require(try DeploymentMILP.solve(tables: rates, weights: [1, 0.5], totalGPUs: 4, objective: .throughput))
+        #expect(throughput.gpus == [3, 1] && abs(throughput.objective - 0.25) < 1e-12)
+    }
 }

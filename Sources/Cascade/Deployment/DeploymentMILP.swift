@@ -8,10 +8,13 @@ import Solver
 /// - end-to-end-latency: minimise Σ_i w_i Σ_f l_i(f) z_{i,f} (w_i the stage's reach fraction);
 /// - throughput: maximise R subject to R ≤ Σ_f (r_i(f) / w_i) z_{i,f} for every stage with traffic.
 /// With a previous plan, every count that differs from it costs ε (10⁻⁶ of the objective's scale),
-/// so among equally good plans the one closest to the previous is chosen. Remaining ties are broken
-/// by a secondary term of weight 10⁻⁸: for max-stage-latency the reach-weighted sum of the stage
-/// latencies (a GPU the bottleneck stage cannot use goes where it shortens a path), for throughput
-/// the sum of every stage's rate (spare capacity beyond the bottleneck).
+/// so among equally good plans the one closest to the previous is chosen.
+///
+/// The min-max objectives leave every stage but the bottleneck free, so after the solve the
+/// allocation is made lexicographically best by an exact DP over the counts that keep the optimum
+/// (`tieBroken`): fewest changes from the previous plan, then, for max-stage-latency, the lowest
+/// reach-weighted sum of stage latencies (a GPU the bottleneck stage cannot use goes where it
+/// shortens a path), for throughput the highest sum of the stages' rates (spare capacity).
 public enum DeploymentMILP {
     /// The solution: GPUs per stage and the objective value (without the ε terms).
     public struct Solution: Sendable, Hashable {
@@ -48,17 +51,14 @@ public enum DeploymentMILP {
             for (i, row) in columns.enumerated() { for (f, variable) in row where f != previous[i] { change.add(variable) } }
         }
         let epsilon = 1e-6 * scale
-        let tieBreak = 1e-8
         switch objective {
         case .maxStageLatency:
             let bound = model.addVariable(name: "L")
-            var weighted = LinearExpression()
             for (i, row) in columns.enumerated() {
                 let stage = LinearExpression.sum(row.map { ($0.variable, tables[i].values[$0.f]) })
                 model.addConstraint(bound.expression >= stage, name: "epigraph_\(i)")
-                for (f, variable) in row { weighted.add(variable, coefficient: weights[i] * tables[i].values[f]) }
             }
-            model.minimize(bound.expression + epsilon * change + tieBreak * weighted)
+            model.minimize(bound.expression + epsilon * change)
         case .endToEndLatency:
             var sum = LinearExpression()
             for (i, row) in columns.enumerated() {
@@ -67,18 +67,75 @@ public enum DeploymentMILP {
             model.minimize(sum + epsilon * change)
         case .throughput:
             let rate = model.addVariable(name: "R")
-            var spare = LinearExpression()
             for (i, row) in columns.enumerated() where weights[i] > 0 {
                 let stage = LinearExpression.sum(row.map { ($0.variable, tables[i].values[$0.f] / weights[i]) })
                 model.addConstraint(rate.expression <= stage, name: "rate_\(i)")
-                spare += stage
             }
-            model.maximize(rate.expression - epsilon * change + tieBreak * spare)
+            model.maximize(rate.expression - epsilon * change)
         }
         let result = try solver.solve(model, options: SolveOptions(relativeGap: 0))
         guard result.status.hasSolution else { return nil }
-        let gpus = columns.map { row in row.first { result[$0.variable] > 0.5 }!.f }
+        let solved = columns.map { row in row.first { result[$0.variable] > 0.5 }!.f }
+        let primary = value(of: solved, tables: tables, weights: weights, objective: objective)
+        let gpus = tieBroken(
+            keeping: primary, tables: tables, weights: weights, totalGPUs: totalGPUs, objective: objective, previous: previous)
+            ?? solved
         return Solution(gpus: gpus, objective: value(of: gpus, tables: tables, weights: weights, objective: objective))
+    }
+
+    /// Among the allocations whose every stage keeps the min-max optimum `primary` (latency at most
+    /// it, or rate per reach at least it), the one with the fewest changes from `previous`, then the
+    /// lowest reach-weighted latency sum (max-stage-latency) or the highest sum of rates per reach
+    /// (throughput): an exact DP, since both criteria add over stages. Nil for end-to-end-latency
+    /// (its objective is already the sum) or when no allocation keeps the optimum.
+    static func tieBroken(
+        keeping primary: Double, tables: [StageTable], weights: [Double], totalGPUs n: Int, objective: DeploymentObjective,
+        previous: [Int]?
+    ) -> [Int]? {
+        guard objective != .endToEndLatency else { return nil }
+        let slack = 1e-12 * max(1, abs(primary))
+        // (changes, secondary) per stage and count; nil where the count would break the optimum.
+        func cost(_ stage: Int, _ f: Int) -> (Int, Double)? {
+            let table = tables[stage]
+            guard table.serves(f) else { return nil }
+            let changed = previous.map { $0[stage] != f ? 1 : 0 } ?? 0
+            if objective == .maxStageLatency {
+                guard table.values[f] <= primary + slack else { return nil }
+                return (changed, weights[stage] * table.values[f])
+            }
+            guard weights[stage] > 0 else { return (changed, 0) }
+            let rate = table.values[f] / weights[stage]
+            guard rate >= primary - slack else { return nil }
+            return (changed, -rate)
+        }
+        typealias Entry = (changes: Int, secondary: Double)
+        var best: [Entry?] = (0...n).map { $0 == 0 ? (0, 0) : nil }
+        var choices: [[Int]] = []
+        for stage in tables.indices {
+            var next = [Entry?](repeating: nil, count: n + 1)
+            var choice = [Int](repeating: -1, count: n + 1)
+            for used in 0...n {
+                guard let sofar = best[used] else { continue }
+                for f in 0...(n - used) {
+                    guard let (changed, secondary) = cost(stage, f) else { continue }
+                    let entry = (sofar.changes + changed, sofar.secondary + secondary)
+                    if let current = next[used + f],
+                       current.changes < entry.0 || (current.changes == entry.0 && current.secondary <= entry.1) { continue }
+                    next[used + f] = entry
+                    choice[used + f] = f
+                }
+            }
+            best = next
+            choices.append(choice)
+        }
+        guard best[n] != nil else { return nil }
+        var gpus = [Int](repeating: 0, count: tables.count)
+        var remaining = n
+        for stage in tables.indices.reversed() {
+            gpus[stage] = choices[stage][remaining]
+            remaining -= gpus[stage]
+        }
+        return gpus
     }
 
     /// The objective of an allocation, computed from the tables (no ε terms).
