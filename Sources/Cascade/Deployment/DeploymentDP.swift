@@ -10,10 +10,9 @@ public enum DeploymentDP {
     ) -> DeploymentMILP.Solution? {
         let n = totalGPUs
         let maximise = objective == .throughput
-        // (objective, changes from the previous plan); nil = unreachable.
+        // (objective, changes from the previous plan).
         typealias Entry = (value: Double, changes: Int)
-        func better(_ a: Entry, _ b: Entry?) -> Bool {
-            guard let b else { return true }
+        func better(_ a: Entry, _ b: Entry) -> Bool {
             if a.value != b.value { return maximise ? a.value > b.value : a.value < b.value }
             return a.changes < b.changes
         }
@@ -26,31 +25,14 @@ public enum DeploymentDP {
             }
         }
         let start: Double = maximise ? .infinity : 0
-        var best: [Entry?] = (0...n).map { $0 == 0 ? (start, 0) : nil }
-        var choices: [[Int]] = []
-        for stage in tables.indices {
-            var next = [Entry?](repeating: nil, count: n + 1)
-            var choice = [Int](repeating: -1, count: n + 1)
-            for used in 0...n {
-                guard let sofar = best[used] else { continue }
-                for f in 0...(n - used) where tables[stage].serves(f) {
-                    let entry = (combine(sofar.value, stage, f), sofar.changes + (previous.map { $0[stage] != f ? 1 : 0 } ?? 0))
-                    if better(entry, next[used + f]) {
-                        next[used + f] = entry
-                        choice[used + f] = f
-                    }
-                }
-            }
-            best = next
-            choices.append(choice)
-        }
-        guard let final = best[n], final.value.isFinite || maximise else { return nil }
-        var gpus = [Int](repeating: 0, count: tables.count)
-        var remaining = n
-        for stage in tables.indices.reversed() {
-            gpus[stage] = choices[stage][remaining]
-            remaining -= gpus[stage]
-        }
+        let found = AllocationDP.best(
+            stages: tables.count, totalGPUs: n, start: (value: start, changes: 0),
+            extend: { sofar, stage, f -> Entry? in
+                guard tables[stage].serves(f) else { return nil }
+                return (combine(sofar.value, stage, f), sofar.changes + (previous.map { $0[stage] != f ? 1 : 0 } ?? 0))
+            },
+            isBetter: better)
+        guard let (gpus, final) = found, final.value.isFinite || maximise else { return nil }
         return DeploymentMILP.Solution(gpus: gpus, objective: final.value)
     }
 }

@@ -108,34 +108,11 @@ public enum DeploymentMILP {
             guard rate >= primary - slack else { return nil }
             return (changed, -rate)
         }
-        typealias Entry = (changes: Int, secondary: Double)
-        var best: [Entry?] = (0...n).map { $0 == 0 ? (0, 0) : nil }
-        var choices: [[Int]] = []
-        for stage in tables.indices {
-            var next = [Entry?](repeating: nil, count: n + 1)
-            var choice = [Int](repeating: -1, count: n + 1)
-            for used in 0...n {
-                guard let sofar = best[used] else { continue }
-                for f in 0...(n - used) {
-                    guard let (changed, secondary) = cost(stage, f) else { continue }
-                    let entry = (sofar.changes + changed, sofar.secondary + secondary)
-                    if let current = next[used + f],
-                       current.changes < entry.0 || (current.changes == entry.0 && current.secondary <= entry.1) { continue }
-                    next[used + f] = entry
-                    choice[used + f] = f
-                }
-            }
-            best = next
-            choices.append(choice)
-        }
-        guard best[n] != nil else { return nil }
-        var gpus = [Int](repeating: 0, count: tables.count)
-        var remaining = n
-        for stage in tables.indices.reversed() {
-            gpus[stage] = choices[stage][remaining]
-            remaining -= gpus[stage]
-        }
-        return gpus
+        let found = AllocationDP.best(
+            stages: tables.count, totalGPUs: n, start: (changes: 0, secondary: 0.0),
+            extend: { sofar, stage, f in cost(stage, f).map { (sofar.changes + $0.0, sofar.secondary + $0.1) } },
+            isBetter: { $0.changes != $1.changes ? $0.changes < $1.changes : $0.secondary < $1.secondary })
+        return found?.gpus
     }
 
     /// The objective of an allocation, computed from the tables (no ε terms).
