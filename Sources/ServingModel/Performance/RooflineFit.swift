@@ -5,8 +5,8 @@
 /// attentionCompute, 1/memoryBandwidth, streamOverheadTokens/memoryBandwidth,
 /// 1/elementwiseBandwidth, kernel, attention and collective fixed seconds, 1/interconnect).
 /// For a fixed `ridgeBlend` we alternate: assign each call its longer term under the current θ,
-/// solve the weighted normal equations (weights 1/measured, so the residuals are relative
-/// errors), repeat until the assignment no longer changes. `ridgeBlend` is chosen from a grid
+/// solve the weighted least-squares problem (weights 1/measured, so the residuals are relative
+/// errors; `LeastSquaresFit`'s QR), repeat until the assignment no longer changes. `ridgeBlend` is chosen from a grid
 /// by the same objective. A coefficient that no sample exercises keeps its starting value.
 public enum RooflineFit {
     /// One measured call: its work on `gpu` took `measuredSeconds`.
@@ -105,30 +105,26 @@ public enum RooflineFit {
             return theta
         }
 
-        /// Minimises Σ ((x·θ − t) / t)²; a coefficient no sample exercises keeps its `fallback` value.
+        /// Minimises Σ ((x·θ − t) / t)² by `LeastSquaresFit` (Householder QR) over the coefficients
+        /// some sample exercises; the others, and all of them if the fit fails, keep `fallback`.
         func weightedLeastSquares(assignment: [Bool], blend: Double, fallback: [Double]) -> [Double] {
             let n = RooflineFit.parameterCount
-            var matrix = Array(repeating: Array(repeating: 0.0, count: n), count: n)
-            var vector = Array(repeating: 0.0, count: n)
+            var rows: [[Double]] = []
+            var exercised = [Bool](repeating: false, count: n)
             var x = Array(repeating: 0.0, count: n)
-            var nonzero: [Int] = []
             for index in measured.indices where measured[index] > 0 {
                 features(index, computeLonger: assignment[index], blend: blend, into: &x)
-                nonzero.removeAll(keepingCapacity: true)
-                for j in 0..<n where x[j] != 0 {
-                    x[j] /= measured[index]
-                    nonzero.append(j)
-                }
-                for i in nonzero {
-                    vector[i] += x[i]
-                    for j in nonzero { matrix[i][j] += x[i] * x[j] }
-                }
+                rows.append(x.map { $0 / measured[index] })
+                for j in 0..<n where x[j] != 0 { exercised[j] = true }
             }
-            for i in 0..<n where matrix[i][i] == 0 {
-                matrix[i][i] = 1
-                vector[i] = fallback[i]
-            }
-            return RooflineFit.gaussianElimination(matrix, vector) ?? fallback
+            let columns = (0..<n).filter { exercised[$0] }
+            guard !columns.isEmpty,
+                  let fit = try? LeastSquaresFit(
+                    design: rows.map { row in columns.map { row[$0] } }, response: [Double](repeating: 1, count: rows.count))
+            else { return fallback }
+            var theta = fallback
+            for (k, j) in columns.enumerated() { theta[j] = fit.coefficients[k] }
+            return theta
         }
 
         func squaredRelativeError(theta: [Double], blend: Double) -> Double {
@@ -141,30 +137,6 @@ public enum RooflineFit {
             }
             return sum
         }
-    }
-
-    /// Solves a small dense system with partial pivoting; nil when it is singular.
-    static func gaussianElimination(_ matrix: [[Double]], _ vector: [Double]) -> [Double]? {
-        var a = matrix, b = vector
-        let n = b.count
-        for column in 0..<n {
-            guard let pivot = (column..<n).max(by: { abs(a[$0][column]) < abs(a[$1][column]) }),
-                  abs(a[pivot][column]) > 1e-300 else { return nil }
-            a.swapAt(column, pivot)
-            b.swapAt(column, pivot)
-            for row in (column + 1)..<n {
-                let factor = a[row][column] / a[column][column]
-                guard factor != 0 else { continue }
-                for k in column..<n { a[row][k] -= factor * a[column][k] }
-                b[row] -= factor * b[column]
-            }
-        }
-        var x = Array(repeating: 0.0, count: n)
-        for row in stride(from: n - 1, through: 0, by: -1) {
-            let rest = ((row + 1)..<n).reduce(0) { $0 + a[row][$1] * x[$1] }
-            x[row] = (b[row] - rest) / a[row][row]
-        }
-        return x
     }
 
     private static func coefficients(of e: RooflineEfficiency) -> [Double] {
