@@ -45,14 +45,15 @@ import ServingModel
         } catch {
             #expect(error.description.contains("no scores for model(s) c"))
         }
-        let bad = CSVTable(text: "prompt_tokens,a.output_tokens,a.score\n100,20,101\n0,20,50\n")
+        // Line 3 is blank: the second bad row is on line 4.
+        let bad = CSVTable(text: "prompt_tokens,a.output_tokens,a.score\n100,20,101\n\n0,20,50\n")
         do {
             _ = try QualityCSV.read(bad, models: ["a"], label: "scores.csv")
             Issue.record("scores outside 0–100 must be rejected")
         } catch {
             #expect(error.issues.map(\.description) == [
                 "scores.csv line 2: a.score must be within 0–100, got 101",
-                "scores.csv line 3: prompt_tokens must be a whole number >= 1, got '0'",
+                "scores.csv line 4: prompt_tokens must be a whole number >= 1, got '0'",
             ])
         }
     }

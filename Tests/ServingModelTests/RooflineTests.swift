@@ -293,6 +293,8 @@ private let targets: [(gpu: String, operations: [RooflineOperation])] = [
     let table = CSVTable(text: text)
     #expect(table.header == ["a", "b", "c"])
     #expect(table.rows == [["1", "x, \"y\"", "3"], ["4", "multi\nline", ""], ["5", "", ""]])
+    // Line 3 is blank and the quoted field of line 4 runs onto line 5.
+    #expect(table.rowLines == [2, 4, 6])
     #expect(try table.column("c") == 2)
     #expect(throws: CSVError.self) { try table.column("d") }
 }

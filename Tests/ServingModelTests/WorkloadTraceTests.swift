@@ -46,6 +46,16 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
         #expect(requests.map(\.arrivalTime) == [0.5, 1.0, 1.0])
     }
 
+    @Test func csvQuotedFieldsMayHoldCommas() throws {
+        // Line 3 is blank; line 4 has one field too many.
+        #expect(try traceIssues("arrival,prompt,output,class\n0.5,100,20,\"chat, long\"\n\n1.0,200,30,x,y\n")
+            == ["trace line 4: expected 4 fields, got 5"])
+        var classNames: [String] = []
+        let good = try writeTemporaryFile("quoted-good.csv", "arrival,prompt,output,class\n0.5,100,20,\"chat, long\"\n")
+        _ = try TraceWorkload.load(path: good, classNames: &classNames)
+        #expect(classNames == ["chat, long"])
+    }
+
     @Test func jsonlWithAndWithoutClassKeys() throws {
         let path = try writeTemporaryFile("trace.jsonl", """
             {"arrivalTime": 0.25, "promptTokens": 12, "outputTokens": 3, "class": "chat", "user": "x"}

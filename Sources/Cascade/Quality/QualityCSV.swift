@@ -53,7 +53,7 @@ public enum QualityCSV {
             return value
         }
         for (offset, row) in table.rows.enumerated() {
-            let line = offset + 2
+            let line = table.rowLines[offset]
             let promptTokens = tokens(row, prompt, line)
             let lengths = outputs.compactMap { tokens(row, $0, line) }
             var values: [Double] = []

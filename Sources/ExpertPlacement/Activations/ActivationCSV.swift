@@ -22,7 +22,7 @@ public enum ActivationCSV {
         let splitColumn = table.header.firstIndex(of: "split")
         var perSplit = [[Double]](repeating: [Double](repeating: 0, count: layers * sources * experts), count: 2)
         for (i, row) in table.rows.enumerated() {
-            let line = i + 2
+            let line = table.rowLines[i]
             func index(_ column: Int, _ name: String, _ limit: Int) throws(PlacementError) -> Int {
                 guard let value = Int(row[column].trimmingCharacters(in: .whitespaces)), (0..<limit).contains(value) else {
                     throw PlacementError("\(path) line \(line): \(name) '\(row[column])' is not in 0..<\(limit) (the model has \(limit) \(name)s)")

@@ -30,8 +30,8 @@ public struct IterationSample: Sendable, Hashable {
 ///   integer ≥ 0;
 /// - `decode_streams`: decode streams in the iteration; optional, an integer ≥ 0 (0 when absent).
 ///
-/// Other columns are ignored. Blank lines are skipped. Fields are separated by commas, without
-/// quoting. Every problem names its line: `line 7: seconds must be > 0, got -1`.
+/// Other columns are ignored. Blank lines are skipped. Fields are separated by commas (quoted
+/// fields allowed). Every problem names its line: `line 7: seconds must be > 0, got -1`.
 public enum IterationTimeCSV {
     /// Accepted names of the time column, with how many of its units make a second.
     public static let timeColumns: [(name: String, unitsPerSecond: Double)] = [
@@ -50,21 +50,21 @@ public enum IterationTimeCSV {
         return try parse(text)
     }
 
-    /// Parses CSV text.
+    /// Parses CSV text (`CSVTable`: quotes, CRLF and a byte-order mark are understood; fields are
+    /// trimmed of spaces).
     public static func parse(_ text: String) throws(CalibrationError) -> [IterationSample] {
-        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        // `isNewline` treats "\r\n" as one separator.
-        let lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        guard let headerIndex = lines.firstIndex(where: { !isBlank($0) }) else {
+        let table = CSVTable(text: text)
+        guard table.headerLine > 0 else {
             throw CalibrationError("the file is empty; expected a header line with "
                 + timeColumnList + " and prefill_tokens")
         }
-        let header = try Header(fields: fields(of: lines[headerIndex]), line: headerIndex + 1)
+        let header = try Header(fields: trimmed(table.header), line: table.headerLine)
         var samples: [IterationSample] = []
-        for index in lines.indices.dropFirst(headerIndex + 1) where !isBlank(lines[index]) {
-            samples.append(try header.sample(from: fields(of: lines[index]), line: index + 1))
+        for (index, row) in table.rows.enumerated() {
+            let fields = trimmed(Array(row.prefix(table.rowFieldCounts[index])))
+            samples.append(try header.sample(from: fields, line: table.rowLines[index]))
         }
-        if samples.isEmpty { throw CalibrationError("no data rows after the header (line \(headerIndex + 1))") }
+        if samples.isEmpty { throw CalibrationError("no data rows after the header (line \(table.headerLine))") }
         return samples
     }
 
@@ -74,10 +74,8 @@ public enum IterationTimeCSV {
         return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
-    private static func isBlank(_ line: Substring) -> Bool { line.allSatisfy(\.isWhitespace) }
-
-    private static func fields(of line: Substring) -> [String] {
-        line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    private static func trimmed(_ fields: [String]) -> [String] {
+        fields.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// Where each column is.

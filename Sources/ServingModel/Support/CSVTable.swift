@@ -11,13 +11,25 @@ public struct CSVTable: Sendable {
     public let header: [String]
     /// Data rows; each has at least `header.count` fields.
     public let rows: [[String]]
+    /// The 1-based line of the file where each data row starts (blank lines and line breaks inside
+    /// quoted fields counted), for error messages.
+    public let rowLines: [Int]
+    /// Fields each data row had as written, before padding to the header's width.
+    public let rowFieldCounts: [Int]
+    /// The 1-based line of the header (0 for an empty file).
+    public let headerLine: Int
 
-    /// Parses `text`; the first non-blank row is the header.
+    /// Parses `text`; the first non-blank row is the header. Blank lines (nothing or only spaces
+    /// and tabs) are skipped.
     public init(text: String) {
         var records = CSVTable.records(Array(text.utf8))
-        header = records.isEmpty ? [] : records.removeFirst()
+        let first = records.isEmpty ? nil : records.removeFirst()
+        header = first?.fields ?? []
+        headerLine = first?.line ?? 0
         let width = header.count
-        rows = records.map { $0.count >= width ? $0 : $0 + Array(repeating: "", count: width - $0.count) }
+        rows = records.map { $0.fields.count >= width ? $0.fields : $0.fields + Array(repeating: "", count: width - $0.fields.count) }
+        rowLines = records.map(\.line)
+        rowFieldCounts = records.map(\.fields.count)
     }
 
     /// Reads and parses the file at `path`.
@@ -37,20 +49,21 @@ public struct CSVTable: Sendable {
     }
 
     /// Splits bytes into records of fields with a small state machine (quotes, CRLF, BOM).
-    private static func records(_ bytes: [UInt8]) -> [[String]] {
+    private static func records(_ bytes: [UInt8]) -> [(fields: [String], line: Int)] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
         let carriageReturn = UInt8(ascii: "\r")
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        var records: [[String]] = []
+        var records: [(fields: [String], line: Int)] = []
         var record: [String] = []
         var field: [UInt8] = []
         var inQuotes = false
         var index = start
+        var line = 1, recordLine = 1
         func endRecord() {
             record.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
-            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
+            if !(record.count == 1 && record[0].allSatisfy({ $0 == " " || $0 == "\t" })) { records.append((record, recordLine)) }
             record = []
         }
         while index < bytes.count {
@@ -65,6 +78,7 @@ public struct CSVTable: Sendable {
                     }
                 } else {
                     field.append(byte)
+                    if byte == newline { line += 1 }
                 }
             } else if byte == quote {
                 inQuotes = true
@@ -73,6 +87,8 @@ public struct CSVTable: Sendable {
                 field.removeAll(keepingCapacity: true)
             } else if byte == newline {
                 endRecord()
+                line += 1
+                recordLine = line
             } else if byte != carriageReturn {
                 field.append(byte)
             }

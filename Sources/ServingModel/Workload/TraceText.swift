@@ -78,8 +78,8 @@ struct LineProblems {
 /// A trace or length file split into lines of raw text fields, before the values are checked.
 ///
 /// A file whose first non-blank line starts with `{` is JSONL (one object per line); anything else
-/// is CSV with a header naming the columns (values must not contain commas; surrounding double
-/// quotes are removed). Unknown columns and keys are ignored. Blank lines are skipped; line numbers
+/// is CSV with a header naming the columns (`CSVTable`: quoted fields may hold commas). Unknown
+/// columns and keys are ignored. Blank lines are skipped; line numbers
 /// count every line of the file from 1.
 enum TraceText {
     /// One line's fields by column.
@@ -104,18 +104,20 @@ enum TraceText {
     static func read(
         path: String, required: [TraceColumn], allowPlain: Bool, problems: inout LineProblems
     ) throws -> Content {
-        let lines = try nonBlankLines(path: path, label: problems.label)
+        let text = try contents(path: path, label: problems.label)
+        let lines = nonBlankLines(text)
         guard let first = lines.first else { throw ScenarioError(path: problems.label, "the file is empty: \(path)") }
         if first.text.hasPrefix("{") {
             return .rows(jsonRows(lines, required: required, problems: &problems))
         }
-        let header = fields(first.text)
+        let table = CSVTable(text: text)
+        let header = trimmed(table.header)
         var index: [TraceColumn: Int] = [:]
         for (position, name) in header.enumerated() {
             guard let column = TraceColumn(named: name) else { continue }
             if let earlier = index[column] {
                 throw ScenarioError(
-                    path: "\(problems.label) line \(first.line)",
+                    path: "\(problems.label) line \(table.headerLine)",
                     "columns '\(header[earlier])' and '\(name)' both give the \(column.field)")
             }
             index[column] = position
@@ -127,24 +129,25 @@ enum TraceText {
         guard missing.isEmpty else {
             throw ScenarioError(issues: missing.map {
                 ScenarioIssue(
-                    path: "\(problems.label) line \(first.line)",
+                    path: "\(problems.label) line \(table.headerLine)",
                     message: "missing column for the \($0.field) (accepted names: \($0.names.joined(separator: ", ")))")
             })
         }
         var rows: [Row] = []
-        for (line, text) in lines.dropFirst() {
-            let values = fields(text)
-            guard values.count == header.count else {
-                problems.add(line: line, "expected \(header.count) fields, got \(values.count)")
+        for (position, row) in table.rows.enumerated() {
+            let line = table.rowLines[position], count = table.rowFieldCounts[position]
+            guard count == header.count else {
+                problems.add(line: line, "expected \(header.count) fields, got \(count)")
                 continue
             }
+            let values = trimmed(row)
             rows.append(Row(line: line, values: index.mapValues { values[$0] }))
         }
         return .rows(rows)
     }
 
-    /// Non-blank lines, trimmed, with their 1-based line numbers.
-    private static func nonBlankLines(path: String, label: String) throws -> [(line: Int, text: String)] {
+    /// The file's text, or a `ScenarioError` naming why it cannot be read.
+    private static func contents(path: String, label: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ScenarioError(path: label, "file not found: \(path)")
@@ -153,21 +156,20 @@ enum TraceText {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(path: label, "cannot read \(path) as UTF-8 text")
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { number, line in
+        return text
+    }
+
+    /// Non-blank lines, trimmed, with their 1-based line numbers (JSONL and one-value-per-line files).
+    private static func nonBlankLines(_ text: String) -> [(line: Int, text: String)] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { number, line in
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             return trimmed.isEmpty ? nil : (number + 1, trimmed)
         }
     }
 
-    /// A CSV line's fields, trimmed and unquoted.
-    private static func fields(_ line: String) -> [String] {
-        line.split(separator: ",", omittingEmptySubsequences: false).map { raw in
-            let field = raw.trimmingCharacters(in: .whitespaces)
-            if field.count >= 2 && field.hasPrefix("\"") && field.hasSuffix("\"") {
-                return String(field.dropFirst().dropLast())
-            }
-            return field
-        }
+    /// CSV fields trimmed of surrounding spaces.
+    private static func trimmed(_ fields: [String]) -> [String] {
+        fields.map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     private static func jsonRows(
