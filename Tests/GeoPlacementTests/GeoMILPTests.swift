@@ -44,4 +44,27 @@ import Testing
             try GeoMILP.solve(instance: instance(memoryA: 1.05, memoryB: 1.05), requestClients: [0])
         }
     }
+
+    /// An instance where CG-BP with shortest-path routing is not optimal (found by a seeded random
+    /// search over small instances). Three servers at RTT 0.164, 0.09 and 0.122 s from the client
+    /// (1 s between servers, so every optimal route stays on one server), τ = 0.046, 0.036 and
+    /// 0.011 s per block, memory 4.5, 2.5 and 4.5 for a 4-block model of 1 byte per block and a
+    /// session cache of 0.01 × 10 tokens = 0.1 per block. Server 2 holds all four blocks but cache
+    /// for one session only (4 + 2 × 0.4 > 4.5); server 1 cannot hold the model. The optimum sends
+    /// one request to server 2 (0.122 + 4 × 0.011 = 0.166 s per token) and one to server 0
+    /// (0.164 + 4 × 0.046 = 0.348 s): mean 0.257 s. The heuristic is above it, and the reported gap
+    /// is its relative excess.
+    @Test func heuristicGapIsPositiveWhereCGBPIsSuboptimal() throws {
+        let instance = hubInstance(
+            blocks: 4, cacheBytesPerToken: 0.01, promptTokens: 5, outputTokens: 5,
+            rtt: [0.164, 0.09, 0.122], decode: [0.046, 0.036, 0.011], memory: [4.5, 2.5, 4.5])
+        let result = try GeoMILP.solve(instance: instance, requestClients: [0, 0])
+        #expect(result.status == "optimal")
+        let optimum = try #require(result.meanPerTokenSeconds)
+        #expect(abs(optimum - 0.257) < 1e-9)
+        let heuristic = try #require(result.heuristicPerTokenSeconds)
+        let gap = try #require(result.heuristicGap)
+        #expect(heuristic > optimum + 1e-3, "CG-BP + shortest path \(heuristic) s vs optimum \(optimum) s")
+        #expect(abs(gap - (heuristic - optimum) / optimum) < 1e-12 && gap > 0.05)
+    }
 }
