@@ -62,19 +62,17 @@ import Simulation
                 CascadeStage(model: Fixture.deepseek[i], sampleColumn: i, layout: layout, gpus: layout.gpus)
             }, thresholds: thresholds)
         let stages = try layouts.enumerated().map { i, layout in
-            EndToEndEstimate.Stage(
-                option: try #require(ReplicaOption.enumerate(model: Fixture.deepseek[i], engine: Fixture.engine, maxGPUs: 8)
-                    .first { $0.layout == layout.layout }),
-                replicas: layout.replicas)
+            let option: ReplicaOption = try #require(
+                ReplicaOption.enumerate(model: Fixture.deepseek[i], engine: Fixture.engine, maxGPUs: 8).first { $0.layout == layout.layout })
+            return EndToEndEstimate.Stage(option: option, replicas: layout.replicas)
         }
-        let estimate = EndToEndEstimate(
-            samples: samples, outcome: samples.replay(thresholds), stages: stages, engine: Fixture.engine, judgeLatency: 0.27)
+        let estimate = EndToEndEstimate(samples: samples, outcome: samples.replay(thresholds), engine: Fixture.engine, judgeLatency: 0.27)
         for slo in [20.0, 30.0] {
             let latencies = CascadeSimulator.run(
                 cascade, samples: samples, rate: rate, engine: Fixture.engine,
                 settings: CascadeSimulationSettings(requests: 3000), seed: 5)
             let simulated = LatencyMetrics.attainment(latencies, within: slo)
-            let estimated = estimate.attainment(rate: rate, slo: slo)
+            let estimated = estimate.attainment(of: stages, rate: rate, slo: slo)
             print("end to end at \(rate)/s, SLO \(slo) s: estimate \(estimated), simulated \(simulated)")
             #expect(abs(estimated - simulated) < 0.02, "estimate \(estimated) vs simulated \(simulated)")
         }

@@ -34,7 +34,6 @@ public struct EndToEndEstimate: Sendable {
         }
     }
 
-    private let stages: [Stage]
     private let workloads: [StageWorkload]
     private let reach: [Double]
     private let engine: CascadeEngine
@@ -42,15 +41,13 @@ public struct EndToEndEstimate: Sendable {
     /// Per sample request: final stage, prompt chunks, output tokens per stage it visits.
     private let paths: [(final: Int, chunks: Double, outputs: [Double])]
 
-    /// The estimate for `stages` under the routing `outcome` of `samples`.
-    public init(
-        samples: QualitySamples, outcome: RoutingOutcome, stages: [Stage], engine: CascadeEngine, judgeLatency: Double
-    ) {
-        self.stages = stages
+    /// The estimate under the routing `outcome` of `samples`: each stage's workload and each sample
+    /// request's path, built once for every deployment scored under that routing.
+    public init(samples: QualitySamples, outcome: RoutingOutcome, engine: CascadeEngine, judgeLatency: Double) {
         self.engine = engine
         self.judgeLatency = judgeLatency
         reach = outcome.reachFraction
-        workloads = stages.indices.map { i in
+        workloads = outcome.reached.indices.map { i in
             StageWorkload(samples: samples, indices: outcome.reached[i], stage: i, arrivalRate: 1, chunkSize: engine.chunkSize)
         }
         let chunk = engine.chunkSize
@@ -61,9 +58,10 @@ public struct EndToEndEstimate: Sendable {
         }
     }
 
-    /// Share of requests expected to finish within `slo` seconds at `rate` requests per second; 0
-    /// when a stage with traffic is overloaded or has no replica.
-    public func attainment(rate: Double, slo: Double) -> Double {
+    /// Share of requests expected to finish within `slo` seconds at `rate` requests per second when
+    /// the cascade is deployed as `stages` (one per model); 0 when a stage with traffic is
+    /// overloaded or has no replica.
+    public func attainment(of stages: [Stage], rate: Double, slo: Double) -> Double {
         var loads: [LatencyEstimator.ReplicaLoad?] = []
         for (i, stage) in stages.enumerated() {
             guard reach[i] > 0 else {
@@ -103,7 +101,7 @@ public struct EndToEndEstimate: Sendable {
 
     /// The highest rate whose estimated attainment of `slo` is at least `target` (bisection to
     /// 0.5 %); 0 when even a trickle misses it.
-    public func sustainableRate(slo: Double, target: Double = 0.95) -> Double {
-        RateSearch.highest(start: 1, tolerance: 5e-3) { attainment(rate: $0, slo: slo) >= target }
+    public func sustainableRate(of stages: [Stage], slo: Double, target: Double = 0.95) -> Double {
+        RateSearch.highest(start: 1, tolerance: 5e-3) { attainment(of: stages, rate: $0, slo: slo) >= target }
     }
 }

@@ -149,7 +149,7 @@ public struct CascadePlanner: Sendable {
         // The MILP breaks ties in the tables its own way; scored end to end, keep the better allocation.
         var gpus = milp.gpus, objective = milp.objective
         if problem.objective == .throughput && problem.stageBudget == .search {
-            objective = endToEndRate(outcome: best.outcome, tables: best.tables, gpus: milp.gpus)
+            objective = endToEndRate(estimate: endToEndEstimate(best.outcome), tables: best.tables, gpus: milp.gpus)
             if best.objective > objective {
                 gpus = chosen
                 objective = best.objective
@@ -164,16 +164,19 @@ public struct CascadePlanner: Sendable {
             evaluations: search.cache.count)
     }
 
-    /// The end-to-end sustainable rate (`EndToEndEstimate`) of the allocation `gpus`, laid out as
-    /// `tables` choose, at the problem's SLO.
-    func endToEndRate(outcome: RoutingOutcome, tables: [StageTable], gpus: [Int]) -> Double {
+    /// The end-to-end estimate of every deployment under the routing `outcome`.
+    func endToEndEstimate(_ outcome: RoutingOutcome) -> EndToEndEstimate {
+        EndToEndEstimate(samples: problem.samples, outcome: outcome, engine: problem.engine, judgeLatency: problem.judgeLatency)
+    }
+
+    /// The end-to-end sustainable rate (`estimate`, built for the routing `tables` were made for) of
+    /// the allocation `gpus`, laid out as `tables` choose, at the problem's SLO.
+    func endToEndRate(estimate: EndToEndEstimate, tables: [StageTable], gpus: [Int]) -> Double {
         let stages = problem.models.indices.map { i -> EndToEndEstimate.Stage in
             guard let layout = tables[i].layouts[gpus[i]] else { return EndToEndEstimate.Stage(option: nil, replicas: 0) }
             return EndToEndEstimate.Stage(option: options[i].first { $0.layout == layout.layout }, replicas: layout.replicas)
         }
-        let estimate = EndToEndEstimate(
-            samples: problem.samples, outcome: outcome, stages: stages, engine: problem.engine, judgeLatency: problem.judgeLatency)
-        return estimate.sustainableRate(slo: problem.sloP95 ?? 0)
+        return estimate.sustainableRate(of: stages, slo: problem.sloP95 ?? 0)
     }
 
     /// Extra starting points of the threshold search: every threshold vector on a grid of step 20
@@ -337,7 +340,7 @@ struct Search {
         if let known = cache[thresholds] { return known }
         let outcome = planner.problem.samples.replay(thresholds)
         let throughput = planner.problem.objective == .throughput
-        let endToEnd = throughput && planner.problem.stageBudget == .search
+        let estimate = throughput && planner.problem.stageBudget == .search ? planner.endToEndEstimate(outcome) : nil
         var best: Evaluation?
         let active = outcome.reachFraction.lastIndex { $0 > 0 }.map { $0 + 1 } ?? 1
         if budgetCandidates[active] == nil { budgetCandidates[active] = planner.budgetCandidates(active: active) }
@@ -356,11 +359,10 @@ struct Search {
             }
             let solution = planner.deploy(tables: stageTables, outcome: outcome, previous: previous?.gpus)
             var objective = solution?.objective ?? (throughput ? 0 : .infinity)
-            if endToEnd, let solution {
-                objective = planner.endToEndRate(outcome: outcome, tables: stageTables, gpus: solution.gpus)
+            if let estimate, let solution {
+                objective = planner.endToEndRate(estimate: estimate, tables: stageTables, gpus: solution.gpus)
             }
-            let latency = solution == nil || (throughput && objective <= 0)
-                ? .infinity : planner.latencyTerm(objective: objective, outcome: outcome)
+            let latency = solution == nil ? .infinity : planner.latencyTerm(objective: objective, outcome: outcome)
             let evaluation = Evaluation(
                 outcome: outcome, tables: stageTables, budgets: budgets.isEmpty ? nil : budgets, gpus: solution?.gpus,
                 objective: objective, score: planner.score(latency: latency, quality: outcome.quality))
