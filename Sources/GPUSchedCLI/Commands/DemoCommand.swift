@@ -55,24 +55,19 @@ struct DemoCommand: ParsableCommand {
         }
         print("GPUSched \(GPUSched.version) demo (HiGHS \(version))")
         print("Built-in catalog: \(catalog.gpus.count) GPUs, \(catalog.models.count) models (gpusched catalog)")
-        print("")
-        print("== Smallest one-node layout per model and GPU, with the KV-cache tokens it leaves ==")
-        print("   (weights split over TP GPUs; 90% of memory usable, 2 GB reserved per GPU)")
-        print(memory.render(catalog: catalog))
-        print("")
-        print("== One replica of every model on the fewest \(packingGPU.name) nodes (bin-packing MILP) ==")
-        print(packing.render())
-        print("")
-        print("== Gate-and-route: prefill/decode contention on 500 GPUs (fluid LP, arXiv 2602.02987 §6.2) ==")
-        print(gateRoute.render())
-        print("")
-        print("== Geo-distributed BLOOM-176B on 2 A100s + 7 MIG slices, 100 requests (arXiv 2512.21884) ==")
-        print(geo.render())
-        print("")
-        print("== Cascade 7B -> 70B -> DeepSeek-V3 (4-bit) on 32 H100s at quality 85 (arXiv 2506.04203) ==")
-        print(cascade.render())
-        print("")
-        print("== MoE expert placement: DeepSeekMoE-16B on \(experts.report.topology) (arXiv 2508.09229) ==")
-        print(experts.render())
+        let sections: [(title: String, body: String)] = [
+            ("Smallest one-node layout per model and GPU, with the KV-cache tokens it leaves",
+             "   (weights split over TP GPUs; 90% of memory usable, 2 GB reserved per GPU)\n" + memory.render(catalog: catalog)),
+            ("One replica of every model on the fewest \(packingGPU.name) nodes (bin-packing MILP)", packing.render()),
+            ("Gate-and-route: prefill/decode contention on 500 GPUs (fluid LP, arXiv 2602.02987 §6.2)", gateRoute.render()),
+            ("Geo-distributed BLOOM-176B on 2 A100s + 7 MIG slices, 100 requests (arXiv 2512.21884)", geo.render()),
+            ("Cascade 7B -> 70B -> DeepSeek-V3 (4-bit) on 32 H100s at quality 85 (arXiv 2506.04203)", cascade.render()),
+            ("MoE expert placement: DeepSeekMoE-16B on \(experts.report.topology) (arXiv 2508.09229)", experts.render()),
+        ]
+        for section in sections {
+            print("")
+            print("== \(section.title) ==")
+            print(section.body)
+        }
     }
 }
