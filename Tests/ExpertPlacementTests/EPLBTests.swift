@@ -1,7 +1,7 @@
 import Testing
 @testable import ExpertPlacement
 
-/// The EPLB README example (github.com/deepseek-ai/EPLB), reproduced in ../shared/research/moe.md.
+/// The EPLB README example (github.com/deepseek-ai/EPLB), its `weight` matrix and expected replica counts.
 @Suite struct EPLBTests {
     static let weight: [[Double]] = [
         [90, 132, 40, 61, 104, 165, 39, 4, 73, 56, 183, 86],

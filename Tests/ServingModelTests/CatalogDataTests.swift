@@ -3,7 +3,7 @@ import Testing
 @testable import ServingModel
 
 // Checks of the built-in catalog data against independently known values: vendor datasheets,
-// NVIDIA aiconfigurator's system files (shared/data/hardware/*.yaml), Hugging Face config.json files
+// NVIDIA aiconfigurator's system files (data/hardware/*.yaml), Hugging Face config.json files
 // and published parameter counts.
 
 private let requiredGPUNames = ["A100-40GB", "A100-80GB", "H100-80GB", "H200-141GB", "L40S"]
@@ -114,7 +114,7 @@ private func builtinGPU(_ name: String) throws -> GPUSpec {
 
 // MARK: - GPU figures
 
-/// Values from NVIDIA aiconfigurator's shared/data/hardware/{a100,h100,h200}_sxm.yaml
+/// Values from NVIDIA aiconfigurator's data/hardware/{a100,h100,h200}_sxm.yaml
 /// (bfloat16_tc_flops, mem_bw, intra_node_bw, inter_node_bw, mem_capacity in bytes = GiB).
 private struct AIConfiguratorSystem {
     var gpu: String
@@ -179,16 +179,16 @@ private func gpuMatchesAIConfigurator(_ system: AIConfiguratorSystem) throws {
 // MARK: - Model shapes
 
 @Test func modelShapesMatchPublishedConfigs() throws {
-    // shared/data/model-configs/meta-llama--Meta-Llama-3.1-8B_config.json
+    // data/model-configs/meta-llama--Meta-Llama-3.1-8B_config.json
     let llama8 = try builtinModel("llama-3.1-8b")
     #expect(llama8.layers == 32 && llama8.hiddenSize == 4096 && llama8.attentionHeads == 32)
     #expect(llama8.kvHeads == 8 && llama8.headDim == 128 && llama8.intermediateSize == 14336)
     #expect(llama8.vocabSize == 128256)
-    // shared/data/model-configs/meta-llama--Meta-Llama-3.1-70B_config.json
+    // data/model-configs/meta-llama--Meta-Llama-3.1-70B_config.json
     let llama70 = try builtinModel("llama-3.1-70b")
     #expect(llama70.layers == 80 && llama70.hiddenSize == 8192 && llama70.attentionHeads == 64)
     #expect(llama70.kvHeads == 8 && llama70.intermediateSize == 28672 && llama70.vocabSize == 128256)
-    // shared/data/model-configs/Qwen--Qwen3-32B_config.json: explicit head_dim 128, although 5120 / 64 = 80.
+    // data/model-configs/Qwen--Qwen3-32B_config.json: explicit head_dim 128, although 5120 / 64 = 80.
     let qwen32 = try builtinModel("qwen3-32b")
     #expect(qwen32.layers == 64 && qwen32.hiddenSize == 5120 && qwen32.attentionHeads == 64)
     #expect(qwen32.kvHeads == 8 && qwen32.headDim == 128 && qwen32.intermediateSize == 25600)

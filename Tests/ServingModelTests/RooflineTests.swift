@@ -5,7 +5,7 @@ import Testing
 
 // The roofline iteration-time model: physics bounds computed by hand from Llama-3.1-8B's published
 // shape and the H100 datasheet, TP/PP structure, and the error distribution against measured data
-// in the repository's shared/data (which CI provides; the data tests fail when it is missing).
+// in the repository's data/ folder (found from the package root, see `referenceDataPath`).
 
 private func builtinModel(_ name: String) throws -> ModelSpec {
     try #require(Catalog.builtin.model(named: name))
@@ -167,11 +167,8 @@ func decodeIsNeverFasterThanReadingWeightsAndCache(streams: Int) throws {
 
 // MARK: - Validation against measured data
 
-/// The repository's shared/data, found from this file's path (Tests/ServingModelTests/ → root → ../shared/data).
-private let dataDirectory: String = {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.deletingLastPathComponent().appendingPathComponent("shared/data").path
-}()
+/// The repository's data/ folder.
+private let dataDirectory = referenceDataPath("")
 
 /// Loaded once for all data tests; each data test fails with the loader's error (naming the
 /// missing directory or file) when the data is absent.
@@ -246,7 +243,7 @@ private let targets: [(gpu: String, operations: [RooflineOperation])] = [
 
 @Test func missingDataDirectoryIsAClearError() {
     #expect(throws: MeasuredDataError.self) {
-        try RooflineValidation.measurements(dataDirectory: "/nonexistent/shared/data")
+        try RooflineValidation.measurements(dataDirectory: "/nonexistent/data")
     }
 }
 

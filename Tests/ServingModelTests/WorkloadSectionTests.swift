@@ -179,7 +179,7 @@ private let validClass = "name: chat, arrivalRate: 2, promptTokens: 100, outputT
     }
 
     @Test func sharedTraceLoadsThroughTheSection() throws {
-        let path = try sharedTracePath("splitwise_code.csv")
+        let path = try referenceTracePath("splitwise_code.csv")
         let (workload, issues) = try readWorkload("workload: {trace: \(path)}\n")
         #expect(issues == [])
         #expect(workload?.classNames == ["trace"])

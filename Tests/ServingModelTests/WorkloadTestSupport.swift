@@ -58,13 +58,9 @@ func scenarioIssues(_ body: () throws -> Void) -> [String]? {
     }
 }
 
-/// A reference trace in the shared data folder next to the package (`../shared/data/traces/`).
-func sharedTracePath(_ name: String) throws -> String {
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    let path = packageRoot.appendingPathComponent("../shared/data/traces/\(name)").standardizedFileURL.path
-    try #require(
-        FileManager.default.fileExists(atPath: path),
-        "reference trace missing: \(path) (the shared data folder must sit next to the package)")
+/// A reference trace in the repository's `data/traces/`.
+func referenceTracePath(_ name: String) throws -> String {
+    let path = referenceDataPath("traces/\(name)")
+    try #require(FileManager.default.fileExists(atPath: path), "reference trace missing: \(path)")
     return path
 }

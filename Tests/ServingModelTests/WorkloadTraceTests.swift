@@ -17,7 +17,7 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
     // MARK: Loading
 
     @Test func splitwiseCodeTraceLoadsEveryRequest() throws {
-        let path = try sharedTracePath("splitwise_code.csv")
+        let path = try referenceTracePath("splitwise_code.csv")
         var classNames: [String] = []
         let requests = try TraceWorkload.load(path: path, classNames: &classNames)
         #expect(requests.count == 8_819)  // as the data README says

@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
               gpusched bench solver
               gpusched bench solver --time-limit 60 --json
               gpusched bench simulator --requests 1000000
-              gpusched bench roofline --data ../shared/data
+              gpusched bench roofline --data data
               gpusched bench gate-route
               gpusched bench geo
               gpusched bench cascade
@@ -43,7 +43,7 @@ struct BenchCommand: ParsableCommand {
     var replicas: Int = 64
 
     @Option(name: .long, help: "Folder of measured profiles (Vidur, aiconfigurator) for the roofline check.")
-    var data = "../shared/data"
+    var data = "data"
 
     @Option(name: .long, help: "Time limit per MILP solve in seconds.")
     var timeLimit: Double = 120

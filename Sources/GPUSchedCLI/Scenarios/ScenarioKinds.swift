@@ -27,25 +27,30 @@ enum ScenarioKinds {
     static func spec(named name: String) -> ScenarioKindSpec? { all.first { $0.name == name } }
 
     /// Loads and fully validates a scenario file; throws `ScenarioError` with every problem.
-    static func load(path: String) throws -> (envelope: ScenarioEnvelope, summary: String) {
-        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
-        let summary = spec(named: envelope.kind)!.summarize(envelope, path)
+    static func load(path: String, limits: WorkLimits = .default) throws -> (envelope: ScenarioEnvelope, summary: String) {
+        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind, limits: limits)
+        guard let kind = spec(named: envelope.kind) else { throw ScenarioError(path: "kind", "unknown kind '\(envelope.kind)'") }
+        let summary = kind.summarize(envelope, path)
         try envelope.diagnostics.throwIfAny()
         return (envelope, summary)
     }
 
     /// Loads a scenario that must be of `kind`, reading its body with `read` (given the envelope and
     /// the scenario file's directory), or throws every problem found.
+    /// Readers throw `ScenarioError` (every problem found); the optional result is for readers not yet
+    /// converted, and nil becomes the envelope's diagnostics as an error, never a crash.
     static func load<Scenario>(
-        path: String, kind: String, read: (ScenarioEnvelope, String) -> Scenario?
+        path: String, kind: String, limits: WorkLimits = .default,
+        read: (ScenarioEnvelope, String) throws -> Scenario?
     ) throws -> Scenario {
-        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind)
+        let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind, limits: limits)
         guard envelope.kind == kind else {
             throw ScenarioError(path: "kind", "this command needs a '\(kind)' scenario, got '\(envelope.kind)'")
         }
-        let scenario = read(envelope, directory(of: path))
+        let scenario = try read(envelope, directory(of: path))
         try envelope.diagnostics.throwIfAny()
-        return scenario!
+        guard let scenario else { throw envelope.diagnostics.failure() }
+        return scenario
     }
 
     /// Loads a `kind: simulate` scenario, or throws every problem found.

@@ -6,7 +6,7 @@ import ServingModel
 ///
 /// The paper evaluates on three Topology Zoo backbones with Repetita link delays (AboveNet: 23 nodes,
 /// 62 links; BellCanada: 48, 130; GTS-CE: 149, 386), servers on 0.4 of the nodes, of which 0.2 are
-/// A100s, and one proxy node issuing the requests (`../shared/research/geo.md` §4). Those graphs are
+/// A100s, and one proxy node issuing the requests (the paper's §4). Those graphs are
 /// not shipped; this generator draws graphs of the same size and density instead:
 /// - sites uniform in a square of `areaKilometres` per side;
 /// - links: the Euclidean minimum spanning tree (so the graph is connected), plus further links drawn

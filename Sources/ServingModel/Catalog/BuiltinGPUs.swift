@@ -11,7 +11,7 @@
 //   450e9 one way.
 // - `networkBandwidth` is the scale-out NIC per GPU (one NIC per GPU as in DGX/HGX systems).
 //
-// Cross-checked against NVIDIA aiconfigurator's system files (shared/data/hardware/{a100,h100,h200}_sxm.yaml:
+// Cross-checked against NVIDIA aiconfigurator's system files (data/hardware/{a100,h100,h200}_sxm.yaml:
 // `bfloat16_tc_flops`, `mem_bw`, `intra_node_bw`, `inter_node_bw`).
 
 extension Catalog {

@@ -1,9 +1,9 @@
 import Foundation
 
-/// Reads the measured CSV files of `shared/data` into `MeasuredOperation`s (see
+/// Reads the measured CSV files of the repository's `data/` folder into `MeasuredOperation`s (see
 /// `RooflineValidation` for the files and the matching rules). Times in the files are milliseconds.
 struct MeasuredData {
-    /// The `shared/data` directory.
+    /// The `data/` directory.
     var directory: String
 
     /// Every measured row that maps to a roofline operation.
@@ -236,7 +236,7 @@ public enum MeasuredDataError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String {
         switch self {
         case let .missingDirectory(path):
-            return "measured-data directory '\(path)' not found (expected the repository's shared/data)"
+            return "measured-data directory '\(path)' not found (expected the repository's data/ folder)"
         case let .missingFile(folder, pattern):
             return "no file matching '\(pattern)' in '\(folder)'"
         }

@@ -88,7 +88,7 @@ public struct RooflineEfficiency: Sendable, Hashable, Codable {
     ///
     /// Each data set is restricted to its serving-relevant shapes (`MeasuredOperation.servingRelevant`).
     /// The values are the fit rounded to three digits. Reproduce with
-    /// `RooflineValidation.run(dataDirectory: "shared/data").fitted` (the fit starts from `.ideal`);
+    /// `RooflineValidation.run(dataDirectory: "data").fitted` (the fit starts from `.ideal`);
     /// the test `fittedFactorsMatchDefault` in `Tests/ServingModelTests/RooflineTests.swift` checks
     /// that it still returns these values, and `defaultEfficiencyKeepsServingShapesWithin25PercentAtP90`
     /// prints the error table (`swift test --skip-build --filter Roofline`).

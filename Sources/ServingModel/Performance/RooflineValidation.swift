@@ -3,7 +3,7 @@ import Foundation
 /// Compares `RooflineModel`'s per-operation times with measured kernel times and fits its
 /// efficiency factors to them.
 ///
-/// Measured data (paths relative to `dataDirectory`, the repository's `shared/data`):
+/// Measured data (paths relative to `dataDirectory`, the repository's `data/` folder):
 /// - `profiles/vidur-a100-llama3-8b/mlp.csv`: Llama-3-8B per-operation times on A100-80GB (Vidur),
 ///   by token count and TP 1–8;
 /// - `profiles/aiconfigurator-h200-vllm/gemm_*.csv`, `attention_*context*.csv`,

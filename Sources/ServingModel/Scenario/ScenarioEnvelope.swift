@@ -13,13 +13,17 @@ public struct ScenarioEnvelope: Sendable {
     public var body: ConfigObject
     /// Collects every problem; call `throwIfAny()` after the kind's reader ran.
     public var diagnostics: ScenarioDiagnostics
+    /// The work the command may start; readers that size work (topologies, request lists) check it.
+    public var limits: WorkLimits = .default
 
     /// Reads a scenario file's envelope.
     /// - Parameter kinds: for each known kind, the top-level keys it accepts besides `commonKeys`.
     /// - Throws: `ScenarioError` when the file is missing or malformed, or the envelope itself is wrong
     ///   (further problems are collected in `diagnostics`).
-    public static func read(path: String, kinds: [String: [String]]) throws -> ScenarioEnvelope {
-        try read(value: ConfigParser.parseFile(at: path), kinds: kinds)
+    public static func read(path: String, kinds: [String: [String]], limits: WorkLimits = .default) throws -> ScenarioEnvelope {
+        var envelope = try read(value: ConfigParser.parseFile(at: path), kinds: kinds)
+        envelope.limits = limits
+        return envelope
     }
 
     /// Reads an already parsed document.

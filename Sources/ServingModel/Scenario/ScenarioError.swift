@@ -43,6 +43,12 @@ public final class ScenarioDiagnostics: @unchecked Sendable {
         issues.append(ScenarioIssue(path: path, message: message))
     }
 
+    /// The error a reader throws when it cannot build its value: every issue so far. Readers report
+    /// before they give up; should one not have, the error still names `path` instead of passing silently.
+    public func failure(at path: String = "") -> ScenarioError {
+        issues.isEmpty ? ScenarioError(path: path, "could not be read (no detail was reported)") : ScenarioError(issues: issues)
+    }
+
     /// Throws a `ScenarioError` with every issue, if there is any.
     public func throwIfAny() throws {
         if !issues.isEmpty { throw ScenarioError(issues: issues) }
