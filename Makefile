@@ -3,7 +3,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 HIGHS := .deps/highs/highspy/libhighs.so.1
 BIN := .build/release/gpusched
 
-.PHONY: setup build release demo test bench clean
+.PHONY: setup build release demo test examples bench clean
 
 ## setup: install HiGHS into .deps/highs (from the highspy wheel on PyPI)
 setup: $(HIGHS)
@@ -27,6 +27,10 @@ demo: release
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## examples: run every example scenario on the release build
+examples: release
+	scripts/run-examples.sh $(BIN)
 
 ## bench: solver and simulator benchmarks on a release build
 bench: release
