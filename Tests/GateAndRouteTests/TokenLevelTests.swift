@@ -8,9 +8,9 @@ import Testing
     @Test func gateAndRouteBeatsFCFSImmediate() throws {
         let instance = ConvergenceInstance.instance(gpus: 10)
         let plan = try GateRoutePlanner(instance: instance).solve().plan
-        let gate = TokenLevelExperiment.run(
+        let gate = try TokenLevelExperiment.run(
             instance: instance, plan: plan, policy: "gate-and-route", gpus: 10, horizon: 1000, warmup: 200, seeds: [1])
-        let fcfs = TokenLevelExperiment.run(
+        let fcfs = try TokenLevelExperiment.run(
             instance: instance, plan: plan, policy: "fi-wsp", gpus: 10, horizon: 1000, warmup: 200, seeds: [1])
         print("token level n=10: gate-and-route \(gate.revenuePerGPU) (\(gate.ratioToOptimum)), fi-wsp \(fcfs.revenuePerGPU) (\(fcfs.ratioToOptimum)), TPOT \(gate.meanTPOT) vs \(fcfs.meanTPOT)")
         #expect(abs(gate.ratioToOptimum - 1) < 0.10)
@@ -24,9 +24,9 @@ import Testing
         let instance = ConvergenceInstance.instance(gpus: 10)
         let plan = try GateRoutePlanner(instance: instance).solve().plan
         #expect(plan.classes.map(\.isRationed) == [true, false])
-        let paper = TokenLevelExperiment.run(
+        let paper = try TokenLevelExperiment.run(
             instance: instance, plan: plan, policy: "gate-and-route", gpus: 10, horizon: 1000, warmup: 200, seeds: [1])
-        let held = TokenLevelExperiment.run(
+        let held = try TokenLevelExperiment.run(
             instance: instance, plan: plan, policy: "gate-and-route", gpus: 10, horizon: 1000, warmup: 200, seeds: [1],
             rationedClasses: .whenDecodeIdle)
         #expect(held.completedPerGPU[0] < paper.completedPerGPU[0])

@@ -59,7 +59,8 @@ import ServingModel
         var source = ListSource(requests: [Request(id: 0, classIndex: 0, arrivalTime: 0, promptTokens: 50, outputTokens: 4)])
         let report = Simulator(configuration: configuration, policy: RoundRobinRouting(), seed: 1).run(&source)
         #expect(report.rejected == 1)
-        #expect(report.overall.abandoned == 1)
+        #expect(report.overall.rejected == 1)
+        #expect(report.overall.abandoned == 0)
         #expect(report.overall.completed == 0)
     }
 }

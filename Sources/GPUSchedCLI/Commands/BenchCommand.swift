@@ -51,10 +51,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
     func validate() throws {
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be > 0, got \(timeLimit)") }
         if requests < 1 { throw ValidationError("--requests must be >= 1, got \(requests)") }
-        if replicas < 1 { throw ValidationError("--replicas must be >= 1, got \(replicas)") }
+        if !(1...SimulatorBenchmark.maxReplicas).contains(replicas) {
+            throw ValidationError("--replicas must be between 1 and \(SimulatorBenchmark.maxReplicas), got \(replicas)")
+        }
     }
 
     func run() throws {
@@ -126,6 +130,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func runSimulator(progress: Progress) throws {
+        try SimulatorBenchmark.work(requests: requests, replicas: replicas).check(workLimits.limits, at: "--requests")
         var results: [SimulatorBenchmark] = []
         for kind in SimulatorBenchmark.IterationModelKind.allCases {
             progress.say("simulating \(requests) requests on \(replicas) replicas (\(kind.rawValue) iteration times)")

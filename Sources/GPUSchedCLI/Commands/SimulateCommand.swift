@@ -47,25 +47,40 @@ struct SimulateFleetCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
     func validate() throws {
-        if let seeds, seeds < 1 { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
-        if let policy, RoutingPolicyName(rawValue: policy) == nil {
-            throw ValidationError("--policy: unknown policy '\(policy)'"
-                + NameSuggestion.hint(for: policy, in: RoutingPolicyName.allCases.map(\.rawValue)))
+        if let seeds, !(1...SimulateScenario.maxSeeds).contains(seeds) {
+            throw ValidationError("--seeds must be between 1 and \(SimulateScenario.maxSeeds), got \(seeds)")
         }
     }
 
     func run() throws {
-        var scenario = try ScenarioKinds.loadSimulate(path: file)
-        if let policy { scenario.policy = RoutingPolicyName(rawValue: policy)! }
+        let limits = workLimits.limits
+        let policyOverride = try policy.map(Self.policy(named:))
+        var scenario = try ScenarioKinds.loadSimulate(path: file, limits: limits)
+        if let policyOverride { scenario.policy = policyOverride }
         if let seeds { scenario.seeds = (0..<seeds).map { (scenario.seeds.first ?? 1) + UInt64($0) } }
+        try scenario.work.check(limits, at: "workload")
         let progress = Progress.onTerminal(json: json)
         let summary = scenario.run(progress: progress.say)
+        if let warning = SimulationTable.rejectionWarning(summary) {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         if json {
             try JSONOutput.print(summary)
         } else {
             print(SimulationTable.render(summary, horizon: scenario.horizon, warmup: scenario.warmup))
         }
+    }
+
+    /// The routing policy `--policy` names, or a one-line error with the nearest name.
+    static func policy(named name: String) throws -> RoutingPolicyName {
+        guard let policy = RoutingPolicyName(rawValue: name) else {
+            throw InputError("--policy: unknown policy '\(name)'"
+                + NameSuggestion.hint(for: name, in: RoutingPolicyName.allCases.map(\.rawValue)))
+        }
+        return policy
     }
 }
 
@@ -85,7 +100,7 @@ enum SimulationTable {
             "",
         ]
         var latency = TextTable(["class", "TTFT mean ms", "TTFT p50", "TTFT p99", "TPOT mean ms", "TPOT p99", "E2E mean s", "E2E p95", "E2E p99"])
-        var volume = TextTable(["class", "completed", "abandoned", "req/s", "tokens/s", "goodput req/s", "SLO attainment"])
+        var volume = TextTable(["class", "completed", "abandoned", "rejected", "req/s", "tokens/s", "goodput req/s", "SLO attainment"])
         let rows = zip(summary.classes, summary.classConfidence).map { ($0, $1) } + [(summary.overall, summary.overallConfidence)]
         for (report, confidence) in rows {
             latency.add([
@@ -97,7 +112,7 @@ enum SimulationTable {
                 withCI(report.e2e.p99, confidence.e2eP99, 2),
             ])
             volume.add([
-                report.name, "\(report.completed)", "\(report.abandoned)",
+                report.name, "\(report.completed)", "\(report.abandoned)", "\(report.rejected)",
                 withCI(report.throughputRequests, confidence.throughputRequests, 2), Format.fixed(report.throughputTokens, 0),
                 withCI(report.goodput, confidence.goodput, 2),
                 report.sloAttainment.isFinite ? withCI(report.sloAttainment * 100, Estimate(scaled: confidence.sloAttainment, by: 100), 1) + " %" : "-",
@@ -107,9 +122,26 @@ enum SimulationTable {
         lines.append("")
         lines.append(volume.render())
         lines.append("")
+        for rejection in summary.rejections {
+            lines.append("rejected: \(Format.grouped(rejection.count)) requests (all seeds, warm-up included) with a "
+                + "\(rejection.reason.explanation) (up to \(Format.grouped(rejection.largestNeed)) tokens needed, "
+                + "\(Format.grouped(rejection.kvCapacity)) available)")
+        }
         lines.append("\(Format.grouped(summary.runs.reduce(0) { $0 + $1.events })) events at "
             + "\(Format.grouped(Int(summary.eventsPerSecond))) events/s")
         return lines.joined(separator: "\n")
+    }
+}
+
+extension SimulationTable {
+    /// One line for stderr when any request was rejected (nil otherwise): how many, and why.
+    static func rejectionWarning(_ summary: SimulationSummary) -> String? {
+        guard !summary.rejections.isEmpty else { return nil }
+        let rejected = summary.rejections.reduce(0) { $0 + $1.count }
+        let reasons = summary.rejections.map {
+            "\($0.count) with a \($0.reason.explanation) (up to \($0.largestNeed) tokens needed, \($0.kvCapacity) available)"
+        }
+        return "\(rejected) requests were rejected and never served (all seeds, warm-up included): " + reasons.joined(separator: "; ")
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GateAndRoute
 import ServingModel
+import Simulation
 
 /// `gpusched simulate gate-route FILE`: the policies against the fluid optimum, per policy and n.
 struct SimulateGateRouteCommand: ParsableCommand {
@@ -39,7 +40,7 @@ struct SimulateGateRouteCommand: ParsableCommand {
     var fidelity: Fidelity = .ctmc
 
     @Option(name: .long, help: "Token level only: deterministic or exponential lengths.")
-    var lengths: String = TokenLevelExperiment.Lengths.deterministic.rawValue
+    var lengths: TokenLevelExperiment.Lengths = .deterministic
 
     @Option(name: .long, help: "Override the number of seeds.")
     var seeds: Int?
@@ -63,28 +64,36 @@ struct SimulateGateRouteCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
     func validate() throws {
-        if let seeds, seeds < 1 { throw ValidationError("--seeds must be >= 1, got \(seeds)") }
-        if !(staffing >= 0) || !staffing.isFinite { throw ValidationError("--staffing must be >= 0, got \(staffing)") }
-        if let horizon, !(horizon > 0) { throw ValidationError("--horizon must be > 0, got \(horizon)") }
-        if TokenLevelExperiment.Lengths(rawValue: lengths) == nil {
-            throw ValidationError("--lengths must be one of: deterministic, exponential; got '\(lengths)'")
+        if let seeds, !(1...SimulateScenario.maxSeeds).contains(seeds) {
+            throw ValidationError("--seeds must be between 1 and \(SimulateScenario.maxSeeds), got \(seeds)")
         }
+        if !(staffing >= 0) || !staffing.isFinite { throw ValidationError("--staffing must be >= 0, got \(staffing)") }
+        if let horizon, !(horizon > 0 && horizon.isFinite) { throw ValidationError("--horizon must be > 0, got \(horizon)") }
     }
 
     func run() throws {
-        let scenario = try ScenarioKinds.loadGateRoute(path: file)
-        let settings = scenario.simulation
+        let limits = workLimits.limits
         let available = fidelity == .ctmc ? GateRoutePolicy.allCases.map(\.rawValue) : TokenLevelExperiment.policies
-        let names = try policies.map { try parseList($0, option: "--policies", allowed: available) } ?? settings.policies ?? available
+        let requested = try policies.map { try parseList($0, option: "--policies", allowed: available) }
+        let sizeOverride = try gpus.map(parseSizes)
+        let scenario = try ScenarioKinds.loadGateRoute(path: file, limits: limits)
+        let settings = scenario.simulation
+        let names = requested ?? settings.policies ?? available
         for name in names where !available.contains(name) {
             throw InputError("policy '\(name)' is not available at fidelity \(fidelity.rawValue); choose from: "
                 + available.joined(separator: ", "))
         }
-        let sizes = try gpus.map(parseSizes) ?? settings.gpus
+        let sizes = sizeOverride ?? settings.gpus
         let horizon = self.horizon ?? settings.horizon
         let warmup = min(settings.warmup, horizon / 2)
         let seedList = (1...(seeds ?? settings.seeds)).map(UInt64.init)
+        let work = GateRouteWork(
+            instance: scenario.instance, gpus: sizes, policies: names.count, horizon: horizon, seeds: seedList.count,
+            fidelity: fidelity == .ctmc ? .ctmc : .token)
+        try work.check(limits, at: gpus != nil ? "--gpus" : "simulation")
         let solution = try GateRoutePlanCommand.solve(scenario)
         let progress = Progress.onTerminal(json: json)
         var rows: [GateRouteSimulationRow] = []
@@ -93,18 +102,29 @@ struct SimulateGateRouteCommand: ParsableCommand {
                 progress.say("\(name) on n = \(n) GPUs, \(seedList.count) seeds, T = \(Format.fixed(horizon, 0)) s")
                 var instance = scenario.instance
                 instance.gpus = n
-                switch fidelity {
-                case .ctmc:
-                    let summary = try CTMCExperiment.run(
-                        instance: instance, plan: solution.plan, policy: GateRoutePolicy(rawValue: name)!, gpus: n,
-                        horizon: horizon, warmup: warmup, seeds: seedList,
-                        options: CTMCOptions(zeroTargetClasses: zeroTarget, rationedClasses: rationed, mixedSafety: staffing))
+                switch (fidelity, GateRoutePolicy(rawValue: name)) {
+                case let (.ctmc, policy?):
+                    let summary: CTMCSummary
+                    do {
+                        summary = try CTMCExperiment.run(
+                            instance: instance, plan: solution.plan, policy: policy, gpus: n,
+                            horizon: horizon, warmup: warmup, seeds: seedList,
+                            options: CTMCOptions(zeroTargetClasses: zeroTarget, rationedClasses: rationed, mixedSafety: staffing))
+                    } catch let error as CTMCError {
+                        throw InputError(error.description)
+                    }
                     rows.append(GateRouteSimulationRow(summary))
-                case .token:
-                    let result = TokenLevelExperiment.run(
-                        instance: instance, plan: solution.plan, policy: name, gpus: n, horizon: horizon, warmup: warmup,
-                        seeds: seedList, lengths: TokenLevelExperiment.Lengths(rawValue: lengths)!, rationedClasses: rationed,
-                        mixedSafety: staffing)
+                case (.ctmc, nil):
+                    throw InputError("policy '\(name)' is not a CTMC policy")
+                case (.token, _):
+                    let result: TokenLevelExperiment.Result
+                    do {
+                        result = try TokenLevelExperiment.run(
+                            instance: instance, plan: solution.plan, policy: name, gpus: n, horizon: horizon, warmup: warmup,
+                            seeds: seedList, lengths: lengths, rationedClasses: rationed, mixedSafety: staffing)
+                    } catch {
+                        throw InputError(error.description)
+                    }
                     rows.append(GateRouteSimulationRow(result, classNames: instance.classes.map(\.name)))
                 }
             }
@@ -132,16 +152,23 @@ struct SimulateGateRouteCommand: ParsableCommand {
         return items
     }
 
+    /// `--gpus 5,20,50`: at least one size, each a whole number in 1...1,000,000.
     private func parseSizes(_ text: String) throws -> [Int] {
-        try text.split(separator: ",").map { item in
-            guard let n = Int(item.trimmingCharacters(in: .whitespaces)), n >= 1 else {
-                throw InputError("--gpus: '\(item)' is not a positive whole number")
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard items.contains(where: { !$0.isEmpty }) else {
+            throw InputError("--gpus: give at least one cluster size, e.g. --gpus 50,500")
+        }
+        let maximum = GateRouteScenario.Bounds.maxGPUs
+        return try items.map { item in
+            guard let n = Int(item), (1...maximum).contains(n) else {
+                throw InputError("--gpus: '\(item)' is not a whole number of GPUs between 1 and \(maximum)")
             }
             return n
         }
     }
 }
 
+extension TokenLevelExperiment.Lengths: ExpressibleByArgument {}
 extension RationedAdmission: ExpressibleByArgument {}
 extension ZeroTargetAdmission: ExpressibleByArgument {}
 

@@ -26,6 +26,15 @@ struct SimulatorBenchmark: Encodable {
 
     /// Requests per second one replica sustains at about 70% load in this set-up.
     static let ratePerReplica = 8.0
+    /// Most replicas (`--replicas`), as in a scenario's fleet.
+    static let maxReplicas = 100_000
+
+    /// The work of the benchmark: `requests` arrivals, once per iteration-time model, least-outstanding.
+    static func work(requests: Int, replicas: Int) -> SimulationWork {
+        SimulationWork(
+            requestsPerRun: Double(requests), runs: IterationModelKind.allCases.count, replicas: replicas,
+            policy: .leastOutstanding, counted: "--requests × \(IterationModelKind.allCases.count) iteration-time models")
+    }
 
     static func measure(requests: Int, replicas count: Int, iterationModel kind: IterationModelKind) throws -> SimulatorBenchmark {
         let catalog = Catalog.builtin

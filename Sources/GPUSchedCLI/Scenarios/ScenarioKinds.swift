@@ -54,18 +54,28 @@ enum ScenarioKinds {
     }
 
     /// Loads a `kind: simulate` scenario, or throws every problem found.
-    static func loadSimulate(path: String) throws -> SimulateScenario {
-        try load(path: path, kind: "simulate") { envelope, directory in SimulateScenario.read(envelope, baseDirectory: directory) }
+    static func loadSimulate(path: String, limits: WorkLimits = .default) throws -> SimulateScenario {
+        try load(path: path, kind: "simulate", limits: limits) { envelope, directory in
+            try SimulateScenario.read(envelope, baseDirectory: directory)
+        }
     }
 
     /// Loads a `kind: gate-route` scenario, or throws every problem found.
-    static func loadGateRoute(path: String) throws -> GateRouteScenario {
-        try load(path: path, kind: "gate-route") { envelope, directory in GateRouteScenario.read(envelope, baseDirectory: directory) }
+    static func loadGateRoute(path: String, limits: WorkLimits = .default) throws -> GateRouteScenario {
+        try load(path: path, kind: "gate-route", limits: limits) { envelope, directory in
+            try GateRouteScenario.read(envelope, baseDirectory: directory)
+        }
     }
 
     /// `kind: gate-route`: the prefill–decode contention model's classes, engine and prices.
     static let gateRoute = ScenarioKindSpec(name: "gate-route", keys: GateRouteScenario.keys) { envelope, path in
-        guard let scenario = GateRouteScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
+        let scenario: GateRouteScenario
+        do throws(ScenarioError) {
+            scenario = try GateRouteScenario.read(envelope, baseDirectory: directory(of: path))
+        } catch {
+            envelope.keep(error)
+            return ""
+        }
         return "\(scenario.instance.classes.count) classes on \(scenario.instance.gpus) GPUs, "
             + "\(scenario.instance.pricing.scheme.rawValue) pricing"
     }
@@ -119,7 +129,13 @@ enum ScenarioKinds {
 
     /// `kind: simulate`: a fleet, a workload and a routing policy for the simulator.
     static let simulate = ScenarioKindSpec(name: "simulate", keys: SimulateScenario.keys) { envelope, path in
-        guard let scenario = SimulateScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
+        let scenario: SimulateScenario
+        do throws(ScenarioError) {
+            scenario = try SimulateScenario.read(envelope, baseDirectory: directory(of: path))
+        } catch {
+            envelope.keep(error)
+            return ""
+        }
         return "\(scenario.replicas.count) replicas of \(scenario.model.name), "
             + "\(scenario.workload.classNames.count) request classes, policy \(scenario.policy.rawValue), "
             + "\(scenario.seeds.count) seeds"
@@ -133,5 +149,13 @@ enum ScenarioKinds {
         let newModels = envelope.catalog.models.filter { builtin.model(named: $0.name) == nil }.count
         return "catalog with \(envelope.catalog.gpus.count) GPUs (\(newGPUs) new) and "
             + "\(envelope.catalog.models.count) models (\(newModels) new)"
+    }
+}
+
+extension ScenarioEnvelope {
+    /// Makes sure `validate` sees a reader's error: it holds the diagnostics' issues, and when
+    /// the diagnostics have none, its own are recorded.
+    fileprivate func keep(_ error: ScenarioError) {
+        if diagnostics.issues.isEmpty { error.issues.forEach { diagnostics.report($0.path, $0.message) } }
     }
 }

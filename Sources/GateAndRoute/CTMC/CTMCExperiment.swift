@@ -6,6 +6,8 @@ public enum CTMCError: Error, Equatable, Sendable, CustomStringConvertible {
     case planClassMismatch(planClasses: Int, instanceClasses: Int)
     case invalidClass(name: String)
     case noSeeds
+    /// n·B decode slots beyond the 32-bit slot indices.
+    case tooManySlots(gpus: Int, batchSize: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum CTMCError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidClass(let name):
             "class \(name) needs positive finite token counts and engine rates, and finite non-negative λ and θ"
         case .noSeeds: "the experiment needs at least one seed"
+        case .tooManySlots(let gpus, let batchSize):
+            "the CTMC indexes n·B = \(gpus) × \(batchSize) decode slots in 32 bits; at most \(Int32.max) are possible"
         }
     }
 }
@@ -65,6 +69,10 @@ public enum CTMCSimulation {
     ) throws {
         guard gpus >= 1 else { throw CTMCError.invalidGPUCount(gpus) }
         guard instance.engine.batchSize >= 2 else { throw CTMCError.invalidBatchSize(instance.engine.batchSize) }
+        let (slots, overflow) = gpus.multipliedReportingOverflow(by: instance.engine.batchSize)
+        guard !overflow, slots <= Int(Int32.max) else {
+            throw CTMCError.tooManySlots(gpus: gpus, batchSize: instance.engine.batchSize)
+        }
         guard warmup >= 0, horizon > warmup, horizon.isFinite else {
             throw CTMCError.invalidWindow(horizon: horizon, warmup: warmup)
         }

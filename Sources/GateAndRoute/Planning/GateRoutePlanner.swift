@@ -57,18 +57,47 @@ public struct GateRoutePlanner: Sendable {
         self.targets = targets
     }
 
+    /// The deterministic optimum. Throws `GateRoutePlanningError` for an infeasible or unbounded LP,
+    /// and for one HiGHS cannot solve or take (the instance's numbers were range-checked when read,
+    /// so that is numerical trouble); other solver errors (no library) pass through.
     public func solve(with solver: some LinearSolver = HighsSolver()) throws -> GateRouteSolution {
         let (model, handles) = FluidLP(instance: instance, targets: targets).build()
+        do {
+            return try solve(model, handles: handles, solver: solver)
+        } catch SolverError.backendFailure(let detail) {
+            throw hopeless(model, detail)
+        } catch SolverError.invalidModel(let detail) {
+            throw hopeless(model, detail)
+        }
+    }
+
+    private func solve(_ model: LinearModel, handles: FluidLP.Handles, solver: some LinearSolver) throws -> GateRouteSolution {
         let main = try solver.solve(model)
         switch main.status {
         case .optimal: break
         case .infeasible: throw try infeasibility(model: model, solver: solver)
         case .unbounded: throw GateRoutePlanningError(lines: ["the gate-and-route LP is unbounded"])
-        default: throw GateRoutePlanningError(lines: ["the gate-and-route LP could not be solved: \(main.status)"])
+        default: throw hopeless(model, "HiGHS stopped with status \(main.status)")
         }
-        let objective = main.objectiveValue!
+        guard let objective = main.objectiveValue else { throw hopeless(model, "HiGHS returned no objective value") }
         let values = try tieBroken(model: model, handles: handles, objective: objective, solver: solver, fallback: main.values)
         return solution(handles: handles, values: values, objective: objective, main: main, model: model)
+    }
+
+    /// The error for a well-formed LP (its inputs were range-checked when read) that HiGHS could not
+    /// solve: numerical trouble from coefficients many orders of magnitude apart.
+    private func hopeless(_ model: LinearModel, _ detail: String) -> GateRoutePlanningError {
+        let bounds = (model.rowLower + model.rowUpper).filter(\.isFinite)
+        let magnitudes = (model.columnwiseMatrix().value + model.objectiveCoefficients + bounds).map(abs).filter { $0 > 0 }
+        var span = ""
+        if let smallest = magnitudes.min(), let largest = magnitudes.max() {
+            span = String(format: "; its coefficients and bounds range from %.3g to %.3g", smallest, largest)
+        }
+        return GateRoutePlanningError(lines: [
+            "numerically hopeless model: the gate-and-route LP could not be solved (\(detail))\(span); "
+                + "bring promptTokens, decodeTokens, arrival and abandonment rates and the engine's law to "
+                + "realistic magnitudes",
+        ])
     }
 
     // MARK: Deterministic optimum

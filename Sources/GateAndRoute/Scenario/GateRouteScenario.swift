@@ -1,4 +1,5 @@
 import ServingModel
+import Simulation
 
 /// A `kind: gate-route` scenario.
 ///
@@ -24,15 +25,36 @@ public struct GateRouteScenario: Sendable {
     public var targets: ServiceLevelTargets
     public var simulation: GateRouteSimulationSettings
 
-    /// Reads the body; problems go to the envelope's diagnostics (nil when there are any).
-    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) -> GateRouteScenario? {
+    /// Sane maxima of the numbers that enter the fluid LP and the simulators, stated in the errors.
+    public enum Bounds {
+        /// Most GPUs n (the scenario's `gpus`, `simulation.gpus` and `--gpus`).
+        public static let maxGPUs = 1_000_000
+        /// Most concurrent streams B per GPU.
+        public static let maxBatchSize = 65_536
+        /// Largest chunk C, tokens.
+        public static let maxChunkSize = 10_000_000
+        /// Longest prompt P_i or decode D_i, tokens.
+        public static let maxTokens = WorkloadBounds.maxTokens
+        /// Highest arrival rate λ_i per GPU and abandonment rate θ_i, per second.
+        public static let maxRate = 1e6
+        /// Highest price per token and SLI penalty weight.
+        public static let maxPrice = 1e6
+        /// Most request classes (each adds five LP variables and per-class arrays to the CTMC).
+        public static let maxClasses = 1000
+    }
+
+    /// Reads the body, or throws every problem found.
+    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) throws(ScenarioError) -> GateRouteScenario {
         let body = envelope.body
-        let gpus = body.require("gpus")?.integer(min: 1, max: 1_000_000)
+        let gpus = body.require("gpus")?.integer(min: 1, max: Bounds.maxGPUs)
         let engine = body.require("engine").flatMap { readEngine($0, baseDirectory: baseDirectory) }
         let pricing = body.require("pricing").flatMap(readPricing)
         var classes: [GateRouteClass] = []
         if let list = body.require("classes")?.list(nonEmpty: true) {
-            classes = list.compactMap(readClass)
+            if list.count > Bounds.maxClasses {
+                body["classes"]?.report("at most \(Bounds.maxClasses) classes, got \(list.count)")
+            }
+            classes = list.prefix(Bounds.maxClasses).compactMap(readClass)
             var seen = Set<String>()
             for (node, item) in zip(list, classes) where !seen.insert(item.name).inserted {
                 node.report("duplicate class name '\(item.name)'")
@@ -41,8 +63,9 @@ public struct GateRouteScenario: Sendable {
         let targets = body["sli"].map(readTargets) ?? ServiceLevelTargets()
         let simulation = body["simulation"].map { GateRouteSimulationSettings.read($0, defaultGPUs: gpus ?? 1) }
             ?? GateRouteSimulationSettings(defaultGPUs: gpus ?? 1)
-        guard envelope.diagnostics.issues.isEmpty, let gpus, let engine, let pricing, let targets, let simulation else {
-            return nil
+        guard envelope.diagnostics.issues.isEmpty, let gpus, let engine, let pricing, let targets, let simulation,
+              !classes.isEmpty else {
+            throw envelope.diagnostics.failure(at: "classes")
         }
         return GateRouteScenario(
             instance: GateRouteInstance(classes: classes, engine: engine, pricing: pricing, gpus: gpus),
@@ -54,8 +77,8 @@ public struct GateRouteScenario: Sendable {
             allowedKeys: ["batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration", "prefillTiming"]) else {
             return nil
         }
-        let batchSize = object.require("batchSize")?.integer(min: 2)
-        let chunkSize = object.require("chunkSize")?.integer(min: 1)
+        let batchSize = object.require("batchSize")?.integer(min: 2, max: Bounds.maxBatchSize)
+        let chunkSize = object.require("chunkSize")?.integer(min: 1, max: Bounds.maxChunkSize)
         var law: (alpha: Double, beta: Double, gamma: Double)?
         if let calibration = object["calibration"] {
             if ["alpha", "beta", "gamma"].contains(where: object.has) {
@@ -68,11 +91,8 @@ public struct GateRouteScenario: Sendable {
                     calibration.report(error.message)
                 }
             }
-        } else {
-            let alpha = object.require("alpha")?.number(.positive)
-            let beta = object.require("beta")?.number(.positive)
-            let gamma = object.require("gamma")?.number(.positive)
-            if let alpha, let beta, let gamma { law = (alpha, beta, gamma) }
+        } else if let found = LawKeys.read(object) {
+            law = (found.alpha, found.beta, found.gamma)
         }
         let timing = object["prefillTiming"].map {
             $0.choice(PrefillTiming.allCases.map(\.rawValue)).flatMap(PrefillTiming.init(rawValue:))
@@ -85,8 +105,8 @@ public struct GateRouteScenario: Sendable {
     static func readPricing(_ node: ConfigNode) -> Pricing? {
         guard let object = node.object(allowedKeys: ["scheme", "prefillPrice", "decodePrice"]) else { return nil }
         let scheme = object.require("scheme")?.choice(PricingScheme.allCases.map(\.rawValue)).flatMap(PricingScheme.init(rawValue:))
-        let prefill = object.require("prefillPrice")?.number(.nonNegative)
-        let decode = object.require("decodePrice")?.number(.nonNegative)
+        let prefill = object.require("prefillPrice")?.number(.nonNegative, atMost: Bounds.maxPrice)
+        let decode = object.require("decodePrice")?.number(.nonNegative, atMost: Bounds.maxPrice)
         guard let scheme, let prefill, let decode else { return nil }
         return Pricing(scheme: scheme, prefillPrice: prefill, decodePrice: decode)
     }
@@ -96,10 +116,10 @@ public struct GateRouteScenario: Sendable {
             return nil
         }
         let name = object.require("name")?.string()
-        let prompt = object.require("promptTokens")?.number(.positive)
-        let decode = object.require("decodeTokens")?.number(.positive)
-        let rate = object.require("arrivalRate")?.number(.positive)
-        let abandonment = object.require("abandonmentRate")?.number(.nonNegative)
+        let prompt = object.require("promptTokens")?.number(.positive, atMost: Double(Bounds.maxTokens))
+        let decode = object.require("decodeTokens")?.number(.positive, atMost: Double(Bounds.maxTokens))
+        let rate = object.require("arrivalRate")?.number(.positive, atMost: Bounds.maxRate)
+        let abandonment = object.require("abandonmentRate")?.number(.nonNegative, atMost: Bounds.maxRate)
         guard let name, let prompt, let decode, let rate, let abandonment else { return nil }
         return GateRouteClass(name: name, promptTokens: prompt, decodeTokens: decode, arrivalRate: rate, abandonmentRate: abandonment)
     }
@@ -118,13 +138,16 @@ public struct GateRouteScenario: Sendable {
                     return nil
                 }
                 if let weight = penalty["penalty"] {
-                    guard let value = weight.number(.nonNegative) else { failed = true; return nil }
+                    guard let value = weight.number(.nonNegative, atMost: Bounds.maxPrice) else { failed = true; return nil }
                     return .penalty(value)
                 }
-                guard let value = penalty["limit"]?.number(.nonNegative) else { failed = true; return nil }
+                guard let value = penalty["limit"]?.number(.nonNegative, atMost: Bounds.maxPrice) else { failed = true; return nil }
                 return .limit(value)
             }
-            guard let value = item.number(kind == .averageTPOT ? .positive : .nonNegative) else { failed = true; return nil }
+            guard let value = item.number(kind == .averageTPOT ? .positive : .nonNegative, atMost: Bounds.maxPrice) else {
+                failed = true
+                return nil
+            }
             return .limit(value)
         }
         targets.prefillFairness = requirement(.prefillFairness)
@@ -158,13 +181,15 @@ public struct GateRouteSimulationSettings: Sendable {
         var failed = false
         if let value = object["horizon"] { if let v = value.number(.positive) { settings.horizon = v } else { failed = true } }
         if let value = object["warmup"] { if let v = value.number(.nonNegative) { settings.warmup = v } else { failed = true } }
-        if let value = object["seeds"] { if let v = value.integer(min: 1, max: 1000) { settings.seeds = v } else { failed = true } }
+        if let value = object["seeds"] {
+            if let v = value.integer(min: 1, max: SimulateScenario.maxSeeds) { settings.seeds = v } else { failed = true }
+        }
         if settings.warmup >= settings.horizon {
             object["warmup"]?.report("must be less than horizon (\(settings.horizon)), got \(settings.warmup)")
             failed = true
         }
         if let list = object["gpus"]?.list(nonEmpty: true) {
-            let sizes = list.compactMap { $0.integer(min: 1, max: 1_000_000) }
+            let sizes = list.compactMap { $0.integer(min: 1, max: GateRouteScenario.Bounds.maxGPUs) }
             if sizes.count == list.count { settings.gpus = sizes } else { failed = true }
         }
         if let list = object["policies"]?.list(nonEmpty: true) {

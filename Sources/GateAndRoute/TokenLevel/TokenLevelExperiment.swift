@@ -1,6 +1,24 @@
 import ServingModel
 import Simulation
 
+/// Why a token-level run was refused.
+public enum TokenLevelError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownPolicy(String)
+    case invalidLaw(String)
+    case invalidGPUCount(Int)
+    case noSeeds
+
+    public var description: String {
+        switch self {
+        case let .unknownPolicy(name):
+            "unknown token-level policy '\(name)'; choose from: " + TokenLevelExperiment.policies.joined(separator: ", ")
+        case let .invalidLaw(problem): "the engine's iteration law is invalid: \(problem)"
+        case let .invalidGPUCount(n): "the token-level simulation needs at least one GPU (got \(n))"
+        case .noSeeds: "the experiment needs at least one seed"
+        }
+    }
+}
+
 /// Runs gate-and-route policies in the token-level simulator: n replicas with the instance's
 /// iteration law (τ = α + βC in mixed iterations, 1/γ per token in solo ones), Poisson arrivals
 /// n·λ_i, exponential patience 1/θ_i before the first prefill, and no KV-cache limit (the paper's
@@ -39,10 +57,17 @@ public enum TokenLevelExperiment {
         instance: GateRouteInstance, plan: GateRoutePlan, policy: String, gpus n: Int, horizon: Double, warmup: Double,
         seeds: [UInt64], lengths: Lengths = .deterministic, rationedClasses: RationedAdmission = .always,
         mixedSafety: Double = 0
-    ) -> Result {
-        precondition(policies.contains(policy), "unknown token-level policy \(policy)")
+    ) throws(TokenLevelError) -> Result {
+        guard policies.contains(policy) else { throw .unknownPolicy(policy) }
+        guard n >= 1 else { throw .invalidGPUCount(n) }
+        guard !seeds.isEmpty else { throw .noSeeds }
         let engine = instance.engine
-        let law = FittedIterationLaw(alpha: engine.alpha, beta: engine.beta, gamma: engine.gamma)
+        let law: FittedIterationLaw
+        do {
+            law = try FittedIterationLaw.validated(alpha: engine.alpha, beta: engine.beta, gamma: engine.gamma)
+        } catch {
+            throw .invalidLaw(error.message)
+        }
         let staticPlan = !["fi-wsp", "gi-wsp"].contains(policy)
         let mixed = staticPlan ? max(1, plan.mixedGPUs(forGPUs: n, safety: mixedSafety)) : 0
         let replicas = (0..<n).map { index in
@@ -53,8 +78,8 @@ public enum TokenLevelExperiment {
         let classes = instance.classes.map { c in
             RequestClass(
                 name: c.name, arrivals: .poisson(rate: Double(n) * c.arrivalRate),
-                promptTokens: lengths == .deterministic ? .fixed(Int(c.promptTokens.rounded())) : .exponential(mean: c.promptTokens),
-                outputTokens: lengths == .deterministic ? .fixed(Int(c.decodeTokens.rounded())) : .exponential(mean: c.decodeTokens))
+                promptTokens: lengths == .deterministic ? .fixed(wholeTokens(c.promptTokens)) : .exponential(mean: c.promptTokens),
+                outputTokens: lengths == .deterministic ? .fixed(wholeTokens(c.decodeTokens)) : .exponential(mean: c.decodeTokens))
         }
         let configuration = SimulationConfiguration(
             replicas: replicas, classNames: instance.classes.map(\.name), horizon: horizon, warmup: warmup,
@@ -100,5 +125,11 @@ public enum TokenLevelExperiment {
             abandonedPerGPU: instance.classes.indices.map { i in Double(reports.reduce(0) { $0 + $1.classes[i].abandoned }) / window },
             meanTPOT: reports.map(\.overall.tpot.mean).reduce(0, +) / Double(reports.count),
             meanTTFT: reports.map(\.overall.ttft.mean).reduce(0, +) / Double(reports.count))
+    }
+
+    /// A length rounded to whole tokens within 1...WorkloadBounds.maxTokens (the simulator's range).
+    static func wholeTokens(_ length: Double) -> Int {
+        guard length < Double(WorkloadBounds.maxTokens) else { return WorkloadBounds.maxTokens }
+        return max(1, Int(length.rounded()))
     }
 }

@@ -90,14 +90,17 @@ public struct CentralQueueRouting: ClusterPolicy {
     public mutating func dispatchHeld(_ candidates: [RequestInfo], load: ClusterLoad) -> (candidate: Int, replica: Int)? {
         guard let replica = freeReplica(load) else { return nil }
         // The oldest head-of-line request: FCFS across classes.
-        let oldest = candidates.indices.min { candidates[$0].arrivalTime < candidates[$1].arrivalTime }!
+        guard let oldest = candidates.indices.min(by: { candidates[$0].arrivalTime < candidates[$1].arrivalTime }) else {
+            return nil
+        }
         return (oldest, replica)
     }
 
     private func freeReplica(_ load: ClusterLoad) -> Int? {
         var best: Int?
         for index in 0..<load.count where load.hasFreeSlot(index) {
-            if best == nil || load.outstanding[index] < load.outstanding[best!] { best = index }
+            if let current = best, load.outstanding[current] <= load.outstanding[index] { continue }
+            best = index
         }
         return best
     }

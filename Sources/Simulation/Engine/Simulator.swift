@@ -64,7 +64,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     private var samples: [QueueSample] = []
     private var events = 0
     private var iterations = 0
-    private var rejected = 0
+    private var rejections: [Rejection] = []
     private var nextDecodeEpoch: UInt64 = 0
     private var completions: [RequestCompletion] = []
 
@@ -141,10 +141,13 @@ struct SimulationEngine<Policy: ClusterPolicy> {
 
     private mutating func arrive(_ request: Request) {
         let measured = request.arrivalTime >= configuration.warmup
+        // Lengths are clamped to WorkloadBounds.maxTokens (scenario readers refuse longer ones), so
+        // prompt + generated always fits the 32-bit counters.
+        let prompt = Int32(clamping: min(max(1, request.promptTokens), WorkloadBounds.maxTokens))
+        let output = Int32(clamping: min(max(1, request.outputTokens), WorkloadBounds.maxTokens))
         let record = RequestRecord(
             id: request.id, classIndex: Int32(request.classIndex), arrival: request.arrivalTime,
-            promptTokens: Int32(request.promptTokens), outputTokens: Int32(request.outputTokens),
-            prefillTarget: Int32(request.promptTokens), measured: measured)
+            promptTokens: prompt, outputTokens: output, prefillTarget: prompt, measured: measured)
         let slot = table.insert(record)
         inSystem += 1
         waitingTotal += 1
@@ -304,7 +307,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
                 replicas[index].waiting.removeFirst()
                 replicas[index].waitingCount -= 1
                 load.outstanding[index] -= 1
-                reject(slot)
+                reject(slot, need: need, capacity: capacity)
                 continue
             }
             guard replicas[index].kvUsed + need <= capacity else { break }
@@ -320,8 +323,10 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             runningTotal += 1
         }
         // 2. One KV token per decoding stream; preempt the newest streams when the cache is full.
+        var preempted = false
         while replicas[index].kvUsed + replicas[index].decodeCount > capacity, let victim = replicas[index].running.last {
             preempt(victim, on: index)
+            preempted = true
         }
         replicas[index].kvUsed += replicas[index].decodeCount
         // 3. The prefill chunk and the batch shape.
@@ -329,7 +334,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         replicas[index].currentPrefill = -1
         if let slot = replicas[index].prefilling.first {
             let record = table[slot]
-            let chunk = min(Int32(replicas[index].configuration.chunkSize), record.prefillTarget - record.prefilled)
+            let chunk = min(Int32(clamping: replicas[index].configuration.chunkSize), record.prefillTarget - record.prefilled)
             replicas[index].currentPrefill = slot
             replicas[index].currentChunk = chunk
             shape.prefillTokens = Int(chunk)
@@ -337,6 +342,9 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         }
         refreshLoad(index)
         guard !shape.isEmpty else {
+            // Everything was preempted: admit again (the freed cache takes the head of the queue, or
+            // rejects it when it can never fit), rather than idle with requests waiting.
+            if preempted && !replicas[index].waiting.isEmpty { return startIteration(index) }
             replicas[index].busy = false
             return
         }
@@ -470,11 +478,26 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         leave(record)
     }
 
-    /// A request whose prefill target exceeds the replica's whole KV cache can never run.
-    private mutating func reject(_ slot: Int32) {
-        rejected += 1
-        table[slot].abandoned = true
-        leave(table[slot])
+    /// A request whose prefill target exceeds the replica's whole KV cache can never run: it is
+    /// rejected (counted apart from abandonments, with the reason).
+    private mutating func reject(_ slot: Int32, need: Int, capacity: Int) {
+        let record = table[slot]
+        let reason: RejectionReason = record.generated > 0 ? .contextAboveKVCapacity : .promptAboveKVCapacity
+        if let index = rejections.firstIndex(where: { $0.reason == reason }) {
+            rejections[index].count += 1
+            if need > rejections[index].largestNeed {
+                rejections[index].largestNeed = need
+                rejections[index].kvCapacity = capacity
+            }
+        } else {
+            rejections.append(Rejection(reason: reason, count: 1, largestNeed: need, kvCapacity: capacity))
+        }
+        inSystem -= 1
+        waitingTotal -= 1
+        if record.measured {
+            metrics[Int(record.classIndex)].recordRejection(reason, sojourn: now - record.arrival)
+            overall.recordRejection(reason, sojourn: now - record.arrival)
+        }
         table.remove(slot)
     }
 
@@ -498,7 +521,8 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             classes: zip(names, metrics).map { $1.report(name: $0, window: window) },
             meanInSystem: inSystemArea / window, meanWaiting: waitingArea / window,
             arrivalRate: Double(overall.arrived) / window, queueSamples: samples, events: events,
-            iterations: iterations, rejected: rejected, simulatedSeconds: now, wallSeconds: wallSeconds,
+            iterations: iterations, rejected: rejections.reduce(0) { $0 + $1.count }, rejections: rejections,
+            simulatedSeconds: now, wallSeconds: wallSeconds,
             eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem,
             completions: configuration.recordsCompletions ? completions : nil)
     }

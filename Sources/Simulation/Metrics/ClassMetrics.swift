@@ -7,11 +7,13 @@ struct ClassMetrics {
     var arrived = 0
     var completed = 0
     var abandoned = 0
+    /// Rejected requests by reason (`RejectionReason.rawValue` order).
+    var rejected = [Int](repeating: 0, count: RejectionReason.allCases.count)
     var sloMet = 0
     var promptTokens = 0
     var outputTokens = 0
     var preemptions = 0
-    /// Sum of times in system of departed requests (completed and abandoned), for Little's law.
+    /// Sum of times in system of departed requests (completed, abandoned and rejected), for Little's law.
     var sojournSum = 0.0
 
     mutating func recordCompletion(ttft: Double, tpot: Double?, e2e: Double, queueDelay: Double, record: RequestRecord, sloMet met: Bool) {
@@ -32,11 +34,18 @@ struct ClassMetrics {
         sojournSum += sojourn
     }
 
+    mutating func recordRejection(_ reason: RejectionReason, sojourn: Double) {
+        rejected[reason.index] += 1
+        sojournSum += sojourn
+    }
+
     func report(name: String, window: Double) -> ClassReport {
-        let departed = completed + abandoned
+        let rejectedTotal = rejected.reduce(0, +)
+        let departed = completed + abandoned + rejectedTotal
         return ClassReport(
             name: name, ttft: ttft.summary, tpot: tpot.summary, e2e: e2e.summary, queueDelay: queueDelay.summary,
-            arrived: arrived, completed: completed, abandoned: abandoned,
+            arrived: arrived, completed: completed, abandoned: abandoned, rejected: rejectedTotal,
+            rejectedByReason: RejectionReason.counts(rejected),
             throughputRequests: Double(completed) / window,
             throughputTokens: Double(promptTokens + outputTokens) / window,
             outputTokensPerSecond: Double(outputTokens) / window,

@@ -56,6 +56,10 @@ public struct ClassAggregate: Sendable, Codable {
             arrived: reports.reduce(0) { $0 + $1.arrived } / reports.count,
             completed: reports.reduce(0) { $0 + $1.completed } / reports.count,
             abandoned: reports.reduce(0) { $0 + $1.abandoned } / reports.count,
+            rejected: reports.reduce(0) { $0 + $1.rejected } / reports.count,
+            rejectedByReason: reports.reduce(into: [:]) { total, report in
+                total.merge(report.rejectedByReason, uniquingKeysWith: +)
+            }.mapValues { $0 / reports.count },
             throughputRequests: mean(\.throughputRequests), throughputTokens: mean(\.throughputTokens),
             outputTokensPerSecond: mean(\.outputTokensPerSecond), goodput: mean(\.goodput),
             sloAttainment: mean(\.sloAttainment), preemptions: reports.reduce(0) { $0 + $1.preemptions } / reports.count,

@@ -10,7 +10,12 @@ public struct ClassReport: Sendable, Codable {
     /// Requests that arrived in the window.
     public var arrived: Int
     public var completed: Int
+    /// Requests that ran out of patience before they were scheduled.
     public var abandoned: Int
+    /// Requests the fleet could never serve (see `RejectionReason`); not counted as abandoned.
+    public var rejected: Int
+    /// `rejected` by `RejectionReason.rawValue` (reasons with none left out).
+    public var rejectedByReason: [String: Int]
     /// Completed requests per second.
     public var throughputRequests: Double
     /// Prompt + output tokens of completed requests per second.
@@ -19,11 +24,11 @@ public struct ClassReport: Sendable, Codable {
     public var outputTokensPerSecond: Double
     /// Completed requests per second that met the SLO.
     public var goodput: Double
-    /// Share of departed requests (completed or abandoned) that met the SLO.
+    /// Share of departed requests (completed, abandoned or rejected) that met the SLO.
     public var sloAttainment: Double
     /// Recompute preemptions suffered by completed requests.
     public var preemptions: Int
-    /// Mean time in system of departed requests (completed and abandoned).
+    /// Mean time in system of departed requests (completed, abandoned and rejected).
     public var meanTimeInSystem: Double
 }
 
@@ -61,8 +66,11 @@ public struct SimulationReport: Sendable, Codable {
     public var events: Int
     /// Iterations run by all replicas.
     public var iterations: Int
-    /// Requests dropped because their prompt exceeds a replica's whole KV cache (counted as abandoned).
+    /// Requests rejected because they can never fit a replica's KV cache, warm-up included (the
+    /// classes' `rejected` count only the measurement window).
     public var rejected: Int
+    /// Each rejection reason that occurred, with the smallest KV capacity it met, warm-up included.
+    public var rejections: [Rejection]
     /// Simulated seconds (until the last request drained).
     public var simulatedSeconds: Double
     /// Wall-clock seconds the run took.
@@ -73,4 +81,49 @@ public struct SimulationReport: Sendable, Codable {
     /// Every completed request (measured or not) in completion order, when the configuration asks
     /// for it; nil otherwise.
     public var completions: [RequestCompletion]?
+}
+
+/// Why the simulator rejected a request: it can never fit the KV cache of the replica it was
+/// routed to, so it would otherwise wait for ever.
+public enum RejectionReason: String, Sendable, Codable, CaseIterable {
+    /// Its prompt alone is larger than the replica's whole KV cache.
+    case promptAboveKVCapacity
+    /// After a preemption, its prompt plus the tokens generated so far outgrew the whole cache.
+    case contextAboveKVCapacity
+
+    var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    /// What a person reads.
+    public var explanation: String {
+        switch self {
+        case .promptAboveKVCapacity: "prompt larger than the replica's whole KV cache"
+        case .contextAboveKVCapacity: "prompt + generated tokens larger than the replica's whole KV cache after a preemption"
+        }
+    }
+
+    /// Non-zero counts by raw value.
+    static func counts(_ counts: [Int]) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (reason, count) in zip(allCases, counts) where count > 0 { result[reason.rawValue] = count }
+        return result
+    }
+}
+
+/// Requests rejected for one reason in one run.
+public struct Rejection: Sendable, Codable, Hashable {
+    public var reason: RejectionReason
+    public var count: Int
+    /// The largest number of tokens a rejected request needed, and the KV capacity it met.
+    public var largestNeed: Int
+    public var kvCapacity: Int
+
+    /// One entry per reason, counts added, the largest need kept (in `RejectionReason` order).
+    public static func merged(_ rejections: [Rejection]) -> [Rejection] {
+        RejectionReason.allCases.compactMap { reason in
+            let matching = rejections.filter { $0.reason == reason }
+            guard var largest = matching.max(by: { $0.largestNeed < $1.largestNeed }) else { return nil }
+            largest.count = matching.reduce(0) { $0 + $1.count }
+            return largest
+        }
+    }
 }

@@ -55,7 +55,8 @@ struct ReplicaState {
 
     init(configuration: ReplicaConfiguration) {
         self.configuration = configuration
-        running.reserveCapacity(configuration.batchSize)
+        // Room for a typical batch up front; a larger one grows with what is admitted.
+        running.reserveCapacity(min(configuration.batchSize, 256))
     }
 }
 

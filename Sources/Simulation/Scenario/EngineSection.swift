@@ -19,14 +19,22 @@ struct EngineSection: Sendable {
         "batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration", "memoryUtilization", "kvCapacityTokens",
     ]
 
-    /// Reads the section; a calibration file path is resolved against `baseDirectory`.
+    /// Largest batch size B (concurrent streams per replica) a scenario may ask for.
+    static let maxBatchSize = 65_536
+    /// Largest prefill chunk C, in tokens.
+    static let maxChunkSize = 10_000_000
+    /// Largest KV-cache capacity, in tokens, a scenario may set by hand.
+    static let maxKVCapacityTokens = 1_000_000_000_000
+
+    /// Reads the section; a calibration file path is resolved against `baseDirectory`. Nil after
+    /// reporting every problem.
     static func read(_ node: ConfigNode, baseDirectory: String) -> EngineSection? {
         guard let object = node.object(allowedKeys: keys) else { return nil }
-        let batchSize = object.require("batchSize")?.integer(min: 1)
-        let chunkSize = object.require("chunkSize")?.integer(min: 1)
+        let batchSize = object.require("batchSize")?.integer(min: 1, max: maxBatchSize)
+        let chunkSize = object.require("chunkSize")?.integer(min: 1, max: maxChunkSize)
         let utilization = object["memoryUtilization"].map { $0.number(.range(0.05...1)) } ?? MemoryFit.defaultMemoryUtilization
         // nil: from the memory model; .some(nil): given but invalid (already reported).
-        let kvCapacity: Int?? = object["kvCapacityTokens"].map { $0.integer(min: 1) }
+        let kvCapacity: Int?? = object["kvCapacityTokens"].map { $0.integer(min: 1, max: maxKVCapacityTokens) }
         var source: TimeSource? = .roofline
         let lawKeys = ["alpha", "beta", "gamma"].filter(object.has)
         if let calibrationNode = object["calibration"] {
@@ -44,17 +52,7 @@ struct EngineSection: Sendable {
                 }
             }
         } else if !lawKeys.isEmpty {
-            let alpha = object.require("alpha")?.number(.positive)
-            let beta = object.require("beta")?.number(.positive)
-            let gamma = object.require("gamma")?.number(.positive)
-            source = nil
-            if let alpha, let beta, let gamma {
-                do {
-                    source = .fitted(try FittedIterationLaw.validated(alpha: alpha, beta: beta, gamma: gamma))
-                } catch {
-                    object.report(error.message)
-                }
-            }
+            source = LawKeys.read(object).map { .fitted($0) }
         }
         guard let batchSize, let chunkSize, let utilization, let source else { return nil }
         if case .some(.none) = kvCapacity { return nil }

@@ -2,22 +2,31 @@ import ServingModel
 
 /// One `replicas:` entry: `{gpu: H100-80GB, tp: 2, pp: 1, count: 4}`, optionally with its own
 /// `model:` (a fleet of different models behind one router).
-enum ReplicaGroupSection {
+struct ReplicaGroupSection {
     static let keys = ["gpu", "tp", "pp", "count", "model"]
+    /// Most replicas in one group, and in the whole fleet.
+    static let maxCount = 100_000
 
-    /// The group's replicas; a layout that cannot split the model or does not fit in memory is
-    /// reported with the numbers that show why.
-    static func read(
-        _ node: ConfigNode, group: Int, model: ModelSpec, catalog: Catalog, engine: EngineSection
-    ) -> [ReplicaConfiguration] {
-        guard let object = node.object(allowedKeys: keys) else { return [] }
+    var node: ConfigNode
+    var model: ModelSpec
+    var gpu: GPUSpec
+    var layout: ParallelLayout
+    var count: Int
+
+    /// Reads the entry's own keys (model, GPU, layout, count), whether or not the scenario's
+    /// model and engine could be read, so that one run reports every problem. `model` is the
+    /// scenario's model (nil when it is missing or unknown); nil after reporting.
+    static func read(_ node: ConfigNode, model: ModelSpec?, catalog: Catalog) -> ReplicaGroupSection? {
+        guard let object = node.object(allowedKeys: keys) else { return nil }
         var model = model
-        if let modelNode = object["model"], let name = modelNode.string() {
-            guard let found = catalog.model(named: name) else {
-                modelNode.report("unknown model '\(name)'" + NameSuggestion.hint(for: name, in: catalog.models.map(\.name)))
-                return []
+        if let modelNode = object["model"] {
+            model = modelNode.string().flatMap { name in
+                let found = catalog.model(named: name)
+                if found == nil {
+                    modelNode.report("unknown model '\(name)'" + NameSuggestion.hint(for: name, in: catalog.models.map(\.name)))
+                }
+                return found
             }
-            model = found
         }
         var gpu: GPUSpec?
         if let gpuNode = object.require("gpu"), let name = gpuNode.string() {
@@ -26,19 +35,31 @@ enum ReplicaGroupSection {
         }
         let tp = object["tp"].map { $0.integer(min: 1, max: 64) } ?? 1
         let pp = object["pp"].map { $0.integer(min: 1, max: 256) } ?? 1
-        let count = object.require("count")?.integer(min: 1, max: 100_000)
-        guard let gpu, let tp, let pp, let count else { return [] }
+        let count = object.require("count")?.integer(min: 1, max: maxCount)
+        guard let tp, let pp else { return nil }
         let layout = ParallelLayout(tensorParallel: tp, pipelineParallel: pp)
+        guard let model else { return nil }
         if let problem = layout.shapeProblem(for: model) {
             node.report(problem)
-            return []
+            return nil
         }
+        guard let gpu, let count else { return nil }
+        return ReplicaGroupSection(node: node, model: model, gpu: gpu, layout: layout, count: count)
+    }
+
+    /// The group's KV capacity in tokens under `engine`, or nil after reporting a layout that does
+    /// not fit in memory (with the numbers that show why).
+    func kvCapacity(engine: EngineSection) -> Int? {
         let fit = MemoryFit(model: model, gpu: gpu, layout: layout, memoryUtilization: engine.memoryUtilization)
         if let shortfall = fit.shortfall(model: model, gpu: gpu, layout: layout) {
             node.report(shortfall)
-            return []
+            return nil
         }
-        let capacity = engine.kvCapacityTokens ?? fit.kvCapacityTokens
+        return engine.kvCapacityTokens ?? fit.kvCapacityTokens
+    }
+
+    /// The group's replicas, index `group` in the scenario.
+    func replicas(group: Int, engine: EngineSection, kvCapacity: Int) -> [ReplicaConfiguration] {
         let iterationModel: any IterationTimeModel
         switch engine.timeSource {
         case .roofline: iterationModel = RooflineModel(model: model, gpu: gpu, layout: layout)
@@ -47,7 +68,7 @@ enum ReplicaGroupSection {
         return (0..<count).map { index in
             ReplicaConfiguration(
                 name: "\(model.name) on \(gpu.name) \(layout) #\(index)", group: group, iterationModel: iterationModel,
-                batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: capacity)
+                batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: kvCapacity)
         }
     }
 }

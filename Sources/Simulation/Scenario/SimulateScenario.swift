@@ -37,8 +37,12 @@ public struct SimulateScenario: Sendable {
     public var slo: ServiceLevelObjective
     public var meanPatience: [Double?]
 
-    /// Reads the scenario body; problems go to the envelope's diagnostics (nil when there are any).
-    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) -> SimulateScenario? {
+    /// Most seconds of patience (mean time before a waiting request abandons).
+    static let patienceRange = 1e-6...1e9
+
+    /// Reads the scenario body, or throws every problem found (model, engine, replicas and the
+    /// rest are all read, so one run reports all of them).
+    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) throws(ScenarioError) -> SimulateScenario {
         let body = envelope.body
         let catalog = envelope.catalog
         var model: ModelSpec?
@@ -51,6 +55,7 @@ public struct SimulateScenario: Sendable {
         }
         let engine = body.require("engine").flatMap { EngineSection.read($0, baseDirectory: baseDirectory) }
         let workload = body.require("workload").flatMap { WorkloadSection.read($0, baseDirectory: baseDirectory) }
+        if let workload { WorkloadBounds.check(workload, at: "workload", diagnostics: envelope.diagnostics) }
         let policy = body["policy"].map { node in
             node.choice(RoutingPolicyName.allCases.map(\.rawValue)).flatMap(RoutingPolicyName.init(rawValue:))
         } ?? .leastOutstanding
@@ -59,24 +64,43 @@ public struct SimulateScenario: Sendable {
         if let horizon, let warmup, warmup >= horizon {
             body["warmup"]?.report("must be less than horizon (\(horizon)), got \(warmup)")
         }
-        let seedCount = body["seeds"].map { $0.integer(min: 1, max: 1000) } ?? 1
+        let seedCount = body["seeds"].map { $0.integer(min: 1, max: maxSeeds) } ?? 1
         let firstSeed = body["seed"].map { $0.integer(min: 0) } ?? 1
         let slo = body["slo"].map(readSLO) ?? ServiceLevelObjective()
-        var replicas: [ReplicaConfiguration] = []
-        if let model, let engine, let list = body.require("replicas")?.list(nonEmpty: true) {
-            for (group, node) in list.enumerated() {
-                replicas += ReplicaGroupSection.read(node, group: group, model: model, catalog: catalog, engine: engine)
-            }
-        }
+        let replicas = readReplicas(body, model: model, engine: engine, catalog: catalog)
         var patience: [Double?] = []
         if let workload, let node = body["patience"] {
             patience = readPatience(node, classNames: workload.classNames)
         }
         guard envelope.diagnostics.issues.isEmpty, let model, let workload, let policy, let horizon, let warmup,
-              let seedCount, let firstSeed, let slo else { return nil }
+              let seedCount, let firstSeed, let slo, !replicas.isEmpty else { throw envelope.diagnostics.failure(at: "replicas") }
         return SimulateScenario(
             model: model, replicas: replicas, workload: workload, policy: policy, horizon: horizon, warmup: warmup,
             seeds: (0..<seedCount).map { UInt64(firstSeed + $0) }, slo: slo, meanPatience: patience)
+    }
+
+    /// Most seeds of one run (the scenario's `seeds` and the `--seeds` flag).
+    public static let maxSeeds = 1000
+
+    /// Every group of `replicas:` is read, whether or not the model and the engine could be; the
+    /// memory fit needs both, the replicas themselves the engine.
+    private static func readReplicas(
+        _ body: ConfigObject, model: ModelSpec?, engine: EngineSection?, catalog: Catalog
+    ) -> [ReplicaConfiguration] {
+        guard let list = body.require("replicas")?.list(nonEmpty: true) else { return [] }
+        let groups = list.map { ReplicaGroupSection.read($0, model: model, catalog: catalog) }
+        let total = groups.reduce(0) { $0 + ($1?.count ?? 0) }
+        if total > ReplicaGroupSection.maxCount {
+            body["replicas"]?.report("at most \(ReplicaGroupSection.maxCount) replicas in all, got \(total)")
+            return []
+        }
+        guard let engine else { return [] }
+        var replicas: [ReplicaConfiguration] = []
+        for (index, group) in groups.enumerated() {
+            guard let group, let capacity = group.kvCapacity(engine: engine) else { continue }
+            replicas += group.replicas(group: index, engine: engine, kvCapacity: capacity)
+        }
+        return replicas
     }
 
     private static func readSLO(_ node: ConfigNode) -> ServiceLevelObjective? {
@@ -88,11 +112,11 @@ public struct SimulateScenario: Sendable {
     /// waits to be scheduled before it abandons (exponential).
     private static func readPatience(_ node: ConfigNode, classNames: [String]) -> [Double?] {
         if !node.isObject {
-            let value = node.number(.positive)
+            let value = node.number(.range(patienceRange))
             return classNames.map { _ in value }
         }
         guard let object = node.object(allowedKeys: classNames) else { return [] }
-        return classNames.map { object[$0]?.number(.positive) }
+        return classNames.map { object[$0]?.number(.range(patienceRange)) }
     }
 
     /// The simulator configuration of this scenario.

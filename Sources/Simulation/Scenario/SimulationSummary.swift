@@ -12,6 +12,8 @@ public struct SimulationSummary: Sendable, Codable {
         public var events: Int
         public var iterations: Int
         public var rejected: Int
+        /// The run's rejections by reason (warm-up included).
+        public var rejections: [Rejection]
         public var peakInSystem: Int
         public var simulatedSeconds: Double
         public var wallSeconds: Double
@@ -26,6 +28,8 @@ public struct SimulationSummary: Sendable, Codable {
     public var classes: [ClassReport]
     public var overallConfidence: ClassConfidence
     public var classConfidence: [ClassConfidence]
+    /// Requests rejected in all runs together (warm-up included), by reason; empty when none were.
+    public var rejections: [Rejection]
     /// Events per wall-clock second over all runs.
     public var eventsPerSecond: Double
     public var runs: [Run]
@@ -45,9 +49,11 @@ public struct SimulationSummary: Sendable, Codable {
         let events = reports.reduce(0) { $0 + $1.events }
         let wall = reports.reduce(0) { $0 + $1.wallSeconds }
         eventsPerSecond = Double(events) / max(wall, 1e-9)
+        rejections = Rejection.merged(reports.flatMap(\.rejections))
         runs = reports.map {
             Run(seed: $0.seed, overall: $0.overall, meanInSystem: $0.meanInSystem, arrivalRate: $0.arrivalRate,
-                events: $0.events, iterations: $0.iterations, rejected: $0.rejected, peakInSystem: $0.peakInSystem,
+                events: $0.events, iterations: $0.iterations, rejected: $0.rejected, rejections: $0.rejections,
+                peakInSystem: $0.peakInSystem,
                 simulatedSeconds: $0.simulatedSeconds, wallSeconds: $0.wallSeconds,
                 eventsPerSecond: $0.eventsPerSecond, queueSamples: $0.queueSamples)
         }
