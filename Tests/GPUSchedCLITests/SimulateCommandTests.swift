@@ -63,7 +63,7 @@ import Testing
         #expect(output.exitCode == 2)
         #expect(output.stderrLines.contains { $0.hasPrefix("error: workload.classes[0].arrivalRate: must be > 0, got -4") })
         #expect(output.stderrLines.contains {
-            $0.hasPrefix("error: replicas[0]: llama-3.1-70b on 1×A100-40GB (TP1·PP1) does not fit: weights need 141.2 GB per GPU, only 34 GB usable")
+            $0.hasPrefix("error: replicas[0]: llama-3.1-70b on 1×A100-40GB (TP1·PP1) does not fit: weights need 131.5 GiB per GPU, only 34.7 GiB usable")
         })
         #expect(!output.stderr.contains("Fatal error"))
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ServingModel
@@ -114,28 +115,33 @@ private func builtinGPU(_ name: String) throws -> GPUSpec {
 
 // MARK: - GPU figures
 
-/// Values from NVIDIA aiconfigurator's data/hardware/{a100,h100,h200}_sxm.yaml
-/// (bfloat16_tc_flops, mem_bw, intra_node_bw, inter_node_bw, mem_capacity in bytes = GiB).
+/// Values from NVIDIA aiconfigurator's data/hardware/{a100,h100,h200}_sxm.yaml (bfloat16_tc_flops,
+/// mem_bw, intra_node_bw, inter_node_bw); `mem_capacity` is read from the file itself.
 private struct AIConfiguratorSystem {
     var gpu: String
+    var file: String
     var bf16: Double
     var memoryBandwidth: Double
     var intraNode: Double
     var interNode: Double
-    var memoryCapacity: Double
 }
 
 private let aiconfiguratorSystems = [
     AIConfiguratorSystem(
-        gpu: "A100-80GB", bf16: 312e12, memoryBandwidth: 2_039e9, intraNode: 300e9, interNode: 25e9,
-        memoryCapacity: 85_899_345_920),
+        gpu: "A100-80GB", file: "a100_sxm.yaml", bf16: 312e12, memoryBandwidth: 2_039e9, intraNode: 300e9, interNode: 25e9),
     AIConfiguratorSystem(
-        gpu: "H100-80GB", bf16: 989e12, memoryBandwidth: 3_350e9, intraNode: 450e9, interNode: 50e9,
-        memoryCapacity: 85_899_345_920),
+        gpu: "H100-80GB", file: "h100_sxm.yaml", bf16: 989e12, memoryBandwidth: 3_350e9, intraNode: 450e9, interNode: 50e9),
     AIConfiguratorSystem(
-        gpu: "H200-141GB", bf16: 989e12, memoryBandwidth: 4_800e9, intraNode: 450e9, interNode: 50e9,
-        memoryCapacity: 151_397_597_184),
+        gpu: "H200-141GB", file: "h200_sxm.yaml", bf16: 989e12, memoryBandwidth: 4_800e9, intraNode: 450e9, interNode: 50e9),
 ]
+
+/// The `gpu.mem_capacity` bytes of one of aiconfigurator's system files in data/hardware.
+private func memoryCapacity(inSystemFile file: String) throws -> Double {
+    let text = try String(contentsOfFile: referenceDataPath("hardware/" + file), encoding: .utf8)
+    let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("  mem_capacity:") })
+    let value = line.dropFirst("  mem_capacity:".count).split(separator: "#")[0].trimmingCharacters(in: .whitespaces)
+    return try #require(Double(value))
+}
 
 @Test(arguments: aiconfiguratorSystems)
 private func gpuMatchesAIConfigurator(_ system: AIConfiguratorSystem) throws {
@@ -144,23 +150,35 @@ private func gpuMatchesAIConfigurator(_ system: AIConfiguratorSystem) throws {
     #expect(gpu.memoryBandwidth == system.memoryBandwidth)
     #expect(gpu.nvlinkBandwidth == system.intraNode)
     #expect(gpu.networkBandwidth == system.interNode)
-    // The catalog uses the datasheet's decimal GB, which is a little below the physical GiB figure.
-    #expect(gpu.memoryBytes <= system.memoryCapacity)
-    #expect(relativeError(gpu.memoryBytes, system.memoryCapacity) < 0.08)
+    // aiconfigurator counts whole GiB (80 GiB, 141 GiB); the catalog holds what the driver reports,
+    // equal for the A100 (81,920 MiB) and 361 / 613 MiB less for the H100 (81,559) and H200 (143,771).
+    let capacity = try memoryCapacity(inSystemFile: system.file)
+    #expect(gpu.memoryBytes <= capacity)
+    #expect(relativeError(gpu.memoryBytes, capacity) < 0.005)
+}
+
+@Test func aiconfiguratorCapacitiesAreWholeGiB() throws {
+    // data/hardware: "mem_capacity: 85899345920 # 80GiB" (A100, H100), "151397597184 # 141GiB" (H200).
+    #expect(try memoryCapacity(inSystemFile: "a100_sxm.yaml") == 80 * 1_073_741_824)
+    #expect(try memoryCapacity(inSystemFile: "h100_sxm.yaml") == 80 * 1_073_741_824)
+    #expect(try memoryCapacity(inSystemFile: "h200_sxm.yaml") == 141 * 1_073_741_824)
 }
 
 @Test func gpuDatasheetSpotChecks() throws {
+    // Memory as nvidia-smi reports it (memory.total, MiB): A100 40GB 40,960; A100 80GB 81,920;
+    // H100 80GB HBM3 81,559; H200 143,771; L40S 46,068.
+    let mebibyte = 1_048_576.0
     let a100small = try builtinGPU("A100-40GB")
     #expect(a100small.bf16FLOPS == 312e12)
-    #expect(a100small.memoryBytes == 40e9)
+    #expect(a100small.memoryBytes == 40_960 * mebibyte)
     #expect(a100small.memoryBandwidth == 1_555e9)
-    #expect(try builtinGPU("A100-80GB").memoryBytes == 80e9)
-    #expect(try builtinGPU("H100-80GB").memoryBytes == 80e9)
-    #expect(try builtinGPU("H200-141GB").memoryBytes == 141e9)
+    #expect(try builtinGPU("A100-80GB").memoryBytes == 85_899_345_920)
+    #expect(try builtinGPU("H100-80GB").memoryBytes == 85_520_809_984)
+    #expect(try builtinGPU("H200-141GB").memoryBytes == 150_754_820_096)
 
     let l40s = try builtinGPU("L40S")
     #expect(l40s.bf16FLOPS == 362.05e12)  // dense; the datasheet's 733 TFLOPS is with sparsity
-    #expect(l40s.memoryBytes == 48e9)
+    #expect(l40s.memoryBytes == 46_068 * mebibyte)
     #expect(l40s.memoryBandwidth == 864e9)
     #expect(l40s.nvlinkBandwidth == 32e9)  // no NVLink: PCIe Gen4 x16, one direction
     #expect(l40s.networkBandwidth == 25e9)  // assumed 200 Gb/s per GPU

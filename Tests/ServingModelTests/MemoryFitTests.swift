@@ -2,9 +2,13 @@ import Testing
 
 @testable import ServingModel
 
-// Per-GPU memory accounting, checked against arithmetic written out by hand from the catalog
-// shapes (layers, KV heads, head dim, parameter counts) and the documented defaults: 90% of
-// memory usable, 2 GB reserved per GPU.
+// Per-GPU memory accounting (vLLM's rule), checked against arithmetic written out by hand from the
+// catalog shapes (layers, KV heads, head dim, vocabulary, parameter counts), the driver-reported
+// memory (H100-80GB: 81,559 MiB = 85,520,809,984 bytes) and the documented terms: 90% of memory,
+// minus weights, the activation peak max(38.25 B × sequences × vocabulary, tokens × 3 ×
+// intermediate / TP × 2 B) + 2.56 B × tokens × hidden, minus non-torch memory (0.13 GiB on one
+// GPU, 0.55 GiB with peers), in whole blocks of 16 tokens. vLLM's `vllm serve` limits on an H100:
+// 1,024 sequences, 8,192 tokens; on an A100: 256 and 2,048.
 
 private func catalogModel(_ name: String) throws -> ModelSpec {
     try #require(Catalog.builtin.model(named: name))
@@ -19,61 +23,145 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
     abs(a - b) <= tolerance * max(abs(a), abs(b))
 }
 
+private let gibibyte = 1_073_741_824.0
+
 @Suite struct MemoryFitTests {
 
-    // MARK: Defaults
+    // MARK: The profile terms, by hand
 
-    @Test func defaultsAreVLLMs() {
-        #expect(MemoryFit.defaultMemoryUtilization == 0.9)
-        #expect(MemoryFit.defaultReservedBytes == 2e9)
-    }
-
-    // MARK: Grouped-query attention
-
-    @Test func llama8BOnOneH100() throws {
+    @Test func llama8BOnOneH100ByHand() throws {
         let model = try catalogModel("llama-3.1-8b")
         let gpu = try catalogGPU("H100-80GB")
-        let fit = MemoryFit(model: model, gpu: gpu, layout: ParallelLayout(tensorParallel: 1))
+        let profile = VLLMMemoryProfile(model: model, gpu: gpu, layout: ParallelLayout())
+        // vllm serve on an H100: 1,024 sequences, 8,192 batched tokens.
+        #expect(profile.maxNumSeqs == 1024 && profile.maxBatchedTokens == 8192)
+        // Sampler: 38.25 × 1,024 × 128,256 = 5,023,531,008 bytes; the forward pass's MLP transient,
+        // 8,192 × 3 × 14,336 × 2 = 704,643,072, is smaller; kept hidden states 2.56 × 8,192 × 4,096
+        // = 85,899,345.92. Peak 5,109,430,353.92 bytes = 4.76 GiB, vLLM's logged 4.76 GiB.
+        #expect(close(profile.activationPeakBytes, 5_109_430_353.92))
+        #expect(close(profile.nonTorchBytes, 0.13 * gibibyte))
 
+        let fit = MemoryFit(model: model, gpu: gpu, layout: ParallelLayout())
         // 8.03e9 parameters × 2 bytes (bf16) on one GPU.
         #expect(fit.weightBytesPerGPU == 16.06e9)
-        // 80 GB × 0.9 − 2 GB reserve = 70 GB.
-        #expect(close(fit.usableBytesPerGPU, 70e9))
+        // 0.9 × 85,520,809,984 = 76,968,728,985.6; minus 5,109,430,353.92 and 139,586,437.12
+        // (0.13 GiB) = 71,719,712,194.56 usable.
+        #expect(close(fit.reservedBytesPerGPU, 5_249_016_791.04))
+        #expect(close(fit.usableBytesPerGPU, 71_719_712_194.56))
         // 32 layers × 2 (K and V) × 8 KV heads × 128 head dim × 2 bytes = 131,072 bytes per token.
-        #expect(fit.kvBytesPerTokenPerGPU == 131_072)
         #expect(fit.kvBytesPerTokenPerGPU == Double(32 * 2 * 8 * 128 * 2))
-        // (70e9 − 16.06e9) / 131,072 = 53,940,000,000 / 131,072 = 411,529.54 -> 411,529 tokens.
-        // Check: 131,072 × 411,529 = 53,939,929,088 and the remainder 70,912 < 131,072.
-        #expect(fit.kvCapacityTokens == 411_529)
+        // (71,719,712,194.56 − 16.06e9) / (131,072 × 16) = 55,659,712,194.56 / 2,097,152 = 26,540.5
+        // blocks -> 26,540 × 16 = 424,640 tokens.
+        #expect(fit.kvCapacityTokens == 424_640)
         #expect(fit.fits)
         #expect(fit.shortfall(model: model, gpu: gpu, layout: ParallelLayout()) == nil)
     }
 
+    @Test func a100UsesTheSmallerServeDefaults() throws {
+        let model = try catalogModel("llama-3.1-8b")
+        let gpu = try catalogGPU("A100-80GB")
+        // vLLM keeps A100s (even with 80 GiB) at 256 sequences and 2,048 tokens.
+        let profile = VLLMMemoryProfile(model: model, gpu: gpu, layout: ParallelLayout())
+        #expect(profile.maxNumSeqs == 256 && profile.maxBatchedTokens == 2048)
+        // 38.25 × 256 × 128,256 = 1,255,882,752 plus 2.56 × 2,048 × 4,096 = 21,474,836.48.
+        #expect(close(profile.activationPeakBytes, 1_277_357_588.48))
+        let fit = MemoryFit(model: model, gpu: gpu, layout: ParallelLayout())
+        // 0.9 × 85,899,345,920 − 1,277,357,588.48 − 139,586,437.12 − 16.06e9 = 59,832,467,302.4;
+        // / 2,097,152 = 28,530.4 blocks -> 456,480 tokens.
+        #expect(fit.kvCapacityTokens == 456_480)
+        // The same numbers with the defaults spelled out.
+        let explicit = MemoryFit(
+            model: model, gpu: gpu, layout: ParallelLayout(), memoryUtilization: 0.9, maxNumSeqs: 256, maxBatchedTokens: 2048)
+        #expect(explicit == fit)
+    }
+
+    @Test func fewSequencesLetTheForwardPassSetThePeak() throws {
+        // Llama-3.1-70B TP2 with 6 sequences: sampler 38.25 × 6 × 128,256 = 29,434,752 is below the
+        // MLP transient 8,192 × 3 × (28,672 / 2) × 2 = 704,643,072; kept 2.56 × 8,192 × 8,192 =
+        // 171,798,691.84. Non-torch 0.55 GiB (two GPUs).
+        let profile = VLLMMemoryProfile(
+            model: try catalogModel("llama-3.1-70b"), gpu: try catalogGPU("H100-80GB"),
+            layout: ParallelLayout(tensorParallel: 2), maxNumSeqs: 6)
+        #expect(close(profile.activationPeakBytes, 704_643_072 + 171_798_691.84))
+        #expect(close(profile.nonTorchBytes, 0.55 * gibibyte))
+        // More sequences than tokens: the sampler covers only as many sequences as tokens.
+        let capped = VLLMMemoryProfile(
+            model: try catalogModel("llama-3.1-8b"), gpu: try catalogGPU("H100-80GB"), layout: ParallelLayout(),
+            maxNumSeqs: 1024, maxBatchedTokens: 512)
+        // 38.25 × 512 × 128,256 = 2,511,765,504 plus 2.56 × 512 × 4,096 = 5,368,709.12.
+        #expect(close(capped.activationPeakBytes, 2_517_134_213.12))
+    }
+
+    @Test func activationPeakMatchesVLLMsLoggedProfiles() throws {
+        // vLLM 0.11 `vllm serve` on H100 (1,024 sequences, 8,192 tokens), activation peaks logged in
+        // llm-d-benchmark's config_explorer/empirical-vllm-memory-results.md. gpt-oss-20b was not
+        // used to fit the two constants.
+        let qwen06B = ModelSpec(
+            name: "qwen3-0.6b", layers: 28, hiddenSize: 1024, attentionHeads: 16, kvHeads: 8, headDim: 128,
+            intermediateSize: 3072, vocabSize: 151_936, parameterCount: 0.6e9)
+        let gptOSS20B = ModelSpec(
+            name: "gpt-oss-20b", layers: 24, hiddenSize: 2880, attentionHeads: 64, kvHeads: 8, headDim: 64,
+            intermediateSize: 2880, vocabSize: 201_088, parameterCount: 21e9,
+            moe: MoESpec(moeLayers: 24, routedExperts: 32, expertsPerToken: 4, sharedExperts: 0, expertIntermediateSize: 2880))
+        let h100 = try catalogGPU("H100-80GB")
+        let logged: [(ModelSpec, Int, Double)] = [
+            (try catalogModel("llama-3.1-8b"), 1, 4.76), (try catalogModel("llama-3.1-70b"), 2, 4.84),
+            (try catalogModel("qwen3-32b"), 1, 5.64), (qwen06B, 1, 5.56), (gptOSS20B, 1, 7.38),
+        ]
+        for (model, tp, gib) in logged {
+            let profile = VLLMMemoryProfile(model: model, gpu: h100, layout: ParallelLayout(tensorParallel: tp))
+            #expect(abs(profile.activationPeakBytes / gibibyte - gib) < 0.015, "\(model.name): \(profile.activationPeakBytes / gibibyte) GiB")
+        }
+    }
+
+    // MARK: Llama-3.1-70B on two H100s
+
+    @Test func llama70BFitsOnTwoH100sWithASmallBatch() throws {
+        let model = try catalogModel("llama-3.1-70b")
+        let gpu = try catalogGPU("H100-80GB")
+        let layout = ParallelLayout(tensorParallel: 2)
+        // The old rule (80e9 × 0.9 − 2 GB = 70 GB usable) rejected 70.6 GB of weights per GPU.
+        // 8 KV heads / TP2 = 4 per rank: 80 × 2 × 4 × 128 × 2 = 163,840 bytes per token.
+        let small = MemoryFit(model: model, gpu: gpu, layout: layout, maxNumSeqs: 6)
+        #expect(small.weightBytesPerGPU == 70.6e9)
+        // 76,968,728,985.6 − 876,441,763.84 − 590,558,003.2 − 70.6e9 = 4,901,729,218.56 bytes;
+        // / (163,840 × 16) = 1,869.9 blocks -> 29,904 tokens: six requests of 2,000 + 500 tokens
+        // (15,000), where aiconfigurator 0.12.0 accepts batch 6 and not 7 (`aiconfigurator cli estimate
+        // --model-path meta-llama/Meta-Llama-3.1-70B --system h100_sxm --backend vllm --tp-size 2
+        // --batch-size 7 --isl 2000 --osl 500` warns that 7 exceeds its KV capacity).
+        #expect(small.kvCapacityTokens == 29_904)
+        #expect(small.kvCapacityTokens >= 6 * 2_500)
+        // With vllm serve's 1,024 sequences the sampler's 4.7 GiB leave 582,841,282.56 bytes:
+        // 222 blocks, 3,552 tokens. It still fits.
+        let served = MemoryFit(model: model, gpu: gpu, layout: layout)
+        #expect(served.kvCapacityTokens == 3_552)
+        #expect(served.fits)
+    }
+
+    // MARK: Grouped-query attention
+
     @Test func llama70BTensorParallel4SplitsKVHeads() throws {
         let model = try catalogModel("llama-3.1-70b")
         let fit = MemoryFit(model: model, gpu: try catalogGPU("H100-80GB"), layout: ParallelLayout(tensorParallel: 4))
-
         // 70.6e9 × 2 bytes / 4 GPUs = 35.3e9 bytes per GPU.
         #expect(fit.weightBytesPerGPU == 35.3e9)
         // 8 KV heads / TP4 = 2 heads per rank: 80 layers × 2 × 2 heads × 128 × 2 bytes = 81,920.
         #expect(fit.kvBytesPerTokenPerGPU == Double(80 * 2 * 2 * 128 * 2))
-        #expect(fit.kvBytesPerTokenPerGPU == 81_920)
-        // (70e9 − 35.3e9) / 81,920 = 34,700,000,000 / 81,920 = 423,583.98 -> 423,583.
-        // Check: 81,920 × 423,583 = 34,699,919,360, remainder 80,640 < 81,920.
-        #expect(fit.kvCapacityTokens == 423_583)
+        // Reserve: 5,023,531,008 + 171,798,691.84 + 590,558,003.2 = 5,785,887,703.04; usable
+        // 71,182,841,282.56; free 35,882,841,282.56 / 1,310,720 = 27,376.1 blocks -> 438,016 tokens.
+        #expect(close(fit.usableBytesPerGPU, 71_182_841_282.56))
+        #expect(fit.kvCapacityTokens == 438_016)
     }
 
     @Test func llama70BTensorParallel8HasOneKVHeadPerRank() throws {
         let model = try catalogModel("llama-3.1-70b")
         let fit = MemoryFit(model: model, gpu: try catalogGPU("H100-80GB"), layout: ParallelLayout(tensorParallel: 8))
-
         // 141.2e9 bytes / 8 = 17.65e9.
         #expect(fit.weightBytesPerGPU == 17.65e9)
         // 8 KV heads / TP8 = 1 head per rank: 80 × 2 × 1 × 128 × 2 = 40,960.
         #expect(fit.kvBytesPerTokenPerGPU == Double(80 * 2 * 1 * 128 * 2))
-        // (70e9 − 17.65e9) / 40,960 = 52,350,000,000 / 40,960 = 1,278,076.17 -> 1,278,076.
-        // Check: 40,960 × 1,278,076 = 52,349,992,960, remainder 7,040.
-        #expect(fit.kvCapacityTokens == 1_278_076)
+        // (71,182,841,282.56 − 17.65e9) / 655,360 = 81,684.6 blocks -> 1,306,944 tokens.
+        #expect(fit.kvCapacityTokens == 1_306_944)
     }
 
     @Test func llama70BTensorParallel16ReplicatesKVHeads() throws {
@@ -82,14 +170,12 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
         // 64 attention heads divide by 16; 16 is a multiple of the 8 KV heads: allowed, replicated.
         #expect(layout.shapeProblem(for: model) == nil)
         let fit = MemoryFit(model: model, gpu: try catalogGPU("H100-80GB"), layout: layout)
-
         // 141.2e9 / 16 = 8.825e9.
         #expect(fit.weightBytesPerGPU == 8.825e9)
         // max(1, 8 / 16) = 1 head per rank (each KV head replicated on 2 ranks): 80 × 2 × 1 × 128 × 2.
         #expect(fit.kvBytesPerTokenPerGPU == 40_960)
-        // (70e9 − 8.825e9) / 40,960 = 61,175,000,000 / 40,960 = 1,493,530.27 -> 1,493,530.
-        // Check: 40,960 × 1,493,530 = 61,174,988,800, remainder 11,200.
-        #expect(fit.kvCapacityTokens == 1_493_530)
+        // (71,182,841,282.56 − 8.825e9) / 655,360 = 95,150.4 blocks -> 1,522,400 tokens.
+        #expect(fit.kvCapacityTokens == 1_522_400)
     }
 
     // MARK: Pipeline parallel
@@ -102,9 +188,9 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
         #expect(fit.weightBytesPerGPU == 8.03e9)
         // 32 / 2 = 16 layers per stage: 16 × 2 × 8 × 128 × 2 = 65,536.
         #expect(fit.kvBytesPerTokenPerGPU == Double(16 * 2 * 8 * 128 * 2))
-        // (70e9 − 8.03e9) / 65,536 = 61,970,000,000 / 65,536 = 945,587.158 -> 945,587.
-        // Check: 65,536 × 945,587 = 61,969,989,632, remainder 10,368.
-        #expect(fit.kvCapacityTokens == 945_587)
+        // Two GPUs: non-torch 0.55 GiB. 76,968,728,985.6 − 5,109,430,353.92 − 590,558,003.2 − 8.03e9
+        // = 63,238,740,628.48; / 1,048,576 = 60,309.2 blocks -> 964,944 tokens.
+        #expect(fit.kvCapacityTokens == 964_944)
     }
 
     @Test func pipelineStagesRoundOddLayerCountsUp() throws {
@@ -148,12 +234,14 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
     @Test func deepSeekV3OnEightH200() throws {
         let model = try catalogModel("deepseek-v3")
         let fit = MemoryFit(model: model, gpu: try catalogGPU("H200-141GB"), layout: ParallelLayout(tensorParallel: 8))
-        // Usable: 141e9 × 0.9 − 2e9 = 124.9e9; weights: 671e9 / 8 = 83.875e9; free 41.025e9.
-        #expect(close(fit.usableBytesPerGPU, 124.9e9))
+        // H200: 143,771 MiB = 150,754,820,096 bytes; × 0.9 = 135,679,338,086.4. Sampler 38.25 × 1,024
+        // × 129,280 = 5,063,639,040 (above the MoE transient 8,192 × 3 × (9 × 2,048) / 8 × 2);
+        // kept 2.56 × 8,192 × 7,168 = 150,323,855.36; non-torch 0.55 GiB = 590,558,003.2.
+        #expect(close(fit.usableBytesPerGPU, 129_874_817_187.84))
         #expect(fit.weightBytesPerGPU == 83.875e9)
-        // 41,025,000,000 / 70,272 = 583,802.94 -> 583,802.
-        // Check: 70,272 × 583,802 = 41,024,934,144, remainder 65,856 < 70,272.
-        #expect(fit.kvCapacityTokens == 583_802)
+        // (129,874,817,187.84 − 83.875e9) / (70,272 × 16) = 45,999,817,187.84 / 1,124,352 = 40,912.0
+        // blocks -> 654,592 tokens.
+        #expect(fit.kvCapacityTokens == 654_592)
     }
 
     // MARK: Not fitting
@@ -163,16 +251,15 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
         let gpu = try catalogGPU("A100-40GB")
         let layout = ParallelLayout()
         let fit = MemoryFit(model: model, gpu: gpu, layout: layout)
-        // 405e9 × 2 = 810e9 bytes of weights against 40e9 × 0.9 − 2e9 = 34e9 usable.
+        // 405e9 × 2 = 810e9 bytes (754.4 GiB) of weights against 40,960 MiB × 0.9 = 38,654,705,664
+        // less the reserve: 1,255,882,752 + 85,899,345.92 (2.56 × 2,048 × 16,384) + 139,586,437.12
+        // -> 37,173,337,128.96 bytes (34.6 GiB) usable.
         #expect(fit.weightBytesPerGPU == 810e9)
-        #expect(close(fit.usableBytesPerGPU, 34e9))
+        #expect(close(fit.usableBytesPerGPU, 37_173_337_128.96))
         #expect(!fit.fits)
         #expect(fit.kvCapacityTokens == 0)
-        let message = try #require(fit.shortfall(model: model, gpu: gpu, layout: layout))
-        #expect(message.contains("810 GB"), "\(message)")
-        #expect(message.contains("34 GB"), "\(message)")
-        #expect(message == "llama-3.1-405b on 1×A100-40GB (TP1·PP1) does not fit: "
-            + "weights need 810 GB per GPU, only 34 GB usable per GPU")
+        #expect(fit.shortfall(model: model, gpu: gpu, layout: layout) == "llama-3.1-405b on 1×A100-40GB (TP1·PP1) does not fit: "
+            + "weights need 754.4 GiB per GPU, only 34.6 GiB usable per GPU")
     }
 
     @Test func shortfallShowsOneDecimal() throws {
@@ -180,10 +267,11 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
         let gpu = try catalogGPU("H100-80GB")
         let layout = ParallelLayout()
         let fit = MemoryFit(model: model, gpu: gpu, layout: layout)
-        // 70.6e9 × 2 = 141.2e9 bytes > 70e9 usable.
+        // 141.2e9 bytes = 131.5 GiB of weights; usable 76,968,728,985.6 − 5,195,329,699.84 −
+        // 139,586,437.12 = 71,633,812,848.64 bytes = 66.7 GiB.
         #expect(!fit.fits)
         #expect(fit.shortfall(model: model, gpu: gpu, layout: layout)
-            == "llama-3.1-70b on 1×H100-80GB (TP1·PP1) does not fit: weights need 141.2 GB per GPU, only 70 GB usable per GPU")
+            == "llama-3.1-70b on 1×H100-80GB (TP1·PP1) does not fit: weights need 131.5 GiB per GPU, only 66.7 GiB usable per GPU")
     }
 
     @Test func customUtilizationAndReserve() throws {
@@ -191,14 +279,13 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
         let fit = MemoryFit(
             model: model, gpu: try catalogGPU("H100-80GB"), layout: ParallelLayout(),
             memoryUtilization: 1, reservedBytes: 0)
-        #expect(fit.usableBytesPerGPU == 80e9)
-        // (80e9 − 16.06e9) / 131,072 = 63,940,000,000 / 131,072 = 487,823.49 -> 487,823.
-        // Check: 131,072 × 487,823 = 63,939,936,256, remainder 63,744.
-        #expect(fit.kvCapacityTokens == 487_823)
+        #expect(fit.usableBytesPerGPU == 85_520_809_984)
+        // (85,520,809,984 − 16.06e9) / 2,097,152 = 33,121.2 blocks -> 529,936 tokens.
+        #expect(fit.kvCapacityTokens == 529_936)
     }
 
     @Test func weightsThatFillMemoryExactlyLeaveNoCache() throws {
-        // Weights equal to the usable memory: no room for a single token.
+        // Weights equal to the usable memory: no room for a single block.
         let gpu = GPUSpec(
             name: "toy-gpu", bf16FLOPS: 1e12, memoryBytes: 10e9, memoryBandwidth: 1e12,
             nvlinkBandwidth: 1e11, networkBandwidth: 1e10)
@@ -210,6 +297,27 @@ private func close(_ a: Double, _ b: Double, tolerance: Double = 1e-12) -> Bool 
         #expect(fit.usableBytesPerGPU == fit.weightBytesPerGPU)
         #expect(fit.kvCapacityTokens == 0)
         #expect(!fit.fits)
+        // Room for 15 tokens is less than one 16-token block: still no cache.
+        let almost = MemoryFit(
+            model: model, gpu: gpu, layout: ParallelLayout(), memoryUtilization: 1,
+            reservedBytes: 2e9 - 15 * fit.kvBytesPerTokenPerGPU)
+        #expect(almost.kvCapacityTokens == 0)
+        let oneBlock = MemoryFit(
+            model: model, gpu: gpu, layout: ParallelLayout(), memoryUtilization: 1,
+            reservedBytes: 2e9 - 16 * fit.kvBytesPerTokenPerGPU)
+        #expect(oneBlock.kvCapacityTokens == 16)
+    }
+
+    @Test func absurdMemoryIsCappedInsteadOfTrapping() {
+        // A GPU of 1e300 bytes: the token count saturates at 2^50 instead of overflowing an Int.
+        let gpu = GPUSpec(
+            name: "huge", bf16FLOPS: 1e12, memoryBytes: 1e300, memoryBandwidth: 1e12,
+            nvlinkBandwidth: 1e11, networkBandwidth: 1e10)
+        let model = ModelSpec(
+            name: "toy", layers: 4, hiddenSize: 256, attentionHeads: 4, kvHeads: 4, headDim: 64,
+            intermediateSize: 1024, vocabSize: 1000, parameterCount: 4e9)
+        let fit = MemoryFit(model: model, gpu: gpu, layout: ParallelLayout())
+        #expect(fit.kvCapacityTokens == 1 << 50)
     }
 
     // MARK: Layout shape

@@ -6,7 +6,7 @@ public struct GPUSpec: Sendable, Hashable, Codable {
     public var name: String
     /// Dense (no sparsity) bf16 tensor-core peak, FLOP/s.
     public var bf16FLOPS: Double
-    /// HBM (device memory) capacity, bytes.
+    /// Device memory as the driver reports it (nvidia-smi's `memory.total`), bytes.
     public var memoryBytes: Double
     /// HBM bandwidth, bytes/s.
     public var memoryBandwidth: Double
