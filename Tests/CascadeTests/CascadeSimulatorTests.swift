@@ -4,22 +4,30 @@ import ServingModel
 
 /// The cascade driver: judge latency and escalation accounted for exactly.
 @Suite struct CascadeSimulatorTests {
-    let samples = Fixture.synthetic(requests: 300)
+    let samples: QualitySamples
+    let models: [ModelSpec]
+    let engine: CascadeEngine
     /// Two TP1 replicas of the 7B.
-    let small = CascadeStage(
-        model: Fixture.deepseek[0], sampleColumn: 0, layout: StageLayout(layout: ParallelLayout(), replicas: 2), gpus: 2)
+    let small: CascadeStage
+
+    init() throws {
+        samples = try Fixture.synthetic(requests: 300)
+        models = try Fixture.deepseek()
+        engine = try Fixture.engine()
+        small = CascadeStage(model: models[0], sampleColumn: 0, layout: StageLayout(layout: ParallelLayout(), replicas: 2), gpus: 2)
+    }
 
     /// `replicas` TP4 replicas of the 70B.
     func large(replicas: Int) -> CascadeStage {
         CascadeStage(
-            model: Fixture.deepseek[1], sampleColumn: 1,
+            model: models[1], sampleColumn: 1,
             layout: StageLayout(layout: ParallelLayout(tensorParallel: 4), replicas: replicas), gpus: 4 * replicas)
     }
 
     func run(_ stages: [CascadeStage], thresholds: [Double], rate: Double, requests: Int, seed: UInt64) -> [Double] {
         CascadeSimulator.run(
             CascadeConfiguration(name: "test", stages: stages, thresholds: thresholds), samples: samples, rate: rate,
-            engine: Fixture.engine, settings: CascadeSimulationSettings(requests: requests, judgeLatency: 0.27), seed: seed)
+            engine: engine, settings: CascadeSimulationSettings(requests: requests, judgeLatency: 0.27), seed: seed)
     }
 
     /// Threshold 0 accepts every answer of the first stage: each request's latency is exactly the

@@ -60,12 +60,12 @@ import ServingModel
 
     /// The documented defaults give the DeepSeek cascade means near 72, 88 and 95 (σ-of-normal
     /// approximation of E[σ(X)]), are reproducible by seed, and correlate the models' scores.
-    @Test func syntheticGeneratorMatchesItsDocumentation() {
-        let samples = Fixture.synthetic(requests: 4000)
+    @Test func syntheticGeneratorMatchesItsDocumentation() throws {
+        let samples = try Fixture.synthetic(requests: 4000)
         let means = (0..<3).map(samples.qualityAllOn)
         #expect(abs(means[0] - 72) < 2.5 && abs(means[1] - 88) < 2.5 && abs(means[2] - 95) < 2.5, "\(means)")
-        #expect(Fixture.synthetic(requests: 50).requests == Fixture.synthetic(requests: 50).requests)
-        #expect(Fixture.synthetic(requests: 50).requests != Fixture.synthetic(requests: 50, seed: 8).requests)
+        #expect(try Fixture.synthetic(requests: 50).requests == Fixture.synthetic(requests: 50).requests)
+        #expect(try Fixture.synthetic(requests: 50).requests != Fixture.synthetic(requests: 50, seed: 8).requests)
         let a = samples.requests.map { $0.scores[0] }, b = samples.requests.map { $0.scores[1] }
         let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
         let cov = zip(a, b).reduce(0) { $0 + ($1.0 - ma) * ($1.1 - mb) }

@@ -20,16 +20,18 @@ import Testing
         #expect(Set(hottest).count > 1)
     }
 
-    @Test func powerLawAndSourceSkewShowInTheCounts() {
+    @Test func powerLawAndSourceSkewShowInTheCounts() throws {
         let flat = SyntheticActivations(zipf: 0, sourceSkew: 0, tokens: 40000, seed: 1).generate(layers: 1, experts: 8, topK: 1, sources: 2)
         let steep = SyntheticActivations(zipf: 1.5, sourceSkew: 0, tokens: 40000, seed: 1).generate(layers: 1, experts: 8, topK: 1, sources: 2)
-        let ratio = { (c: ActivationCounts) in c.expertLoads(layer: 0).max()! / c.expertLoads(layer: 0).min()! }
-        #expect(ratio(flat.profile) < 1.2)
+        let ratio = { (c: ActivationCounts) throws in
+            try #require(c.expertLoads(layer: 0).max()) / #require(c.expertLoads(layer: 0).min())
+        }
+        #expect(try ratio(flat.profile) < 1.2)
         // 8^1.5 ≈ 22.6 between the most and least popular expert.
-        #expect(ratio(steep.profile) > 15)
+        #expect(try ratio(steep.profile) > 15)
         let skewed = SyntheticActivations(zipf: 0, sourceSkew: 1, tokens: 40000, seed: 1).generate(layers: 1, experts: 8, topK: 1, sources: 2)
         let differences = (0..<8).map { abs(skewed.profile[0, 0, $0] - skewed.profile[0, 1, $0]) }
-        #expect(differences.max()! > 1000)
+        #expect(try #require(differences.max()) > 1000)
     }
 
     @Test func csvSplitsSourcesAndErrors() throws {

@@ -80,7 +80,9 @@ import Testing
         let totalGPUs = placements.compactMap { $0["gpus"] as? Int }.reduce(0, +)
         #expect(packing["nodes"] as? Int == (totalGPUs + 7) / 8)
         var load: [Int: Int] = [:]
-        for placement in placements { load[placement["node"] as! Int, default: 0] += placement["gpus"] as! Int }
+        for placement in placements {
+            load[try #require(placement["node"] as? Int), default: 0] += try #require(placement["gpus"] as? Int)
+        }
         #expect(load.values.allSatisfy { $0 <= 8 })
         #expect((packing["unplaced"] as? [String])?.contains("llama-3.1-405b") == true)
     }

@@ -6,6 +6,12 @@ import Testing
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples/geo-clustered.yaml").path
 
+    /// The blocks a placement row (`firstBlock`, `blockCount`) covers.
+    static func blocks(_ row: [String: Any]) throws -> Range<Int> {
+        let first = try #require(row["firstBlock"] as? Int)
+        return first..<(first + (try #require(row["blockCount"] as? Int)))
+    }
+
     @Test func planAndSimulate() throws {
         let plan = try CLIRunner.run(["plan", "geo", Self.example, "--json"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
@@ -16,10 +22,7 @@ import Testing
             let placement = try #require(method["placement"] as? [[String: Any]])
             // Every block 0..<70 is covered by some server's range.
             var covered = Set<Int>()
-            for row in placement {
-                let first = row["firstBlock"] as! Int, count = row["blockCount"] as! Int
-                covered.formUnion(first..<(first + count))
-            }
+            for row in placement { covered.formUnion(try Self.blocks(row)) }
             #expect(covered == Set(0..<70))
         }
         let simulate = try CLIRunner.run(["simulate", "geo", Self.example, "--json"])
@@ -27,7 +30,7 @@ import Testing
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [[String: Any]])
         let proposed = try #require(rows.first { $0["name"] as? String == "cg-bp+ws-rr" && $0["allocationDelaySeconds"] as? Double == 0 })
         let petals = try #require(rows.first { $0["name"] as? String == "petals" && $0["allocationDelaySeconds"] as? Double == 0 })
-        #expect((proposed["meanPerTokenSeconds"] as! Double) < (petals["meanPerTokenSeconds"] as! Double))
+        #expect(try #require(proposed["meanPerTokenSeconds"] as? Double) < #require(petals["meanPerTokenSeconds"] as? Double))
         #expect(proposed["completed"] as? Int == 100)
     }
 
@@ -60,10 +63,7 @@ import Testing
         #expect(try #require(milp["runtimeSeconds"] as? Double) < 60)
         // The MILP's placement covers every block.
         let placement = try #require(milp["placement"] as? [[String: Any]])
-        let covered = placement.reduce(into: Set<Int>()) { set, row in
-            let first = row["firstBlock"] as! Int
-            set.formUnion(first..<(first + (row["blockCount"] as! Int)))
-        }
+        let covered = try placement.reduce(into: Set<Int>()) { set, row in set.formUnion(try Self.blocks(row)) }
         #expect(covered == Set(0..<70))
         // Text output states both gaps.
         let textOutput = try CLIRunner.run(["plan", "geo", try CLIRunner.temporaryFile(text)])
@@ -79,9 +79,12 @@ import Testing
         let again = try CLIRunner.run(["plan", "geo", path, "--json"])
         func placements(_ text: String) throws -> [[[String: Int]]] {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-            return try #require(json["methods"] as? [[String: Any]]).map { ($0["placement"] as! [[String: Any]]).map { row in
-                ["firstBlock": row["firstBlock"] as! Int, "blockCount": row["blockCount"] as! Int]
-            } }
+            return try #require(json["methods"] as? [[String: Any]]).map { method in
+                try #require(method["placement"] as? [[String: Any]]).map { row in
+                    let blocks = try Self.blocks(row)
+                    return ["firstBlock": blocks.lowerBound, "blockCount": blocks.count]
+                }
+            }
         }
         #expect(try placements(first.stdout) == placements(again.stdout))
         // 20 sites: 8 servers (2 A100s, 6 MIG slices).

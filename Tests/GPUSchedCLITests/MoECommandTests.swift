@@ -27,7 +27,7 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let methods = try #require(json["methods"] as? [[String: Any]])
         #expect(methods.map { $0["name"] as? String } == ["load-aware", "unweighted", "round-robin", "contiguous", "greedy"])
-        let byName = Dictionary(uniqueKeysWithValues: methods.map { ($0["name"] as! String, $0) })
+        let byName = Dictionary(uniqueKeysWithValues: try methods.map { (try #require($0["name"] as? String), $0) })
         #expect(byName["round-robin"]?["reductionVsRoundRobin"] as? Double == 0)
         #expect(byName["round-robin"]?["gap"] is NSNull)
         #expect(byName["load-aware"]?["gap"] as? Double == 0)
@@ -81,7 +81,7 @@ import Testing
         #expect(balanced["gap"] is Double)
         let pareto = try #require(json["pareto"] as? [[String: Any]])
         #expect(pareto.count == 3)
-        let hops = pareto.map { $0["expectedHops"] as! Double }
+        let hops = try pareto.map { try #require($0["expectedHops"] as? Double) }
         // A tighter balance row can only cost hops on the profile; the evaluation split follows closely.
         #expect(hops[2] >= hops[0] * 0.95)
     }

@@ -18,29 +18,102 @@ import Testing
         slo: {ttft: 1.0, tpot: 0.05}
         """
 
+    /// The documented `--json` keys (README, "Metrics"): every latency summary has exactly these,
+    /// every class report at least these.
+    static let summaryKeys: Set<String> = ["mean", "p50", "p90", "p95", "p99", "maximum", "count"]
+    static let reportKeys: Set<String> = [
+        "name", "ttft", "tpot", "e2e", "queueDelay", "throughputRequests", "throughputTokens", "outputTokensPerSecond",
+        "goodput", "sloAttainment", "completed", "abandoned", "arrived", "preemptions", "meanTimeInSystem",
+    ]
+
     @Test func jsonContract() throws {
         let path = try CLIRunner.temporaryFile(Self.scenario)
         let output = try CLIRunner.run(["simulate", path, "--json"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(Set(json.keys).isSuperset(of: [
+            "overall", "classes", "overallConfidence", "classConfidence", "seeds", "policy", "replicas", "eventsPerSecond", "runs",
+        ]))
         #expect((json["seeds"] as? [Int]) == [1, 2])
-        #expect((json["eventsPerSecond"] as? Double ?? 0) > 0)
+        #expect(json["policy"] as? String == "least-outstanding")
+        #expect(json["replicas"] as? Int == 2)
+        #expect((json["runs"] as? [Any])?.count == 2)
         let overall = try #require(json["overall"] as? [String: Any])
         let classes = try #require(json["classes"] as? [[String: Any]])
         #expect(classes.map { $0["name"] as? String } == ["chat", "batch"])
         for report in classes + [overall] {
-            for latency in ["ttft", "tpot", "e2e"] {
+            #expect(Set(report.keys).isSuperset(of: Self.reportKeys), "\(report.keys.sorted())")
+            for latency in ["ttft", "tpot", "e2e", "queueDelay"] {
                 let summary = try #require(report[latency] as? [String: Any], "\(latency)")
-                for key in ["mean", "p50", "p90", "p95", "p99"] { #expect(summary[key] is Double, "\(latency).\(key)") }
-                let p50 = summary["p50"] as! Double, p99 = summary["p99"] as! Double
-                #expect(p50 <= p99)
+                #expect(Set(summary.keys) == Self.summaryKeys, "\(latency)")
             }
-            for key in ["throughputRequests", "throughputTokens", "sloAttainment"] { #expect(report[key] is Double, "\(key)") }
-            for key in ["completed", "abandoned"] { #expect(report[key] is Int, "\(key)") }
         }
-        // Throughput close to the offered 5 req/s (the system is far from saturation).
-        let throughput = overall["throughputRequests"] as! Double
+        // Throughput close to the offered 5 req/s (the system is far from saturation), and the
+        // classes add up to the whole.
+        let throughput = try #require(overall["throughputRequests"] as? Double)
         #expect(abs(throughput - 5) < 0.75)
+        let completed = try classes.map { try #require($0["completed"] as? Int) }
+        #expect(try completed.reduce(0, +) == #require(overall["completed"] as? Int))
+    }
+
+    /// Requests 100 s apart on one replica never share it, and the fitted law τ(b) = c + a·(b − b0)⁺
+    /// with α = 0.01, β = 1e-4, γ = 50 (c = 0.02 s, a = 1e-4 s, b0 = 100) gives every latency in
+    /// closed form. chat (prompt 500, output 101): TTFT τ(500) = 0.06, then 100 decodes of
+    /// c = 0.02: E2E 2.06, TPOT 0.02. batch (prompt 1000 in chunks of 512 and 488, output 51): TTFT
+    /// τ(512) + τ(488) = 0.0612 + 0.0588 = 0.12, E2E 1.12, TPOT 0.02. Two of each over 400 s;
+    /// SLO TTFT ≤ 0.1 s: chat meets it, batch does not. Percentiles are within 0.5 % (log buckets)
+    /// and never beyond the exact minimum and maximum.
+    @Test func jsonValuesOfADeterministicTrace() throws {
+        let trace = try CLIRunner.temporaryFile(
+            "arrived_at,num_prefill_tokens,num_decode_tokens,class\n0,500,101,chat\n100,1000,51,batch\n200,500,101,chat\n300,1000,51,batch\n",
+            extension: "csv")
+        let text = """
+            kind: simulate
+            model: llama-3.1-8b
+            replicas: [{gpu: H100-80GB, tp: 1, count: 1}]
+            engine: {batchSize: 8, chunkSize: 512, alpha: 0.01, beta: 1e-4, gamma: 50}
+            workload: {trace: \(trace)}
+            horizon: 400
+            seeds: 1
+            slo: {ttft: 0.1, tpot: 0.05}
+            """
+        let output = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(text), "--json"])
+        #expect(output.exitCode == 0, "\(output.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let overall = try #require(json["overall"] as? [String: Any])
+        let classes = try #require(json["classes"] as? [[String: Any]])
+        #expect(classes.map { $0["name"] as? String } == ["chat", "batch"])
+        func value(_ report: [String: Any], _ key: String) throws -> Double { try #require(report[key] as? Double, "\(key)") }
+        func latency(_ report: [String: Any], _ key: String) throws -> [String: Double] {
+            try #require(report[key] as? [String: Double], "\(key)")
+        }
+        func near(_ actual: Double?, _ expected: Double, relative: Double = 1e-9) -> Bool {
+            guard let actual else { return false }
+            return abs(actual - expected) <= relative * expected + 1e-12
+        }
+        // Overall: TTFT {0.06, 0.06, 0.12, 0.12}, E2E {1.12, 1.12, 2.06, 2.06}, TPOT all 0.02.
+        let ttft = try latency(overall, "ttft"), e2e = try latency(overall, "e2e"), tpot = try latency(overall, "tpot")
+        #expect(near(ttft["mean"], 0.09) && near(ttft["maximum"], 0.12), "\(ttft)")
+        #expect(near(ttft["p50"], 0.06, relative: 0.005) && near(ttft["p99"], 0.12, relative: 0.005), "\(ttft)")
+        #expect(near(e2e["mean"], 1.59) && near(e2e["maximum"], 2.06), "\(e2e)")
+        #expect(near(e2e["p50"], 1.12, relative: 0.005) && near(e2e["p99"], 2.06, relative: 0.005), "\(e2e)")
+        #expect(["mean", "p50", "p99", "maximum"].allSatisfy { near(tpot[$0], 0.02) }, "\(tpot)")
+        #expect(try latency(overall, "queueDelay")["maximum"] == 0)
+        #expect(overall["completed"] as? Int == 4 && overall["abandoned"] as? Int == 0)
+        #expect(near(try value(overall, "throughputRequests"), 0.01))
+        #expect(near(try value(overall, "throughputTokens"), (2 * (500 + 101) + 2 * (1000 + 51)) / 400.0))
+        #expect(near(try value(overall, "outputTokensPerSecond"), (2 * 101 + 2 * 51) / 400.0))
+        #expect(try value(overall, "sloAttainment") == 0.5)
+        #expect(near(try value(overall, "goodput"), 2 / 400.0))
+        // Per class: every sample equal, so every percentile is exact.
+        let expected: [(ttft: Double, e2e: Double, attainment: Double)] = [(0.06, 2.06, 1), (0.12, 1.12, 0)]
+        for (report, want) in zip(classes, expected) {
+            let classTTFT = try latency(report, "ttft"), classE2E = try latency(report, "e2e")
+            #expect(["mean", "p50", "p90", "p99", "maximum"].allSatisfy { near(classTTFT[$0], want.ttft) }, "\(classTTFT)")
+            #expect(["mean", "p50", "p90", "p99", "maximum"].allSatisfy { near(classE2E[$0], want.e2e) }, "\(classE2E)")
+            #expect(try value(report, "sloAttainment") == want.attainment)
+            #expect(near(try value(report, "goodput"), want.attainment * 2 / 400))
+        }
     }
 
     @Test func textOutputAndPolicyOverride() throws {
@@ -101,6 +174,17 @@ import Testing
     #expect(output.exitCode == 0, "\(output.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     #expect(json["replicas"] as? Int == 3)
+    // Offered 5 req/s over the 180 s window: the arrivals are Poisson(900), within ±4σ = ±120 of it.
+    // The fleet keeps up: nothing abandons, every measured arrival completes, so the throughput is
+    // exactly arrivals / window and each class completes what it was sent.
+    let overall = try #require(json["overall"] as? [String: Any])
+    let arrived = try #require(overall["arrived"] as? Int)
+    #expect(abs(arrived - 900) <= 120, "\(arrived) arrivals")
+    #expect(overall["completed"] as? Int == arrived && overall["abandoned"] as? Int == 0)
+    #expect(abs(try #require(overall["throughputRequests"] as? Double) - Double(arrived) / 180) < 1e-9)
+    for report in try #require(json["classes"] as? [[String: Any]]) {
+        #expect(report["completed"] as? Int == report["arrived"] as? Int, "\(report["name"] ?? "")")
+    }
     let bad = text.replacingOccurrences(of: "model: qwen3-32b", with: "model: qwen3-23b")
     let badOutput = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(bad)])
     #expect(badOutput.exitCode == 2)

@@ -139,7 +139,7 @@ struct TwoSlotChain {
     }
 
     /// π with πQ = 0, Σπ = 1, by Gaussian elimination with partial pivoting.
-    func stationary() -> [State: Double] {
+    func stationary() throws -> [State: Double] {
         let all = states
         let index = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1, $0) })
         let size = all.count
@@ -147,14 +147,14 @@ struct TwoSlotChain {
         var matrix = [[Double]](repeating: [Double](repeating: 0, count: size + 1), count: size)
         for (from, s) in all.enumerated() {
             for (target, rate) in transitions(from: s) where target != s {
-                let to = index[target]!
+                let to = try #require(index[target])
                 matrix[to][from] += rate
                 matrix[from][from] -= rate
             }
         }
         matrix[size - 1] = [Double](repeating: 1, count: size + 1)
         for column in 0..<size {
-            let pivot = (column..<size).max { abs(matrix[$0][column]) < abs(matrix[$1][column]) }!
+            let pivot = try #require((column..<size).max { abs(matrix[$0][column]) < abs(matrix[$1][column]) })
             matrix.swapAt(column, pivot)
             let p = matrix[column][column]
             for row in 0..<size where row != column && matrix[row][column] != 0 {

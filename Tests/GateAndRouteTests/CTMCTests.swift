@@ -12,7 +12,7 @@ import Testing
         let instance = CTMCFixtures.singleClass(
             batchSize: 2, lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta)
         let chain = TwoSlotChain(lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta, cap: 18)
-        let pi = chain.stationary()
+        let pi = try chain.stationary()
         var revenue = 0.0, busy = 0.0, queue = 0.0, buffer = 0.0, mixed = 0.0
         for (s, p) in pi {
             if s.y == 1 { revenue += p * (s.x == 1 ? muM : muS) * instance.classes[0].decodeTokens }
@@ -48,7 +48,7 @@ import Testing
             batchSize: 2, lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta)
         let chain = TwoSlotChain(
             lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta, cap: 18, backPressure: true)
-        let pi = chain.stationary()
+        let pi = try chain.stationary()
         var revenue = 0.0, busy = 0.0, queue = 0.0, buffer = 0.0
         for (s, p) in pi {
             if s.y == 1 { revenue += p * (s.x == 1 ? muM : muS) * instance.classes[0].decodeTokens }
@@ -57,7 +57,7 @@ import Testing
             buffer += p * Double(s.d)
         }
         // Back-pressure changes the chain: the buffer is smaller than without it.
-        let free = TwoSlotChain(lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta, cap: 18).stationary()
+        let free = try TwoSlotChain(lambda: lambda, muP: muP, muM: muM, muS: muS, theta: theta, cap: 18).stationary()
         #expect(buffer < free.map { Double($0.key.d) * $0.value }.reduce(0, +) - 0.05)
 
         var runs: [CTMCRunResult] = []
@@ -233,15 +233,37 @@ import Testing
         }
     }
 
-    /// Results encode with camelCase keys and round-trip.
+    /// The encoded summary carries the run's figures: R* of the plan (297.70), M = ⌈5 · (0.01826 +
+    /// 0.19495)⌉ = 2 mixed GPUs, and a revenue per GPU that is, for each seed, the completions priced
+    /// by hand at the bundled rates (code 0.1 · 300 + 0.2 · 1000 = 230, summarize 0.1 · 3000 + 0.2 ·
+    /// 400 = 380) per GPU-second of the 40 s window; the summary's mean and sample std are those of
+    /// the two seeds' revenues, and its ratio is the mean over R*. It decodes to the same value.
     @Test func summaryIsCodable() throws {
         let summary = try CTMCExperiment.run(
             instance: ConvergenceInstance.instance(gpus: 5), plan: CTMCFixtures.convergencePlan, policy: .sliAware,
             horizon: 50, warmup: 10, seeds: [1, 2])
         let data = try JSONEncoder().encode(summary)
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains("\"ratioToPlan\""))
-        #expect(text.contains("\"sli-aware\""))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["policy"] as? String == "sli-aware")
+        #expect(json["seeds"] as? [Int] == [1, 2])
+        #expect(json["gpus"] as? Int == 5)
+        #expect(json["mixedGPUs"] as? Int == 2)
+        #expect(json["planRevenuePerGPU"] as? Double == 297.70)
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        let prices = [230.0, 380.0]
+        let revenues = try runs.map { run in
+            let classes = try #require(run["classes"] as? [[String: Any]])
+            let completions = try classes.map { try #require($0["completions"] as? Int) }
+            #expect(completions.allSatisfy { $0 > 0 })
+            return zip(prices, completions).reduce(0) { $0 + $1.0 * Double($1.1) } / (5 * 40)
+        }
+        #expect(revenues.count == 2 && revenues[0] != revenues[1])
+        let revenue = try #require(json["revenuePerGPU"] as? [String: Double])
+        let mean = (revenues[0] + revenues[1]) / 2
+        #expect(abs(try #require(revenue["mean"]) - mean) < 1e-9 * mean)
+        #expect(abs(try #require(revenue["std"]) - abs(revenues[0] - revenues[1]) / 2.0.squareRoot()) < 1e-9 * mean)
+        let ratio = try #require(json["ratioToPlan"] as? [String: Double])
+        #expect(abs(try #require(ratio["mean"]) - mean / 297.70) < 1e-9)
         #expect(try JSONDecoder().decode(CTMCSummary.self, from: data) == summary)
     }
 }

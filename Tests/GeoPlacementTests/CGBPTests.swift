@@ -11,8 +11,8 @@ import Testing
         let expectedTimes = [23, 68.0 / 3, 13, 18.5]
         for (t, e) in zip(result.perBlockTimes, expectedTimes) { #expect(abs(t - e) < 1e-12) }
         #expect(result.visitOrder.map { $0 + 1 } == [3, 4, 2, 1])
-        #expect(result.placement.ranges.map { $0!.firstBlock + 1 } == [1, 8, 1, 6])
-        #expect(result.placement.ranges.map { $0!.blockCount } == [5, 3, 5, 2])
+        #expect(result.placement.ranges.map { $0.map { $0.firstBlock + 1 } } == [1, 8, 1, 6])
+        #expect(result.placement.ranges.map { $0?.blockCount } == [5, 3, 5, 2])
         #expect(result.sessions == [8, 6, 4, 10])
         #expect(result.coveringServers == 3)
         #expect(abs(result.perTokenBound - 170) < 1e-9)

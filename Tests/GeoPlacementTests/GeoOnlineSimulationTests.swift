@@ -38,9 +38,23 @@ import Testing
         #expect(delayed.meanPerTokenSeconds > plain.meanPerTokenSeconds + 60.0 / 4 - 1e-9)
     }
 
+    /// One server holds all 4 blocks (RTT 0.1 s, prefill 0.05 s and decode 0.01 s per block, room for
+    /// hundreds of sessions), requests of 5 output tokens about 100 s apart: none waits, and each
+    /// takes t^I + 4 · 0.05 = 0.3 s to its first token and 0.3 + 4 · (0.1 + 4 · 0.01) = 0.86 s in
+    /// all, 0.172 s per token. The encoded result has exactly the documented keys and these values.
     @Test func resultKeys() throws {
-        let json = try JSONEncoder().encode(GeoOnlineResult(meanPerTokenSeconds: 1, meanTTFT: 2, meanWait: 3, runtimeSeconds: 4, completed: 5))
-        let keys = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any]).keys
-        #expect(Set(keys) == ["meanPerTokenSeconds", "meanTTFT", "meanWait", "runtimeSeconds", "completed"])
+        let single = hubInstance(blocks: 4, cacheBytesPerToken: 0.01, promptTokens: 1, outputTokens: 5,
+                                 rtt: [0.1], decode: [0.01], prefill: [0.05], memory: [100])
+        let result = try GeoOnlineSimulation.run(instance: single, config: GeoOnlineConfig(requests: 10, arrivalRate: 0.01, seed: 3)) {
+            try WSRRRouter(instance: single, plannedRequests: 4)
+        }
+        let json = try JSONEncoder().encode(result)
+        let object = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(Set(object.keys) == ["meanPerTokenSeconds", "meanTTFT", "meanWait", "runtimeSeconds", "completed"])
+        #expect(object["completed"] as? Int == 10)
+        #expect(abs(try #require(object["meanPerTokenSeconds"] as? Double) - 0.172) < 1e-12)
+        #expect(abs(try #require(object["meanTTFT"] as? Double) - 0.3) < 1e-12)
+        #expect(object["meanWait"] as? Double == 0)
+        #expect(try #require(object["runtimeSeconds"] as? Double) > 0)
     }
 }

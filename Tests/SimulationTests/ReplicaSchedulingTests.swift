@@ -35,8 +35,13 @@ import ServingModel
         #expect(report.overall.e2e.maximum == 5.5)
     }
 
-    /// KV capacity 12 tokens, two requests of prompt 5 and output 4 admitted together (10 tokens):
-    /// the cache fills as they decode, the newer one is preempted (recompute) and both still finish.
+    /// KV capacity 12 tokens, B = 4, 1 s iterations; A and B with prompt 5 and output 4 at t = 0.
+    /// t = 0: A prefills (KV 5). t = 1: A's first token; B is admitted (KV 10) and prefills while A
+    /// decodes (KV 11). t = 2: B's first token; two decode tokens would need 13 > 12, so the newest
+    /// stream, B, is preempted (its 5 tokens freed; it must re-prefill prompt + 1 generated = 6).
+    /// t = 2–4: A decodes alone (KV 7, 8); B's 6 tokens do not fit until A leaves at t = 4
+    /// (TTFT 1, TPOT 1). t = 4–5: B re-prefills 6 tokens; t = 5–7: its last two tokens. B: TTFT 2
+    /// (its first token counts), E2E 7, TPOT (7 − 2)/3; exactly one preemption, 7 iterations.
     @Test func preemptionWhenTheCacheIsFull() {
         let configuration = SimulationConfiguration(
             replicas: replicas(1, model: ConstantIterationTime(seconds: 1), batchSize: 4, chunkSize: 16, kv: 12),
@@ -47,8 +52,15 @@ import ServingModel
         ])
         let report = Simulator(configuration: configuration, policy: RoundRobinRouting(), seed: 1).run(&source)
         #expect(report.overall.completed == 2)
-        #expect(report.overall.preemptions >= 1)
+        #expect(report.overall.preemptions == 1)
         #expect(report.rejected == 0)
+        #expect(report.overall.ttft.mean == 1.5)
+        #expect(report.overall.e2e.mean == 5.5)
+        #expect(report.overall.e2e.maximum == 7)
+        #expect(abs(report.overall.tpot.maximum - 5.0 / 3) < 1e-12)
+        #expect(abs(report.overall.tpot.mean - (1 + 5.0 / 3) / 2) < 1e-12)
+        #expect(report.iterations == 7)
+        #expect(report.simulatedSeconds == 7)
     }
 
     /// A prompt longer than the whole KV cache can never run: it is rejected, not stuck.

@@ -51,15 +51,15 @@ import Testing
         }
         let (relaxed, rx, ry) = build(.continuous)
         let lp = try solver.solve(relaxed)
-        #expect(abs(lp.objectiveValue! - 2.8) < 1e-9)
+        #expect(abs(try #require(lp.objectiveValue) - 2.8) < 1e-9)
         #expect(abs(lp[rx] - 1.8) < 1e-9 && abs(lp[ry] - 2.8) < 1e-9)
 
         let (integer, _, iy) = build(.integer)
         let ip = try solver.solve(integer)
         #expect(ip.status == .optimal)
-        #expect(abs(ip.objectiveValue! - 2) < 1e-9)
+        #expect(abs(try #require(ip.objectiveValue) - 2) < 1e-9)
         #expect(abs(ip[iy] - 2) < 1e-9)
-        #expect(ip.relativeGap != nil && ip.relativeGap! <= 1e-4)
+        #expect(try #require(ip.relativeGap) <= 1e-4)
     }
 
     /// A 9-item, 3-bin generalised assignment checked against exhaustive search over 3^9 assignments.

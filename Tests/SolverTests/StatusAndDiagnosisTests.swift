@@ -70,7 +70,7 @@ import Testing
         #expect(!text.isEmpty)
         let reread = try solver.solveFile(at: path, options: SolveOptions(relativeGap: 0))
         #expect(reread.status == .optimal)
-        #expect(abs(reread.objectiveValue! - direct.objectiveValue!) < 1e-9)
+        #expect(abs(try #require(reread.objectiveValue) - #require(direct.objectiveValue)) < 1e-9)
         #expect(throws: SolverError.self) { try solver.export(model, to: path + ".txt") }
     }
 

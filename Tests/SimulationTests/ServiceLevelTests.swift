@@ -1,0 +1,59 @@
+import Testing
+import ServingModel
+@testable import Simulation
+
+/// Goodput and SLO attainment against a hand count on a trace whose every latency is known.
+@Suite struct ServiceLevelTests {
+    /// One replica, B = 1, 1 s iterations, prompts of 4 tokens (one chunk), all arriving at t = 0,
+    /// served FCFS one at a time:
+    ///
+    /// | request | class | output | runs | TTFT | TPOT |
+    /// |---|---|---|---|---|---|
+    /// | 0 | 0 | 3 | 0–3 | 1 | 1 |
+    /// | 1 | 1 | 1 | 3–4 | 4 | none |
+    /// | 2 | 0 | 2 | 4–6 | 5 | 1 |
+    /// | 3 | 1 | prompt 200 > KV 100: rejected at t = 6 | | | |
+    ///
+    /// SLO TTFT ≤ 4, TPOT ≤ 1: requests 0 and 1 meet it (1 exactly at the TTFT limit, and it has no
+    /// TPOT), 2 misses TTFT, 3 never completes. Attainment is met / (completed + abandoned) = 2/4,
+    /// goodput met / window = 2/10. Per class: 1 of 2 each. With TPOT ≤ 0.5 request 0 misses too.
+    static func run(slo: ServiceLevelObjective) -> SimulationReport {
+        let configuration = SimulationConfiguration(
+            replicas: replicas(1, model: ConstantIterationTime(seconds: 1), batchSize: 1, chunkSize: 16, kv: 100),
+            classNames: ["a", "b"], horizon: 10, slo: slo, sampleCount: 0)
+        var source = ListSource(requests: [
+            Request(id: 0, classIndex: 0, arrivalTime: 0, promptTokens: 4, outputTokens: 3),
+            Request(id: 1, classIndex: 1, arrivalTime: 0, promptTokens: 4, outputTokens: 1),
+            Request(id: 2, classIndex: 0, arrivalTime: 0, promptTokens: 4, outputTokens: 2),
+            Request(id: 3, classIndex: 1, arrivalTime: 0, promptTokens: 200, outputTokens: 2),
+        ])
+        return Simulator(configuration: configuration, policy: RoundRobinRouting(), seed: 1).run(&source)
+    }
+
+    @Test func attainmentAndGoodputCountMetRequests() {
+        let report = Self.run(slo: ServiceLevelObjective(ttft: 4, tpot: 1))
+        #expect(report.overall.completed == 3)
+        #expect(report.overall.abandoned == 1)
+        #expect(report.rejected == 1)
+        #expect(report.overall.ttft.mean == 10.0 / 3)
+        #expect(report.overall.ttft.maximum == 5)
+        #expect(report.overall.tpot.count == 2)
+        #expect(report.overall.tpot.mean == 1)
+        #expect(report.overall.sloAttainment == 0.5)
+        #expect(report.overall.goodput == 0.2)
+        #expect(report.overall.throughputRequests == 0.3)
+        #expect(report.overall.outputTokensPerSecond == 0.6)
+        #expect(report.classes.map(\.sloAttainment) == [0.5, 0.5])
+        #expect(report.classes.map(\.goodput) == [0.1, 0.1])
+        #expect(report.classes.map(\.abandoned) == [0, 1])
+
+        let tight = Self.run(slo: ServiceLevelObjective(ttft: 4, tpot: 0.5))
+        #expect(tight.overall.sloAttainment == 0.25)
+        #expect(tight.overall.goodput == 0.1)
+        #expect(tight.classes.map(\.sloAttainment) == [0, 0.5])
+
+        let none = Self.run(slo: ServiceLevelObjective())
+        #expect(none.overall.sloAttainment == 0.75)
+        #expect(none.overall.goodput == 0.3)
+    }
+}
