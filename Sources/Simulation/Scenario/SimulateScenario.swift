@@ -37,7 +37,7 @@ public struct SimulateScenario: Sendable {
     public var slo: ServiceLevelObjective
     public var meanPatience: [Double?]
 
-    /// Most seconds of patience (mean time before a waiting request abandons).
+    /// Sane mean patience in seconds (the mean time before a waiting request abandons).
     static let patienceRange = 1e-6...1e9
 
     /// Reads the scenario body, or throws every problem found (model, engine, replicas and the
