@@ -327,6 +327,8 @@ private let gibibyte = 1_073_741_824.0
         #expect(layout.gpuCount == 8)
         #expect(layout.description == "TP4·PP2")
         #expect(ParallelLayout().gpuCount == 1)
+        // An absurd layout saturates instead of overflowing.
+        #expect(ParallelLayout(tensorParallel: Int.max / 2, pipelineParallel: 3).gpuCount == Int.max)
     }
 
     @Test func shapeProblems() throws {
@@ -346,6 +348,13 @@ private let gibibyte = 1_073_741_824.0
         // TP2 divides 4 KV heads; TP4 equals them.
         #expect(ParallelLayout(tensorParallel: 2).shapeProblem(for: qwen7B) == nil)
         #expect(ParallelLayout(tensorParallel: 4).shapeProblem(for: qwen7B) == nil)
+
+        // A model without KV heads cannot be split (and does not divide by zero).
+        let headless = ModelSpec(
+            name: "headless", layers: 4, hiddenSize: 256, attentionHeads: 4, kvHeads: 0, headDim: 64,
+            intermediateSize: 1024, vocabSize: 1000, parameterCount: 1e6)
+        #expect(ParallelLayout(tensorParallel: 2).shapeProblem(for: headless)
+            == "TP2 neither divides nor is a multiple of headless's 0 KV heads")
 
         // MLA has no per-head KV constraint: 128 heads, TP16 is fine.
         #expect(ParallelLayout(tensorParallel: 16).shapeProblem(for: try catalogModel("deepseek-v3")) == nil)

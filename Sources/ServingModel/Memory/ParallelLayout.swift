@@ -12,8 +12,11 @@ public struct ParallelLayout: Sendable, Hashable, Codable, CustomStringConvertib
         self.pipelineParallel = pipelineParallel
     }
 
-    /// GPUs per replica (TP × PP).
-    public var gpuCount: Int { tensorParallel * pipelineParallel }
+    /// GPUs per replica (TP × PP), saturating at `Int.max` instead of overflowing.
+    public var gpuCount: Int {
+        let (product, overflow) = tensorParallel.multipliedReportingOverflow(by: pipelineParallel)
+        return overflow ? Int.max : product
+    }
 
     /// `TP2·PP1` style.
     public var description: String { "TP\(tensorParallel)·PP\(pipelineParallel)" }
@@ -28,8 +31,8 @@ public struct ParallelLayout: Sendable, Hashable, Codable, CustomStringConvertib
         if model.attentionHeads % tensorParallel != 0 {
             return "TP\(tensorParallel) does not divide \(model.name)'s \(model.attentionHeads) attention heads"
         }
-        if case .groupedQuery = model.attention,
-           model.kvHeads % tensorParallel != 0 && tensorParallel % model.kvHeads != 0 {
+        if case .groupedQuery = model.attention, model.kvHeads < 1
+            || model.kvHeads % tensorParallel != 0 && tensorParallel % model.kvHeads != 0 {
             return "TP\(tensorParallel) neither divides nor is a multiple of \(model.name)'s \(model.kvHeads) KV heads"
         }
         if pipelineParallel > model.layers {
