@@ -63,12 +63,16 @@ struct LineProblems {
             add(line: line, "\(field) '\(text)' is not a number")
             return nil
         }
-        guard value == value.rounded(), abs(value) <= Double(LengthDistribution.maximumLength) else {
-            add(line: line, "\(field) must be a whole number, got \(ConfigNode.format(value))")
+        guard value <= Double(LengthDistribution.maximumLength) else {
+            add(line: line, "\(field) must be <= \(LengthDistribution.maximumLength), got \(ConfigNode.format(value))")
             return nil
         }
         guard value >= 1 else {
             add(line: line, "\(field) must be >= 1, got \(ConfigNode.format(value))")
+            return nil
+        }
+        guard value == value.rounded() else {
+            add(line: line, "\(field) must be a whole number, got \(ConfigNode.format(value))")
             return nil
         }
         return Int(value)
