@@ -63,7 +63,7 @@ public enum ConfigParser {
     /// Parses `text`; with `strictJSON` the text must be valid JSON (RFC 8259) before it is read.
     public static func parse(_ text: String, strictJSON: Bool) throws -> ConfigValue {
         let utf8 = Array(text.utf8)
-        guard utf8.count <= maximumBytes else { throw tooLarge(utf8.count) }
+        guard utf8.count <= maximumBytes else { throw tooLarge(Int64(utf8.count)) }
         try YAMLPrescan.check(utf8)
         if strictJSON { try StrictJSON.check(utf8) }
         let root: Node?
@@ -88,17 +88,14 @@ public enum ConfigParser {
         guard !isDirectory.boolValue else {
             throw ScenarioError(issues: [ScenarioIssue(path: "", message: "\(path) is a directory, not a scenario file")])
         }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
-           size.int64Value > Int64(maximumBytes) {
-            throw tooLarge(Int(clamping: size.int64Value))
-        }
+        if let size = CSVTable.fileSize(atPath: path), size > Int64(maximumBytes) { throw tooLarge(size) }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(issues: [ScenarioIssue(path: "", message: "cannot read \(path) as UTF-8 text")])
         }
         return try parse(text, strictJSON: path.lowercased().hasSuffix(".json") || looksLikeJSON(text))
     }
 
-    private static func tooLarge(_ bytes: Int) -> ScenarioError {
+    private static func tooLarge(_ bytes: Int64) -> ScenarioError {
         ScenarioError(path: "", "the file is \(bytes) bytes, over the limit of \(maximumBytes) bytes (64 MiB) for a scenario")
     }
 
