@@ -51,6 +51,20 @@ private func nested(_ depth: Int) -> String {
         ])
     }
 
+    @Test func mappingsAreBoundedAtTenThousandKeysButListsAreNot() throws {
+        let keys = (0...ConfigParser.maximumKeys).map { "k\($0): 1" }
+        #expect(scenarioIssues { _ = try ConfigParser.parse(keys.joined(separator: "\n")) } == [
+            "line 10001: a mapping with more than 10000 keys; a scenario needs far fewer",
+        ])
+        _ = try ConfigParser.parse(keys.dropLast().joined(separator: "\n"))
+        let list = try ConfigParser.parse("x: [" + Array(repeating: "1", count: 50_000).joined(separator: ", ") + "]")
+        guard case let .object(entries) = list, case let .array(items)? = entries.first?.value else {
+            Issue.record("expected a mapping holding a list")
+            return
+        }
+        #expect(items.count == 50_000)
+    }
+
     @Test func onlyCoreTagsAreAccepted() throws {
         #expect(scenarioIssues { _ = try ConfigParser.parse("kind: catalog\nx: !!python/object/apply:os.system [ls]\n") } == [
             "line 2: YAML tag '!!python/object/apply:os.system' is not supported; scenarios hold plain values (remove the tag)",
@@ -222,10 +236,11 @@ private func nested(_ depth: Int) -> String {
     }
 
     @Test func traceTokensAndLinesAreBounded() throws {
-        let big = try writeTemporaryFile("trace.csv", "arrival,prompt,output\n0,20000000,5\n")
+        let big = try writeTemporaryFile("trace.csv", "arrival,prompt,output\n0,20000000,5\n1e12,5,5\n")
         var names: [String] = []
         #expect(scenarioIssues { _ = try TraceWorkload.load(path: big, classNames: &names) } == [
             "trace line 2: prompt tokens must be <= 10000000, got 20000000",
+            "trace line 3: arrival time must be <= 1000000000 seconds, got 1000000000000",
         ])
         let long = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-lines-\(UUID()).txt")
         try Data(repeating: 0x0A, count: ScenarioMaxima.listEntries + 1).write(to: long)

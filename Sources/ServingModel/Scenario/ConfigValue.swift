@@ -42,8 +42,8 @@ public indirect enum ConfigValue: Sendable, Equatable {
 ///
 /// Bounded work: a document over `maximumBytes` is refused before it is read, and one nested
 /// deeper than `maximumDepth`, holding more than `maximumNodes` values once its aliases are
-/// expanded, or carrying a non-core YAML tag (`!!python/object`, `!local`) is refused before it is
-/// composed (`YAMLPrescan`). JSON — a `.json` file, or text that starts with `{"` — is first
+/// expanded, with a mapping of more than `maximumKeys` keys, or carrying a non-core YAML tag
+/// (`!!python/object`, `!local`) is refused before it is composed (`YAMLPrescan`). JSON — a `.json` file, or text that starts with `{"` — is first
 /// checked strictly (no trailing commas, no comments), then read like YAML.
 public enum ConfigParser {
     /// The largest scenario accepted: 64 MiB.
@@ -52,6 +52,8 @@ public enum ConfigParser {
     public static let maximumDepth = 64
     /// The most values (scalars, lists and mappings) a document may hold with its aliases expanded.
     public static let maximumNodes = 1_000_000
+    /// The most keys one mapping may have: 10,000 (a list may hold more entries).
+    public static let maximumKeys = 10_000
 
     /// Parses YAML, or JSON when the text starts with `{"` (see the type's notes). Throws a one-line
     /// `ScenarioError` with the line and column of a syntax error, or the duplicated key and the

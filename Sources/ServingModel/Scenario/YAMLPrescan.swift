@@ -2,7 +2,8 @@ import CYaml
 
 /// A first pass over a YAML document's events (libyaml, no tree is built) that refuses, before the
 /// document is composed, what would make composing or reading it run away or mean something else:
-/// - nesting deeper than `ConfigParser.maximumDepth` levels;
+/// - nesting deeper than `ConfigParser.maximumDepth` levels, or a mapping with more than
+///   `ConfigParser.maximumKeys` keys (lists may be long);
 /// - alias expansion: the document as the readers see it, every alias replaced by the node it names,
 ///   would hold more than `ConfigParser.maximumNodes` nodes ("billion laughs");
 /// - tags other than YAML's core ones (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`,
@@ -34,8 +35,9 @@ enum YAMLPrescan {
 
     /// The state of the pass: open collections and the expanded size of every anchor.
     private struct Walk {
-        /// An open sequence or mapping: its anchor and the expanded nodes under it so far (itself included).
-        var open: [(anchor: String?, nodes: Int)] = []
+        /// An open sequence or mapping: its anchor, the expanded nodes under it so far (itself
+        /// included), and for a mapping the keys and values met directly in it.
+        var open: [(anchor: String?, nodes: Int, mappingEntries: Int?)] = []
         var anchorNodes: [String: Int] = [:]
         /// Expanded nodes so far: those of closed documents and of every open collection.
         var expanded = 0
@@ -47,6 +49,7 @@ enum YAMLPrescan {
                 try checkTag(event.data.scalar.tag, line: line)
                 let anchor = Self.string(event.data.scalar.anchor)
                 if let anchor { anchorNodes[anchor] = 1 }
+                try enter(line: line)
                 try count(1, line: line)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isSequence = event.type == YAML_SEQUENCE_START_EVENT
@@ -55,9 +58,10 @@ enum YAMLPrescan {
                     throw ScenarioError(path: "", "line \(line): nesting deeper than \(ConfigParser.maximumDepth) levels; "
                         + "a scenario needs far fewer")
                 }
+                try enter(line: line)
                 try count(1, line: line)
                 let anchor = Self.string(isSequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor)
-                open.append((anchor, 1))
+                open.append((anchor, 1, isSequence ? nil : 0))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let closed = open.popLast() else { return }
                 // Its nodes move to the enclosing collection; the expanded total stays.
@@ -65,10 +69,21 @@ enum YAMLPrescan {
                 if let anchor = closed.anchor { anchorNodes[anchor] = closed.nodes }
             case YAML_ALIAS_EVENT:
                 let name = Self.string(event.data.alias.anchor) ?? ""
+                try enter(line: line)
                 try count(anchorNodes[name] ?? 1, line: line, alias: name)
             default:
                 break
             }
+        }
+
+        /// Counts a key or value met directly in the innermost mapping, if that is a mapping: composing
+        /// checks a mapping's keys for duplicates by hashing them all, seconds for 10⁵ keys.
+        mutating func enter(line: Int) throws(ScenarioError) {
+            guard let last = open.indices.last, let entries = open[last].mappingEntries else { return }
+            open[last].mappingEntries = entries + 1
+            guard entries + 1 > 2 * ConfigParser.maximumKeys else { return }
+            throw ScenarioError(path: "", "line \(line): a mapping with more than \(ConfigParser.maximumKeys) keys; "
+                + "a scenario needs far fewer")
         }
 
         /// Adds `nodes` expanded nodes to the innermost open collection and to the total.
