@@ -1,4 +1,5 @@
 import ArgumentParser
+import ServingModel
 import Solver
 
 /// `gpusched solve FILE.mps|FILE.lp`: solves a model file with the bundled HiGHS.
@@ -27,10 +28,20 @@ struct SolveCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    /// Most solver threads accepted.
+    static let maximumThreads = 1024
+
     func validate() throws {
-        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be > 0, got \(timeLimit)") }
-        if let gap, !(gap >= 0) { throw ValidationError("--gap must be >= 0, got \(gap)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1, got \(threads)") }
+        if let timeLimit, !(timeLimit > 0 && timeLimit <= ScenarioMaxima.seconds) {
+            throw ValidationError("--time-limit must be > 0 and <= \(ConfigNode.format(ScenarioMaxima.seconds)) "
+                + "seconds, got \(ConfigNode.format(timeLimit))")
+        }
+        if let gap, !(0...1).contains(gap) {
+            throw ValidationError("--gap must be a relative gap between 0 and 1, got \(ConfigNode.format(gap))")
+        }
+        if let threads, !(1...Self.maximumThreads).contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(Self.maximumThreads), got \(threads)")
+        }
     }
 
     func run() throws {

@@ -22,19 +22,40 @@ struct ValidateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (envelope, summary) = try ScenarioKinds.load(path: file)
+        let loaded: (envelope: ScenarioEnvelope, summary: String)
+        do {
+            loaded = try ScenarioKinds.load(path: file)
+        } catch let error as ScenarioError {
+            // The problems as data on stdout; the error lines still go to stderr (exit 2).
+            if json {
+                try JSONOutput.print(ValidationReport(
+                    file: file, valid: false,
+                    problems: error.issues.map { ValidationReport.Problem(path: $0.path, message: $0.message) }))
+            }
+            throw error
+        }
         if json {
-            try JSONOutput.print(ValidationReport(file: file, valid: true, kind: envelope.kind, summary: summary))
+            try JSONOutput.print(ValidationReport(
+                file: file, valid: true, kind: loaded.envelope.kind, summary: loaded.summary, problems: []))
         } else {
-            print("\(file): valid \(envelope.kind) scenario: \(summary)")
+            print("\(file): valid \(loaded.envelope.kind) scenario: \(loaded.summary)")
         }
     }
 }
 
-/// `validate --json` output.
+/// `validate --json` output: `valid` with the kind and summary, or `valid: false` with every problem.
 struct ValidationReport: Encodable {
+    /// One problem: its key path (empty for the whole file) and what is wrong.
+    struct Problem: Encodable {
+        var path: String
+        var message: String
+    }
+
+    /// Version of this output's layout.
+    var schemaVersion = 1
     var file: String
     var valid: Bool
-    var kind: String
-    var summary: String
+    var kind: String?
+    var summary: String?
+    var problems: [Problem]
 }

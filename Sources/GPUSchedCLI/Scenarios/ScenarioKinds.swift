@@ -144,9 +144,10 @@ enum ScenarioKinds {
     /// `kind: catalog`: a file that only defines GPUs and models, for `catalog --scenario` and for
     /// checking hardware definitions before using them in other scenarios.
     static let catalog = ScenarioKindSpec(name: "catalog", keys: []) { envelope, _ in
-        let builtin = Catalog.builtin
-        let newGPUs = envelope.catalog.gpus.filter { builtin.gpu(named: $0.name) == nil }.count
-        let newModels = envelope.catalog.models.filter { builtin.model(named: $0.name) == nil }.count
+        let builtinGPUs = Set(Catalog.builtin.gpus.map { $0.name.lowercased() })
+        let builtinModels = Set(Catalog.builtin.models.map { $0.name.lowercased() })
+        let newGPUs = envelope.catalog.gpus.filter { !builtinGPUs.contains($0.name.lowercased()) }.count
+        let newModels = envelope.catalog.models.filter { !builtinModels.contains($0.name.lowercased()) }.count
         return "catalog with \(envelope.catalog.gpus.count) GPUs (\(newGPUs) new) and "
             + "\(envelope.catalog.models.count) models (\(newModels) new)"
     }

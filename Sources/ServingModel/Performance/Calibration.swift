@@ -110,11 +110,18 @@ public struct Calibration: Sendable, Hashable, Codable {
 
     // MARK: Files
 
-    /// Reads a calibration file (this type's JSON form).
+    /// The largest calibration file read: 1 MiB (one is a few hundred bytes).
+    public static let maximumFileBytes = 1_048_576
+
+    /// Reads a calibration file (this type's JSON form); its law is checked by
+    /// `FittedIterationLaw.validationProblem`, so a law that would not make an iteration time is refused.
     public static func load(path: String) throws(CalibrationError) -> Calibration {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw CalibrationError("calibration file not found: \(path)")
+        }
+        if let size = CSVTable.fileSize(atPath: path), size > Int64(maximumFileBytes) {
+            throw CalibrationError("\(path): not a calibration: \(size) bytes, over the limit of \(maximumFileBytes) bytes")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CalibrationError("cannot read calibration file \(path)")

@@ -35,22 +35,26 @@ public struct FittedIterationLaw: IterationTimeModel, Sendable, Hashable, Codabl
     /// False follows the paper, which ignores them.
     public let countsDecodesInMixedBatch: Bool
 
-    /// A law from its hinge form. Use `validated(c:a:b0:countsDecodesInMixedBatch:)` for values a
-    /// user supplied.
-    /// - Precondition: c > 0, a ≥ 0 and b0 ≥ 0, all finite.
+    /// A law from its hinge form, for values the program itself chose. Values a user supplied go
+    /// through `validated(c:a:b0:countsDecodesInMixedBatch:)` or are checked with
+    /// `validationProblem(c:a:b0:)` where they are read.
+    ///
+    /// Never traps: values outside c > 0, a ≥ 0, b0 ≥ 0 (all finite) are moved to the nearest valid
+    /// law (a and b0 clamped at 0; a c that is not a positive finite number becomes 1 s).
     public init(c: Double, a: Double, b0: Double, countsDecodesInMixedBatch: Bool = false) {
-        if let problem = Self.problem(c: c, a: a, b0: b0) { preconditionFailure(problem) }
-        self.c = c
-        self.a = a
-        self.b0 = b0
+        self.c = c.isFinite && c > 0 ? c : 1
+        self.a = a.isFinite ? Swift.max(0, a) : 0
+        self.b0 = b0.isFinite ? Swift.max(0, b0) : 0
         self.countsDecodesInMixedBatch = countsDecodesInMixedBatch
     }
 
-    /// A law from the paper's form: c = 1/γ, a = β, b0 = (1/γ − α)/β. Use
-    /// `validated(alpha:beta:gamma:countsDecodesInMixedBatch:)` for values a user supplied.
-    /// - Precondition: γ > 0, β > 0 and α ≤ 1/γ, all finite.
+    /// A law from the paper's form: c = 1/γ, a = β, b0 = (1/γ − α)/β, for values the program itself
+    /// chose. Values a user supplied go through `validated(alpha:beta:gamma:countsDecodesInMixedBatch:)`
+    /// or are checked with `validationProblem(alpha:beta:gamma:)` where they are read.
+    ///
+    /// Never traps: an α above 1/γ gives the knee b0 = 0 (see `init(c:a:b0:countsDecodesInMixedBatch:)`
+    /// for the other values).
     public init(alpha: Double, beta: Double, gamma: Double, countsDecodesInMixedBatch: Bool = false) {
-        if let problem = Self.problem(alpha: alpha, beta: beta, gamma: gamma) { preconditionFailure(problem) }
         self.init(c: 1 / gamma, a: beta, b0: (1 / gamma - alpha) / beta,
                   countsDecodesInMixedBatch: countsDecodesInMixedBatch)
     }
@@ -59,7 +63,7 @@ public struct FittedIterationLaw: IterationTimeModel, Sendable, Hashable, Codabl
     public static func validated(
         c: Double, a: Double, b0: Double, countsDecodesInMixedBatch: Bool = false
     ) throws(CalibrationError) -> FittedIterationLaw {
-        if let problem = problem(c: c, a: a, b0: b0) { throw CalibrationError(problem) }
+        if let problem = validationProblem(c: c, a: a, b0: b0) { throw CalibrationError(problem) }
         return FittedIterationLaw(c: c, a: a, b0: b0, countsDecodesInMixedBatch: countsDecodesInMixedBatch)
     }
 
@@ -67,7 +71,7 @@ public struct FittedIterationLaw: IterationTimeModel, Sendable, Hashable, Codabl
     public static func validated(
         alpha: Double, beta: Double, gamma: Double, countsDecodesInMixedBatch: Bool = false
     ) throws(CalibrationError) -> FittedIterationLaw {
-        if let problem = problem(alpha: alpha, beta: beta, gamma: gamma) { throw CalibrationError(problem) }
+        if let problem = validationProblem(alpha: alpha, beta: beta, gamma: gamma) { throw CalibrationError(problem) }
         return FittedIterationLaw(alpha: alpha, beta: beta, gamma: gamma,
                                   countsDecodesInMixedBatch: countsDecodesInMixedBatch)
     }
@@ -108,19 +112,33 @@ public struct FittedIterationLaw: IterationTimeModel, Sendable, Hashable, Codabl
 
     // MARK: Checks
 
-    /// Why hinge values do not make a law, or nil when they do.
-    static func problem(c: Double, a: Double, b0: Double) -> String? {
+    /// Most seconds an iteration's terms (c, and α) may take: a measured iteration of over an hour
+    /// is a unit mistake.
+    public static let maximumSeconds = 3600.0
+    /// Most tokens the knee b0 may sit at.
+    public static let maximumKnee = 1e8
+
+    /// Why hinge values a user supplied do not make a law (one line naming the value and the bound),
+    /// or nil when they do: c in (0, 3600] s, a in [0, 3600] s per token, b0 in [0, 1e8] tokens.
+    public static func validationProblem(c: Double, a: Double, b0: Double) -> String? {
         for (name, value) in [("c", c), ("a", a), ("b0", b0)] where !value.isFinite {
             return "\(name) must be a finite number, got \(ConfigNode.format(value))"
         }
         if !(c > 0) { return "c must be > 0 seconds, got \(ConfigNode.format(c))" }
+        if c > maximumSeconds { return "c must be <= \(ConfigNode.format(maximumSeconds)) seconds, got \(ConfigNode.format(c))" }
         if a < 0 { return "a must be >= 0 seconds per token, got \(ConfigNode.format(a))" }
+        if a > maximumSeconds {
+            return "a must be <= \(ConfigNode.format(maximumSeconds)) seconds per token, got \(ConfigNode.format(a))"
+        }
         if b0 < 0 { return "b0 must be >= 0 tokens, got \(ConfigNode.format(b0))" }
+        if b0 > maximumKnee { return "b0 must be <= \(ConfigNode.format(maximumKnee)) tokens, got \(ConfigNode.format(b0))" }
         return nil
     }
 
-    /// Why values of the paper's form do not make a law, or nil when they do.
-    static func problem(alpha: Double, beta: Double, gamma: Double) -> String? {
+    /// Why values of the paper's form a user supplied do not make a law, or nil when they do:
+    /// γ > 0, β > 0, α ≤ 1/γ (so that the knee is ≥ 0), all finite, and the hinge values they give
+    /// within `validationProblem(c:a:b0:)`'s bounds.
+    public static func validationProblem(alpha: Double, beta: Double, gamma: Double) -> String? {
         for (name, value) in [("alpha", alpha), ("beta", beta), ("gamma", gamma)] where !value.isFinite {
             return "\(name) must be a finite number, got \(ConfigNode.format(value))"
         }
@@ -129,6 +147,18 @@ public struct FittedIterationLaw: IterationTimeModel, Sendable, Hashable, Codabl
         if alpha > 1 / gamma {
             return "alpha (\(ConfigNode.format(alpha)) s) must be <= 1/gamma (\(ConfigNode.format(1 / gamma)) s), "
                 + "so that the knee b0 = (1/gamma - alpha)/beta is >= 0"
+        }
+        let c = 1 / gamma
+        if c > maximumSeconds {
+            return "gamma must be >= 1/\(ConfigNode.format(maximumSeconds)) tokens per second, got \(ConfigNode.format(gamma))"
+        }
+        if beta > maximumSeconds {
+            return "beta must be <= \(ConfigNode.format(maximumSeconds)) seconds per token, got \(ConfigNode.format(beta))"
+        }
+        let b0 = (c - alpha) / beta
+        if !(b0 <= maximumKnee) {
+            return "the knee b0 = (1/gamma - alpha)/beta = \(ConfigNode.format(b0)) tokens must be <= "
+                + "\(ConfigNode.format(maximumKnee)); check alpha and beta"
         }
         return nil
     }

@@ -38,11 +38,17 @@ public enum IterationTimeCSV {
         ("seconds", 1), ("iteration_seconds", 1), ("ms", 1000),
     ]
 
-    /// Reads and parses a file.
+    /// The most data rows a measurements file may have: 10 million.
+    public static let maximumRows = ScenarioMaxima.listEntries
+
+    /// Reads and parses a file (at most 512 MiB and `maximumRows` rows).
     public static func read(path: String) throws(CalibrationError) -> [IterationSample] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw CalibrationError("file not found: \(path)")
+        }
+        if let size = CSVTable.fileSize(atPath: path), size > Int64(CSVTable.maximumFileBytes) {
+            throw CalibrationError("\(path) is \(size) bytes, over the limit of \(CSVTable.maximumFileBytes) bytes (512 MiB)")
         }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw CalibrationError("cannot read \(path) as UTF-8 text")
@@ -57,6 +63,9 @@ public enum IterationTimeCSV {
         guard table.headerLine > 0 else {
             throw CalibrationError("the file is empty; expected a header line with "
                 + timeColumnList + " and prefill_tokens")
+        }
+        guard table.rows.count <= maximumRows else {
+            throw CalibrationError("\(table.rows.count) data rows, over the limit of \(maximumRows) measured iterations")
         }
         let header = try Header(fields: trimmed(table.header), line: table.headerLine)
         var samples: [IterationSample] = []
@@ -126,6 +135,11 @@ public enum IterationTimeCSV {
                 throw CalibrationError("line \(line): \(time.name) must be a finite number, got \(raw)")
             }
             guard value > 0 else { throw CalibrationError("line \(line): \(time.name) must be > 0, got \(raw)") }
+            let seconds = value / time.unitsPerSecond
+            guard seconds <= FittedIterationLaw.maximumSeconds else {
+                throw CalibrationError("line \(line): an iteration must take at most "
+                    + "\(ConfigNode.format(FittedIterationLaw.maximumSeconds)) seconds, got \(raw) \(time.name)")
+            }
             let prefillTokens = try Self.count(fields[prefill], column: "prefill_tokens", line: line)
             let decodeStreams = try decodes.map { index throws(CalibrationError) in
                 try Self.count(fields[index], column: "decode_streams", line: line)
@@ -133,8 +147,7 @@ public enum IterationTimeCSV {
             if decodes != nil && prefillTokens == 0 && decodeStreams == 0 {
                 throw CalibrationError("line \(line): empty iteration: prefill_tokens and decode_streams are both 0")
             }
-            return IterationSample(
-                seconds: value / time.unitsPerSecond, prefillTokens: prefillTokens, decodeStreams: decodeStreams)
+            return IterationSample(seconds: seconds, prefillTokens: prefillTokens, decodeStreams: decodeStreams)
         }
 
         private static func count(_ raw: String, column: String, line: Int) throws(CalibrationError) -> Int {
@@ -142,8 +155,11 @@ public enum IterationTimeCSV {
             guard let value = Double(raw) else {
                 throw CalibrationError("line \(line): \(column) must be an integer >= 0, got '\(raw)'")
             }
-            guard value >= 0, value == value.rounded(), value < 1e15 else {
+            guard value >= 0, value == value.rounded() else {
                 throw CalibrationError("line \(line): \(column) must be an integer >= 0, got \(raw)")
+            }
+            guard value <= Double(ScenarioMaxima.tokens) else {
+                throw CalibrationError("line \(line): \(column) must be <= \(ScenarioMaxima.tokens), got \(raw)")
             }
             return Int(value)
         }

@@ -28,36 +28,79 @@ public enum CatalogSection {
     ]
 
     /// `base` merged with the section's entries; problems go to the node's diagnostics.
+    ///
+    /// Linear in the entries: names are looked up in dictionaries, and two entries of one kind with
+    /// the same name (ignoring case) are reported with both indices.
     public static func read(_ node: ConfigNode, base: Catalog = .builtin) -> Catalog {
         guard let section = node.object(allowedKeys: ["gpus", "models"]) else { return base }
-        var added = Catalog(gpus: [], models: [])
-        var lookup = base
-        if let gpus = section["gpus"]?.list() {
-            for entry in gpus {
-                if let gpu = readGPU(entry, catalog: lookup) {
-                    added = added.merging(Catalog(gpus: [gpu], models: []))
-                    lookup = lookup.merging(Catalog(gpus: [gpu], models: []))
-                }
-            }
-        }
-        if let models = section["models"]?.list() {
-            for entry in models {
-                if let model = readModel(entry, catalog: lookup) {
-                    added = added.merging(Catalog(gpus: [], models: [model]))
-                    lookup = lookup.merging(Catalog(gpus: [], models: [model]))
-                }
-            }
-        }
-        return base.merging(added)
+        var gpus = NamedEntries(base.gpus, name: \.name)
+        var models = NamedEntries(base.models, name: \.name)
+        if let entries = section["gpus"]?.list() { gpus.read(entries, "GPU", with: readGPU) }
+        if let entries = section["models"]?.list() { models.read(entries, "model", with: readModel) }
+        return Catalog(gpus: gpus.all, models: models.all)
     }
 
-    static func readGPU(_ node: ConfigNode, catalog: Catalog) -> GPUSpec? {
+    /// A catalog list with a case-insensitive name index: the base entries, then the section's, an
+    /// entry of the section replacing a base entry of the same name in place (as `Catalog.merging`).
+    private struct NamedEntries<Entry> {
+        private(set) var all: [Entry]
+        private var indexByName: [String: Int] = [:]
+        private let name: (Entry) -> String
+
+        init(_ entries: [Entry], name: @escaping (Entry) -> String) {
+            all = entries
+            self.name = name
+            for (index, entry) in entries.enumerated() where indexByName[name(entry).lowercased()] == nil {
+                indexByName[name(entry).lowercased()] = index
+            }
+        }
+
+        /// The entry with this name as the catalog holds it now (a section's entry once it replaced one).
+        func named(_ entryName: String) -> Entry? { indexByName[entryName.lowercased()].map { all[$0] } }
+        /// Every name, for suggestions.
+        var names: [String] { all.map(name) }
+
+        /// Reads a section's list with `reader` (given the lookup of base names and the names for
+        /// suggestions) and adds every entry; a second entry of one name (ignoring case) is reported
+        /// with both indices and left out.
+        mutating func read(
+            _ entries: [ConfigNode], _ what: String,
+            with reader: (ConfigNode, (String) -> Entry?, () -> [String]) -> Entry?
+        ) {
+            var firstIndex: [String: Int] = [:]
+            for (index, node) in entries.enumerated() {
+                guard let entry = reader(node, named, { names }) else { continue }
+                let key = name(entry).lowercased()
+                if let earlier = firstIndex[key] {
+                    let list = String(node.path.prefix { $0 != "[" })
+                    node.diagnostics.report(
+                        "\(node.path).name",
+                        "duplicate \(what) name '\(name(entry))': \(list)[\(earlier)] and \(list)[\(index)] both define it")
+                    continue
+                }
+                firstIndex[key] = index
+                add(entry)
+            }
+        }
+
+        private mutating func add(_ entry: Entry) {
+            let key = name(entry).lowercased()
+            if let index = indexByName[key] {
+                all[index] = entry
+            } else {
+                indexByName[key] = all.count
+                all.append(entry)
+            }
+        }
+    }
+
+    static func readGPU(_ node: ConfigNode, lookup: (String) -> GPUSpec?, candidates: () -> [String]) -> GPUSpec? {
         guard let entry = node.object(allowedKeys: gpuKeys) else { return nil }
         guard let name = entry.require("name")?.string() else { return nil }
         var template: GPUSpec?
         if let baseNode = entry["base"], let baseName = baseNode.string() {
-            guard let found = catalog.gpu(named: baseName) else {
-                baseNode.report("unknown GPU '\(baseName)'" + NameSuggestion.hint(for: baseName, in: catalog.gpus.map(\.name)))
+            guard let found = lookup(baseName) else {
+                baseNode.report("unknown GPU '\(baseName)'" + NameSuggestion.hint(for: baseName, in: candidates()))
                 return nil
             }
             template = found
@@ -68,32 +111,33 @@ public enum CatalogSection {
             entry.diagnostics.report(entry.path.isEmpty ? key : "\(entry.path).\(key)", "missing required key")
             return nil
         }
-        let flops = field("bf16FLOPS", template?.bf16FLOPS) { $0.number(.positive) }
-        let memory = field("memory", template?.memoryBytes) { $0.bytes() }
-        let bandwidth = field("memoryBandwidth", template?.memoryBandwidth) { $0.bytesPerSecond() }
-        let nvlink = field("nvlinkBandwidth", template?.nvlinkBandwidth) { $0.bytesPerSecond() }
-        let network = field("networkBandwidth", template?.networkBandwidth) { $0.bytesPerSecond() }
+        let rate = ScenarioMaxima.rate
+        let flops = field("bf16FLOPS", template?.bf16FLOPS) { $0.number(.positive, max: rate) }
+        let memory = field("memory", template?.memoryBytes) { $0.bytes(max: ScenarioMaxima.memoryBytes) }
+        let bandwidth = field("memoryBandwidth", template?.memoryBandwidth) { $0.bytesPerSecond(max: rate) }
+        let nvlink = field("nvlinkBandwidth", template?.nvlinkBandwidth) { $0.bytesPerSecond(max: rate) }
+        let network = field("networkBandwidth", template?.networkBandwidth) { $0.bytesPerSecond(max: rate) }
         guard let flops, let memory, let bandwidth, let nvlink, let network else { return nil }
         return GPUSpec(
             name: name, bf16FLOPS: flops, memoryBytes: memory, memoryBandwidth: bandwidth,
             nvlinkBandwidth: nvlink, networkBandwidth: network)
     }
 
-    static func readModel(_ node: ConfigNode, catalog: Catalog) -> ModelSpec? {
+    static func readModel(_ node: ConfigNode, lookup: (String) -> ModelSpec?, candidates: () -> [String]) -> ModelSpec? {
         guard let entry = node.object(allowedKeys: modelKeys) else { return nil }
         guard let name = entry.require("name")?.string() else { return nil }
         var template: ModelSpec?
         if let baseNode = entry["base"], let baseName = baseNode.string() {
-            guard let found = catalog.model(named: baseName) else {
-                baseNode.report("unknown model '\(baseName)'" + NameSuggestion.hint(for: baseName, in: catalog.models.map(\.name)))
+            guard let found = lookup(baseName) else {
+                baseNode.report("unknown model '\(baseName)'" + NameSuggestion.hint(for: baseName, in: candidates()))
                 return nil
             }
             template = found
         }
         var failed = false
-        func integer(_ key: String, _ current: Int?, min: Int = 1) -> Int {
+        func integer(_ key: String, _ current: Int?, max: Int) -> Int {
             if let node = entry[key] {
-                if let value = node.integer(min: min) { return value }
+                if let value = node.integer(min: 1, max: max) { return value }
                 failed = true
                 return 0
             }
@@ -102,9 +146,9 @@ public enum CatalogSection {
             failed = true
             return 0
         }
-        func number(_ key: String, _ current: Double?, default fallback: Double? = nil) -> Double {
+        func number(_ key: String, _ current: Double?, max: Double, default fallback: Double? = nil) -> Double {
             if let node = entry[key] {
-                if let value = node.number(.positive) { return value }
+                if let value = node.number(.positive, max: max) { return value }
                 failed = true
                 return 0
             }
@@ -115,16 +159,18 @@ public enum CatalogSection {
         }
         var model = ModelSpec(
             name: name,
-            layers: integer("layers", template?.layers),
-            hiddenSize: integer("hiddenSize", template?.hiddenSize),
-            attentionHeads: integer("attentionHeads", template?.attentionHeads),
-            kvHeads: integer("kvHeads", template?.kvHeads),
-            headDim: integer("headDim", template?.headDim),
-            intermediateSize: integer("intermediateSize", template?.intermediateSize),
-            vocabSize: integer("vocabSize", template?.vocabSize),
-            parameterCount: number("parameters", template?.parameterCount),
-            bytesPerParameter: number("bytesPerParameter", template?.bytesPerParameter, default: 2),
-            kvBytesPerElement: number("kvBytesPerElement", template?.kvBytesPerElement, default: 2),
+            layers: integer("layers", template?.layers, max: ScenarioMaxima.layers),
+            hiddenSize: integer("hiddenSize", template?.hiddenSize, max: ScenarioMaxima.width),
+            attentionHeads: integer("attentionHeads", template?.attentionHeads, max: ScenarioMaxima.heads),
+            kvHeads: integer("kvHeads", template?.kvHeads, max: ScenarioMaxima.heads),
+            headDim: integer("headDim", template?.headDim, max: ScenarioMaxima.headDim),
+            intermediateSize: integer("intermediateSize", template?.intermediateSize, max: ScenarioMaxima.width),
+            vocabSize: integer("vocabSize", template?.vocabSize, max: ScenarioMaxima.vocabulary),
+            parameterCount: number("parameters", template?.parameterCount, max: ScenarioMaxima.parameters),
+            bytesPerParameter: number(
+                "bytesPerParameter", template?.bytesPerParameter, max: ScenarioMaxima.bytesPerElement, default: 2),
+            kvBytesPerElement: number(
+                "kvBytesPerElement", template?.kvBytesPerElement, max: ScenarioMaxima.bytesPerElement, default: 2),
             attention: template?.attention ?? .groupedQuery,
             moe: template?.moe)
         if let attention = entry["attention"] {
@@ -151,8 +197,8 @@ public enum CatalogSection {
         }
         guard let object = node.object(allowedKeys: ["latent"]), let latentNode = object.require("latent"),
               let latent = latentNode.object(allowedKeys: ["kvLoraRank", "ropeHeadDim"]) else { return nil }
-        let rank = latent.require("kvLoraRank")?.integer(min: 1)
-        let rope = latent.require("ropeHeadDim")?.integer(min: 0)
+        let rank = latent.require("kvLoraRank")?.integer(min: 1, max: ScenarioMaxima.latentRank)
+        let rope = latent.require("ropeHeadDim")?.integer(min: 0, max: ScenarioMaxima.headDim)
         guard let rank, let rope else { return nil }
         return .multiHeadLatent(kvLoraRank: rank, ropeHeadDim: rope)
     }
@@ -160,12 +206,13 @@ public enum CatalogSection {
     static func readMoE(_ node: ConfigNode, layers: Int) -> MoESpec? {
         guard let object = node.object(allowedKeys: moeKeys) else { return nil }
         let moeLayers = object.require("moeLayers")?.integer(min: 1, max: max(1, layers))
-        let experts = object.require("routedExperts")?.integer(min: 1)
-        let topK = object.require("expertsPerToken")?.integer(min: 1)
-        let shared = object["sharedExperts"].map { $0.integer(min: 0) } ?? 0
-        let size = object.require("expertIntermediateSize")?.integer(min: 1)
-        let groups = object["expertGroups"].map { $0.integer(min: 1) } ?? 1
-        let groupsPerToken = object["groupsPerToken"].map { $0.integer(min: 1) } ?? groups
+        let maxExperts = ScenarioMaxima.experts
+        let experts = object.require("routedExperts")?.integer(min: 1, max: maxExperts)
+        let topK = object.require("expertsPerToken")?.integer(min: 1, max: maxExperts)
+        let shared = object["sharedExperts"].map { $0.integer(min: 0, max: maxExperts) } ?? 0
+        let size = object.require("expertIntermediateSize")?.integer(min: 1, max: ScenarioMaxima.width)
+        let groups = object["expertGroups"].map { $0.integer(min: 1, max: maxExperts) } ?? 1
+        let groupsPerToken = object["groupsPerToken"].map { $0.integer(min: 1, max: maxExperts) } ?? groups
         var kernelCost: ExpertKernelCost??
         if let kernels = object["expertKernels"] {
             kernelCost = readExpertKernels(kernels)
@@ -192,8 +239,8 @@ public enum CatalogSection {
     /// `expertKernels: {fixedSecondsPerLayer, weightTrafficFactor}`: a measured `ExpertKernelCost`.
     static func readExpertKernels(_ node: ConfigNode) -> ExpertKernelCost? {
         guard let object = node.object(allowedKeys: ["fixedSecondsPerLayer", "weightTrafficFactor"]) else { return nil }
-        let fixed = object["fixedSecondsPerLayer"].map { $0.number(.nonNegative) } ?? 0
-        let factor = object["weightTrafficFactor"].map { $0.number(.positive) } ?? 1
+        let fixed = object["fixedSecondsPerLayer"].map { $0.number(.nonNegative, max: 3600) } ?? 0
+        let factor = object["weightTrafficFactor"].map { $0.number(.positive, max: 1000) } ?? 1
         guard let fixed, let factor else { return nil }
         return ExpertKernelCost(fixedSecondsPerLayer: fixed, weightTrafficFactor: factor)
     }

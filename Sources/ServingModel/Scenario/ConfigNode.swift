@@ -48,6 +48,9 @@ public struct ConfigNode: Sendable {
     /// Where problems go.
     public let diagnostics: ScenarioDiagnostics
 
+    /// Problems after which unknown keys are reported without a "did you mean" hint.
+    static let hintedProblems = 100
+
     /// The document root.
     public init(value: ConfigValue, diagnostics: ScenarioDiagnostics) {
         self.init(value: value, path: "", diagnostics: diagnostics)
@@ -73,7 +76,10 @@ public struct ConfigNode: Sendable {
         }
         for (key, _) in entries where !allowedKeys.contains(key) {
             let child = path.isEmpty ? key : "\(path).\(key)"
-            diagnostics.report(child, "unknown key" + NameSuggestion.hint(for: key, in: allowedKeys))
+            // Hints cost an edit distance per allowed key; past the first problems (of which only
+            // 20 are printed) a file of thousands of unknown keys gets the bare message.
+            let hint = diagnostics.issues.count < Self.hintedProblems ? NameSuggestion.hint(for: key, in: allowedKeys) : ""
+            diagnostics.report(child, "unknown key" + hint)
         }
         return ConfigObject(entries: entries, path: path, diagnostics: diagnostics)
     }
@@ -117,23 +123,31 @@ public struct ConfigNode: Sendable {
         return number
     }
 
-    /// A whole number within optional limits.
+    /// A number satisfying `rule` and at most `max`; the error states the maximum
+    /// ("must be <= 10000000, got 1e+15"). Use the bounds in `ScenarioMaxima`.
+    public func number(_ rule: NumberRule = .finite, max: Double) -> Double? {
+        guard let number = number(rule) else { return nil }
+        return within(number, max: max)
+    }
+
+    /// A whole number within optional limits. Values beyond the limits are reported as such (with the
+    /// limit), before the check that they are whole, so an integer is never formed from a value
+    /// outside ±9·10¹⁵.
     public func integer(min: Int? = nil, max: Int? = nil) -> Int? {
         guard let number = number() else { return nil }
+        if let max, number > Double(max) {
+            report("must be <= \(max), got \(ConfigNode.format(number))")
+            return nil
+        }
+        if let min, number < Double(min) {
+            report("must be >= \(min), got \(ConfigNode.format(number))")
+            return nil
+        }
         guard number == number.rounded(), abs(number) < 9e15 else {
             report("must be a whole number, got \(ConfigNode.format(number))")
             return nil
         }
-        let integer = Int(number)
-        if let min, integer < min {
-            report("must be >= \(min), got \(integer)")
-            return nil
-        }
-        if let max, integer > max {
-            report("must be <= \(max), got \(integer)")
-            return nil
-        }
-        return integer
+        return Int(number)
     }
 
     /// A non-empty string.
@@ -181,7 +195,7 @@ public struct ConfigNode: Sendable {
         let suffixes = unitScale.keys.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
         let lowercaseCounts = Dictionary(grouping: suffixes, by: { $0.lowercased() }).mapValues(\.count)
         let loose = suffixes.first { text.lowercased().hasSuffix($0.lowercased()) }
-        if let loose, suffixes.first(where: { text.hasSuffix($0) }) == nil, lowercaseCounts[loose.lowercased()]! > 1 {
+        if let loose, suffixes.first(where: { text.hasSuffix($0) }) == nil, lowercaseCounts[loose.lowercased(), default: 0] > 1 {
             let spellings = suffixes.filter { $0.lowercased() == loose.lowercased() }.sorted()
             report("ambiguous unit in '\(raw)': write " + spellings.joined(separator: " or ")
                 + " (upper-case B for bytes, lower-case b for bits)")
@@ -193,7 +207,7 @@ public struct ConfigNode: Sendable {
                 report("cannot read '\(raw)' as a quantity: '\(digits)' is not a number")
                 return nil
             }
-            let scaled = magnitude * unitScale[suffix]!
+            let scaled = magnitude * unitScale[suffix, default: 1]
             if let problem = rule.violation(scaled) {
                 report(problem)
                 return nil
@@ -216,6 +230,25 @@ public struct ConfigNode: Sendable {
         quantity(units: ByteUnits.rates, rule: rule)
     }
 
+    /// Bytes at most `max` (e.g. `ScenarioMaxima.memoryBytes`); the error states the maximum.
+    public func bytes(_ rule: NumberRule = .positive, max: Double) -> Double? {
+        bytes(rule).flatMap { within($0, max: max) }
+    }
+
+    /// Bytes per second at most `max` (e.g. `ScenarioMaxima.rate`); the error states the maximum.
+    public func bytesPerSecond(_ rule: NumberRule = .positive, max: Double) -> Double? {
+        bytesPerSecond(rule).flatMap { within($0, max: max) }
+    }
+
+    /// `value`, or nil after reporting that it is above `max`.
+    private func within(_ value: Double, max: Double) -> Double? {
+        guard value <= max else {
+            report("must be <= \(ConfigNode.format(max)), got \(ConfigNode.format(value))")
+            return nil
+        }
+        return value
+    }
+
     private func describeValue() -> String {
         switch value {
         case let .string(text): return "'\(text)'"
@@ -226,8 +259,10 @@ public struct ConfigNode: Sendable {
     }
 
     /// A number as written by a person: integers without ".0".
-    static func format(_ value: Double) -> String {
+    /// Values from 10¹⁵ on are written with an exponent (`8e+15`).
+    public static func format(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+        if value.isFinite && abs(value) >= 1e15 { return String(format: "%g", value) }
         return "\(value)"
     }
 }

@@ -16,9 +16,9 @@ import Foundation
 ///   trace: traces/code.csv     # relative to the scenario file's folder
 ///   timeScale: 0.5             # optional: multiplies every arrival time (0.5 = twice the rate)
 /// ```
-/// `arrivalRate` is in requests per second; `burstiness`, when given, makes the gaps
-/// gamma-distributed with that coefficient of variation (1 is Poisson-like, 0 perfectly regular),
-/// otherwise arrivals are Poisson. A length is a whole number (fixed) or one of
+/// `arrivalRate` is in requests per second (at most 10⁶); `burstiness`, when given, makes the gaps
+/// gamma-distributed with that coefficient of variation (1 is Poisson-like, 0 perfectly regular,
+/// at most 100), otherwise arrivals are Poisson. Token lengths are at most 10 million. A length is a whole number (fixed) or one of
 /// `{fixed: N}`, `{exponential: {mean}}`, `{lognormal: {mean, sd}}` (of the length, not its log),
 /// `{uniform: {min, max}}` and `{empirical: FILE}` (one length per line, or the matching
 /// prompt/output column of a trace file; relative to the scenario's folder).
@@ -80,21 +80,25 @@ public enum WorkloadSection {
 
     /// Poisson at `arrivalRate`, or gamma gaps when `burstiness` (their coefficient of variation) is given.
     private static func readArrivals(_ entry: ConfigObject) -> ArrivalProcess? {
-        let rate = entry.require("arrivalRate")?.number(.positive)
+        let rate = entry.require("arrivalRate")?.number(.positive, max: ScenarioMaxima.arrivalRate)
         guard let burstinessNode = entry["burstiness"] else { return rate.map { .poisson(rate: $0) } }
-        let cv = burstinessNode.number(.nonNegative)
+        let cv = burstinessNode.number(.nonNegative, max: ScenarioMaxima.burstiness)
         guard let rate, let cv else { return nil }
         return .gamma(rate: rate, cv: cv)
     }
 
     /// A length distribution: a whole number, or a mapping with exactly one family (the forms a
     /// request class's `promptTokens` and `outputTokens` take); nil after reporting problems.
+    ///
+    /// Lengths, means and standard deviations are at most `ScenarioMaxima.tokens` (10 million).
     public static func readLength(_ node: ConfigNode, field: TokenField, baseDirectory: String) -> LengthDistribution? {
+        let maxTokens = ScenarioMaxima.tokens
+        let tokens = Double(maxTokens)
         guard node.isObject else {
             switch node.value {
-            case .number: return node.integer(min: 1).map { .fixed($0) }
+            case .number: return node.integer(min: 1, max: maxTokens).map { .fixed($0) }
             case let .string(text) where Double(text.trimmingCharacters(in: .whitespaces)) != nil:
-                return node.integer(min: 1).map { .fixed($0) }
+                return node.integer(min: 1, max: maxTokens).map { .fixed($0) }
             default: break
             }
             node.report("must be a whole number of tokens or a mapping with one of: " + families.joined(separator: ", "))
@@ -113,20 +117,21 @@ public enum WorkloadSection {
         guard let parameters = object.require(family) else { return nil }
         switch family {
         case "fixed":
-            return parameters.integer(min: 1).map { .fixed($0) }
+            return parameters.integer(min: 1, max: maxTokens).map { .fixed($0) }
         case "exponential":
-            guard let mean = parameters.object(allowedKeys: ["mean"])?.require("mean")?.number(.positive) else { return nil }
+            guard let mean = parameters.object(allowedKeys: ["mean"])?.require("mean")?.number(.positive, max: tokens)
+            else { return nil }
             return .exponential(mean: mean)
         case "lognormal":
             guard let shape = parameters.object(allowedKeys: ["mean", "sd"]) else { return nil }
-            let mean = shape.require("mean")?.number(.positive)
-            let sd = shape.require("sd")?.number(.nonNegative)
+            let mean = shape.require("mean")?.number(.positive, max: tokens)
+            let sd = shape.require("sd")?.number(.nonNegative, max: tokens)
             guard let mean, let sd else { return nil }
             return .lognormal(mean: mean, sd: sd)
         case "uniform":
             guard let range = parameters.object(allowedKeys: ["min", "max"]) else { return nil }
-            let low = range.require("min")?.integer(min: 1)
-            let high = range.require("max")?.integer(min: 1)
+            let low = range.require("min")?.integer(min: 1, max: maxTokens)
+            let high = range.require("max")?.integer(min: 1, max: maxTokens)
             guard let low, let high else { return nil }
             guard low <= high else {
                 range["max"]?.report("must be >= min (\(low)), got \(high)")
@@ -146,7 +151,7 @@ public enum WorkloadSection {
     }
 
     private static func readTrace(_ node: ConfigNode, timeScale: ConfigNode?, baseDirectory: String) -> Workload? {
-        let scale = timeScale?.number(.positive)
+        let scale = timeScale?.number(.positive, max: ScenarioMaxima.seconds)
         guard let file = node.string() else { return nil }
         let path = resolve(file, in: baseDirectory)
         var classNames: [String] = []

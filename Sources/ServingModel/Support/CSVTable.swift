@@ -32,12 +32,24 @@ public struct CSVTable: Sendable {
         rowFieldCounts = records.map(\.fields.count)
     }
 
-    /// Reads and parses the file at `path`.
+    /// The largest file `init(contentsOfFile:)` reads: 512 MiB.
+    public static let maximumFileBytes = 512 * 1_048_576
+
+    /// Reads and parses the file at `path`, refusing one over `maximumFileBytes` before reading it.
     public init(contentsOfFile path: String) throws(CSVError) {
+        if let size = Self.fileSize(atPath: path), size > Int64(Self.maximumFileBytes) {
+            throw CSVError.tooLarge(path, bytes: size, limit: Self.maximumFileBytes)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CSVError.unreadable(path)
         }
         self.init(text: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Size in bytes of the file at `path`, or nil when it cannot be found; readers check it before
+    /// reading a file whole.
+    static func fileSize(atPath path: String) -> Int64? {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value
     }
 
     /// Index of the column named `name`, or an error naming the file's columns.
@@ -107,6 +119,8 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingColumn(String, available: [String])
     /// A field that must be a number is not.
     case notANumber(column: String, value: String)
+    /// The file is larger than the reader accepts.
+    case tooLarge(String, bytes: Int64, limit: Int)
 
     public var description: String {
         switch self {
@@ -116,6 +130,8 @@ public enum CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             return "CSV column '\(name)' not found; columns are: " + available.joined(separator: ", ")
         case let .notANumber(column, value):
             return "CSV column '\(column)' holds '\(value)', which is not a number"
+        case let .tooLarge(path, bytes, limit):
+            return "CSV file '\(path)' is \(bytes) bytes, over the limit of \(limit) bytes"
         }
     }
 }

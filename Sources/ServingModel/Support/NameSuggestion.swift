@@ -1,9 +1,14 @@
 /// Finds the names closest to a misspelt one, for "did you mean" hints in error messages.
 public enum NameSuggestion {
+    /// Names longer than this (in bytes) get no suggestions.
+    public static let maximumNameLength = 200
+
     /// Up to `limit` candidates closest to `name` by case-insensitive edit distance, nearest first.
     /// Candidates further than about half the name's length are left out, so a hint is never absurd,
-    /// and so are those clearly worse than the best one.
+    /// and so are those clearly worse than the best one. A name over `maximumNameLength` bytes gets none.
     public static func nearest(to name: String, in candidates: [String], limit: Int = 3) -> [String] {
+        // A name this long is not a misspelling; skipping it keeps the edit distances cheap.
+        guard name.utf8.count <= maximumNameLength else { return [] }
         let target = Array(name.lowercased())
         let threshold = max(2, target.count / 2)
         let scored = candidates.map { candidate -> (String, Int) in

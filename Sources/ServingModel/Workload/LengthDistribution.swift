@@ -3,9 +3,9 @@ import Foundation
 /// The distribution of a token count (prompt or output length) of requests in one class.
 ///
 /// Every family draws a real number and `sample(_:)` turns it into whole tokens: it rounds to the
-/// nearest integer and clamps at 1 (a request has at least one token), and at 2³¹−1 so that the
-/// far tail of a heavy distribution cannot overflow. `DistributionFit` scores fits against exactly
-/// this rounded, clamped law.
+/// nearest integer and clamps at 1 (a request has at least one token), and at `ScenarioMaxima.tokens`
+/// (10 million, the most a scenario may give) so that the far tail of a heavy distribution cannot
+/// overflow. `DistributionFit` scores fits against exactly this rounded, clamped law.
 public enum LengthDistribution: Sendable, Hashable {
     /// Always the same length.
     case fixed(Int)
@@ -62,7 +62,7 @@ public enum LengthDistribution: Sendable, Hashable {
     }
 
     /// The largest length `sample(_:)` returns.
-    static let maximumLength = Int(Int32.max)
+    static let maximumLength = ScenarioMaxima.tokens
 
     /// A real length rounded to the nearest whole token and clamped to `1...maximumLength`.
     static func wholeTokens(_ value: Double) -> Int {

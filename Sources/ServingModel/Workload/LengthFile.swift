@@ -39,8 +39,8 @@ public enum LengthFile: Sendable, Hashable {
             var prompt: [Int] = []
             var output: [Int] = []
             for row in rows {
-                let promptLength = problems.tokens(row.values[.prompt]!, TraceColumn.prompt.field, line: row.line)
-                let outputLength = problems.tokens(row.values[.output]!, TraceColumn.output.field, line: row.line)
+                let promptLength = problems.tokens(row.values[.prompt, default: ""], TraceColumn.prompt.field, line: row.line)
+                let outputLength = problems.tokens(row.values[.output, default: ""], TraceColumn.output.field, line: row.line)
                 if let promptLength, let outputLength {
                     prompt.append(promptLength)
                     output.append(outputLength)

@@ -63,12 +63,16 @@ struct LineProblems {
             add(line: line, "\(field) '\(text)' is not a number")
             return nil
         }
-        guard value == value.rounded(), abs(value) <= Double(LengthDistribution.maximumLength) else {
-            add(line: line, "\(field) must be a whole number, got \(ConfigNode.format(value))")
+        guard value <= Double(LengthDistribution.maximumLength) else {
+            add(line: line, "\(field) must be <= \(LengthDistribution.maximumLength), got \(ConfigNode.format(value))")
             return nil
         }
         guard value >= 1 else {
             add(line: line, "\(field) must be >= 1, got \(ConfigNode.format(value))")
+            return nil
+        }
+        guard value == value.rounded() else {
+            add(line: line, "\(field) must be a whole number, got \(ConfigNode.format(value))")
             return nil
         }
         return Int(value)
@@ -105,10 +109,11 @@ enum TraceText {
         path: String, required: [TraceColumn], allowPlain: Bool, problems: inout LineProblems
     ) throws -> Content {
         let text = try contents(path: path, label: problems.label)
-        let lines = nonBlankLines(text)
-        guard let first = lines.first else { throw ScenarioError(path: problems.label, "the file is empty: \(path)") }
-        if first.text.hasPrefix("{") {
-            return .rows(jsonRows(lines, required: required, problems: &problems))
+        guard let first = firstNonBlankLine(text) else {
+            throw ScenarioError(path: problems.label, "the file is empty: \(path)")
+        }
+        if first.hasPrefix("{") {
+            return .rows(jsonRows(nonBlankLines(text), required: required, problems: &problems))
         }
         let table = CSVTable(text: text)
         let header = trimmed(table.header)
@@ -123,6 +128,7 @@ enum TraceText {
             index[column] = position
         }
         if allowPlain && header.count == 1 {
+            let lines = nonBlankLines(text)
             return .plain(Double(header[0]) == nil ? Array(lines.dropFirst()) : lines)
         }
         let missing = required.filter { index[$0] == nil }
@@ -146,30 +152,70 @@ enum TraceText {
         return .rows(rows)
     }
 
-    /// The file's text, or a `ScenarioError` naming why it cannot be read.
+    /// The largest trace or length file read: 512 MiB.
+    static let maximumBytes = 512 * 1_048_576
+    /// The most lines a trace or length file may have: 10 million.
+    static let maximumLines = ScenarioMaxima.listEntries
+
+    /// The file's text, or a `ScenarioError` naming why it cannot be read, or that it is larger than
+    /// `maximumBytes` or longer than `maximumLines` (checked before any line is split).
     private static func contents(path: String, label: String) throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ScenarioError(path: label, "file not found: \(path)")
         }
         guard !isDirectory.boolValue else { throw ScenarioError(path: label, "\(path) is a directory, not a file") }
+        if let size = CSVTable.fileSize(atPath: path), size > Int64(maximumBytes) {
+            throw ScenarioError(path: label, "\(path) is \(size) bytes, over the limit of \(maximumBytes) "
+                + "bytes (512 MiB) for a trace or length file")
+        }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(path: label, "cannot read \(path) as UTF-8 text")
+        }
+        let lines = data.reduce(into: 1) { count, byte in if byte == 0x0A { count += 1 } }
+        guard lines <= maximumLines + 1 else {
+            throw ScenarioError(path: label, "\(path) has \(lines) lines, over the limit of \(maximumLines) "
+                + "for a trace or length file")
         }
         return text
     }
 
+    /// The first line with text, trimmed, without splitting the rest of the file.
+    private static func firstNonBlankLine(_ text: String) -> Substring? {
+        var rest = text[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: isLineBreak) ?? rest.endIndex
+            let line = trim(rest[..<end])
+            if !line.isEmpty { return line }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""
+        }
+        return nil
+    }
+
     /// Non-blank lines, trimmed, with their 1-based line numbers (JSONL and one-value-per-line files).
     private static func nonBlankLines(_ text: String) -> [(line: Int, text: String)] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { number, line in
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            return trimmed.isEmpty ? nil : (number + 1, trimmed)
+        text.split(omittingEmptySubsequences: false, whereSeparator: isLineBreak).enumerated().compactMap { number, line in
+            let trimmed = trim(line)
+            return trimmed.isEmpty ? nil : (number + 1, String(trimmed))
         }
     }
 
+    /// LF, or CRLF (one `Character` in Swift).
+    private static func isLineBreak(_ character: Character) -> Bool { character == "\n" || character == "\r\n" }
+
     /// CSV fields trimmed of surrounding spaces.
     private static func trimmed(_ fields: [String]) -> [String] {
-        fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        fields.map { String(trim($0[...])) }
+    }
+
+    /// `text` without leading and trailing spaces, tabs and carriage returns, found on its UTF-8 bytes
+    /// (no Foundation, no grapheme breaking: this runs once per field of a file of millions of rows).
+    private static func trim(_ text: Substring) -> Substring {
+        let bytes = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return text[first..<bytes.index(after: last)]
     }
 
     private static func jsonRows(

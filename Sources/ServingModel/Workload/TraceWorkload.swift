@@ -20,8 +20,9 @@ public struct TraceWorkload: RequestSource, Sendable {
     /// Columns (CSV header names or JSON keys, any case): the arrival time in seconds (`arrival`,
     /// `arrivalTime` or `arrived_at`), the prompt tokens (`prompt`, `promptTokens` or
     /// `num_prefill_tokens`), the output tokens (`output`, `outputTokens` or `num_decode_tokens`) and
-    /// optionally the `class`. Times must be non-negative and non-decreasing, token counts whole and
-    /// at least 1. Requests are numbered 0, 1, 2, … in file order.
+    /// optionally the `class`. Times must be non-negative, at most 10⁹ s and non-decreasing, token
+    /// counts whole, at least 1 and at most 10 million; the file at most 10 million lines and 512 MiB.
+    /// Requests are numbered 0, 1, 2, … in file order.
     ///
     /// - Parameter classNames: the class names known so far; a request of a class in the list gets
     ///   its index, a new class is appended. Requests without a class (no `class` column, or no
@@ -37,7 +38,7 @@ public struct TraceWorkload: RequestSource, Sendable {
         var problems = LineProblems(label: label)
         let content = try TraceText.read(
             path: path, required: [.arrival, .prompt, .output], allowPlain: false, problems: &problems)
-        guard case let .rows(rows) = content else { preconditionFailure("plain content without allowPlain") }
+        guard case let .rows(rows) = content else { throw ScenarioError(path: label, "expected a trace with columns: \(path)") }
         var names = classNames
         var requests: [Request] = []
         requests.reserveCapacity(rows.count)
@@ -45,8 +46,8 @@ public struct TraceWorkload: RequestSource, Sendable {
         for row in rows {
             let time = arrivalTime(row, after: previous, problems: &problems)
             previous = time ?? previous
-            let prompt = problems.tokens(row.values[.prompt]!, TraceColumn.prompt.field, line: row.line)
-            let output = problems.tokens(row.values[.output]!, TraceColumn.output.field, line: row.line)
+            let prompt = problems.tokens(row.values[.prompt, default: ""], TraceColumn.prompt.field, line: row.line)
+            let output = problems.tokens(row.values[.output, default: ""], TraceColumn.output.field, line: row.line)
             var className = "trace"
             if let given = row.values[.requestClass] {
                 guard !given.isEmpty else {
@@ -69,13 +70,18 @@ public struct TraceWorkload: RequestSource, Sendable {
 
     /// A row's arrival time if it is a non-negative number not before `previous`.
     private static func arrivalTime(_ row: TraceText.Row, after previous: Double?, problems: inout LineProblems) -> Double? {
-        let text = row.values[.arrival]!
+        let text = row.values[.arrival, default: ""]
         guard let time = Double(text), time.isFinite else {
             problems.add(line: row.line, "arrival time '\(text)' is not a number")
             return nil
         }
         guard time >= 0 else {
             problems.add(line: row.line, "arrival time \(ConfigNode.format(time)) is negative")
+            return nil
+        }
+        guard time <= ScenarioMaxima.seconds else {
+            problems.add(line: row.line, "arrival time must be <= \(ConfigNode.format(ScenarioMaxima.seconds)) seconds, "
+                + "got \(ConfigNode.format(time))")
             return nil
         }
         if let previous, time < previous {
