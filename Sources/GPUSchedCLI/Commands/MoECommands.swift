@@ -217,7 +217,16 @@ struct MoEExportCommand: ParsableCommand {
     @Option(name: .long, help: "The scenario (kind: moe-placement) the plan was made for; its model and cluster must match.")
     var scenario: String?
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
+    /// Largest plan file read (a `plan moe --json` of the largest scenario the limits allow is far smaller).
+    static let maxPlanBytes = 256 * 1_048_576
+
     func run() throws {
+        let size = try? FileManager.default.attributesOfItem(atPath: plan)[.size] as? Int
+        if let size, size > Self.maxPlanBytes {
+            throw InputError("'\(plan)' has \(size) bytes; a plan file may have at most \(Self.maxPlanBytes)")
+        }
         guard let data = FileManager.default.contents(atPath: plan) else { throw InputError("cannot read '\(plan)'") }
         let report: MoEReport
         do {
@@ -230,7 +239,7 @@ struct MoEExportCommand: ParsableCommand {
             throw InputError("no method '\(method)' in '\(plan)'" + NameSuggestion.hint(for: method, in: names)
                 + "; it has: " + names.joined(separator: ", "))
         }
-        try MoEPlanMatch.check(report, planPath: plan, scenarioPath: scenario)
+        try MoEPlanMatch.check(report, planPath: plan, scenarioPath: scenario, limits: workLimits.limits)
         do {
             try ExpertPlanCheck.check(
                 placement: chosen.placement, moeLayers: report.model.moeLayers, experts: report.model.experts, gpus: report.gpus,
@@ -262,12 +271,12 @@ struct MoEExportCommand: ParsableCommand {
 enum MoEPlanMatch {
     /// Throws `InputError` naming the first field where the plan differs from the built-in catalog's
     /// model of the same name, or from the scenario at `scenarioPath` (model, topology, GPUs, slots,
-    /// redundant experts).
-    static func check(_ report: MoEReport, planPath: String, scenarioPath: String?) throws {
+    /// redundant experts), which is loaded within `limits`.
+    static func check(_ report: MoEReport, planPath: String, scenarioPath: String?, limits: WorkLimits) throws {
         var expected: [(field: String, plan: String, reference: String)] = []
         var reference = "the catalog's \(report.model.name)"
         if let scenarioPath {
-            let scenario = try ScenarioKinds.loadMoE(path: scenarioPath)
+            let scenario = try ScenarioKinds.loadMoE(path: scenarioPath, limits: limits)
             reference = "scenario '\(scenarioPath)'"
             expected = [
                 ("model", report.model.name, scenario.model.name), ("topology", report.topology, scenario.topology.label),
