@@ -75,7 +75,12 @@ public enum DeploymentMILP {
         }
         let result = try solver.solve(model, options: SolveOptions(relativeGap: 0))
         guard result.status.hasSolution else { return nil }
-        let solved = columns.map { row in row.first { result[$0.variable] > 0.5 }!.f }
+        // Each stage's count: its binary at 1 (the largest value, should the solver return one a little off).
+        var solved: [Int] = []
+        for row in columns {
+            guard let chosen = row.max(by: { result[$0.variable] < result[$1.variable] }) else { return nil }
+            solved.append(chosen.f)
+        }
         let primary = value(of: solved, tables: tables, weights: weights, objective: objective)
         let gpus = tieBroken(
             keeping: primary, tables: tables, weights: weights, totalGPUs: totalGPUs, objective: objective, previous: previous)

@@ -30,34 +30,43 @@ public struct CascadePlanner: Sendable {
     public let unloadedP95: [Double]
     private let solver: any LinearSolver
 
-    /// Checks the problem and enumerates the layouts; throws `CascadeError` for models out of size
-    /// order, a model that fits no layout of N GPUs, models that together need more than N GPUs,
-    /// a quality target no thresholds reach (naming the best achievable), or a throughput goal
-    /// without an SLO above the judge latency.
+    /// Checks the problem and enumerates the layouts (`check(_:)`), then each model's unloaded p95.
     public init(problem: CascadeProblem, solver: any LinearSolver = HighsSolver()) throws(CascadeError) {
         self.problem = problem
         self.solver = solver
+        options = try Self.check(problem)
+        let all = Array(problem.samples.requests.indices)
+        unloadedP95 = options.indices.map { [options] i in
+            let workload = StageWorkload(
+                samples: problem.samples, indices: all, stage: i, arrivalRate: 1e-6, chunkSize: problem.engine.chunkSize)
+            return options[i].map { LatencyEstimator.p95(option: $0, workload: workload, rate: 1e-6, engine: problem.engine) }
+                .min() ?? .infinity
+        }
+    }
+
+    /// The planner's checks, without building one: every fitting layout per model, or a `CascadeError`
+    /// for models out of size order, a model that fits no layout of N GPUs, models that together
+    /// need more than N GPUs, a throughput goal without an SLO above the judge latency, or a
+    /// quality target no thresholds reach (naming the best achievable).
+    public static func check(_ problem: CascadeProblem) throws(CascadeError) -> [[ReplicaOption]] {
         let models = problem.models
-        guard models.count >= 1 else { throw CascadeError("a cascade needs at least one model") }
+        guard let largest = models.last else { throw CascadeError("a cascade needs at least one model") }
         for (small, large) in zip(models, models.dropFirst()) where !(small.parameterCount < large.parameterCount) {
             throw CascadeError(
                 "models must be ordered smallest first: \(small.name) (\(Self.billions(small))) comes before "
                     + "\(large.name) (\(Self.billions(large)))")
         }
-        options = models.map { ReplicaOption.enumerate(model: $0, engine: problem.engine, maxGPUs: problem.totalGPUs) }
-        for (model, list) in zip(models, options) where list.isEmpty {
-            throw CascadeError(
-                "\(model.name) fits no layout of \(problem.totalGPUs) \(problem.engine.gpu.name) "
-                    + "(TP up to \(problem.engine.gpusPerNode) per node, PP up to 8): its weights need "
-                    + "\(Self.gigabytes(model.parameterBytes)) GB")
+        let options = models.map { ReplicaOption.enumerate(model: $0, engine: problem.engine, maxGPUs: problem.totalGPUs) }
+        var needed: [Int] = []
+        for (model, list) in zip(models, options) {
+            guard let smallest = list.map(\.gpus).min() else {
+                throw CascadeError(
+                    "\(model.name) fits no layout of \(problem.totalGPUs) \(problem.engine.gpu.name) "
+                        + "(TP up to \(problem.engine.gpusPerNode) per node, PP up to 8): its weights need "
+                        + "\(Self.gigabytes(model.parameterBytes)) GB")
+            }
+            needed.append(smallest)
         }
-        let all = Array(problem.samples.requests.indices)
-        unloadedP95 = options.indices.map { [options] i in
-            let workload = StageWorkload(
-                samples: problem.samples, indices: all, stage: i, arrivalRate: 1e-6, chunkSize: problem.engine.chunkSize)
-            return options[i].map { LatencyEstimator.p95(option: $0, workload: workload, rate: 1e-6, engine: problem.engine) }.min()!
-        }
-        let needed = options.map { $0.map(\.gpus).min()! }
         if needed.reduce(0, +) > problem.totalGPUs {
             throw CascadeError(
                 "the models need at least \(needed.reduce(0, +)) GPUs together (" + zip(models, needed).map { "\($0.name) \($1)" }
@@ -70,17 +79,21 @@ public struct CascadePlanner: Sendable {
                 throw CascadeError("slo.p95Latency \(slo) s leaves no time after \(models.count - 1) judge calls of \(problem.judgeLatency) s")
             }
         }
-        let best = bestAchievableQuality()
+        let best = bestAchievableQuality(problem)
         if problem.qualityTarget > best.quality + 1e-9 {
             throw CascadeError(
                 "quality target \(Self.fixed(problem.qualityTarget)) is unreachable: the best achievable on this sample is "
                     + "\(Self.fixed(best.quality)) (thresholds " + best.thresholds.map { Self.fixed($0) }.joined(separator: ", ")
-                    + "); all requests on \(models.last!.name) give \(Self.fixed(problem.samples.qualityAllOn(models.count - 1)))")
+                    + "); all requests on \(largest.name) give \(Self.fixed(problem.samples.qualityAllOn(models.count - 1)))")
         }
+        return options
     }
 
     /// The highest Q(θ) over the threshold grid, and thresholds reaching it.
-    public func bestAchievableQuality() -> (quality: Double, thresholds: [Double]) {
+    public func bestAchievableQuality() -> (quality: Double, thresholds: [Double]) { Self.bestAchievableQuality(problem) }
+
+    /// The highest Q(θ) of `problem` over its threshold grid, and thresholds reaching it.
+    static func bestAchievableQuality(_ problem: CascadeProblem) -> (quality: Double, thresholds: [Double]) {
         let stages = problem.models.count
         var best = (quality: problem.samples.qualityAllOn(stages - 1), thresholds: [Double](repeating: 100, count: stages - 1))
         guard stages > 1 else { return best }
@@ -108,7 +121,7 @@ public struct CascadePlanner: Sendable {
         var search = Search(planner: self, previous: previous)
         let stages = problem.models.count
         let grid = problem.thresholdGrid
-        let start = grid.min { abs($0 - problem.qualityTarget) < abs($1 - problem.qualityTarget) }!
+        let start = grid.min { abs($0 - problem.qualityTarget) < abs($1 - problem.qualityTarget) } ?? 0
         var current = previous?.thresholds ?? [Double](repeating: start, count: stages - 1)
         var best = try search.evaluate(current)
         if previous == nil {

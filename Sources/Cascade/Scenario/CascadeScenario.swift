@@ -77,8 +77,14 @@ public struct CascadeScenario: Sendable {
         }
     }
 
-    /// Reads the body; nil after reporting every problem to the envelope's diagnostics.
-    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) -> CascadeScenario? {
+    /// Most requests per second, seconds of an SLO or judge call, and the penalty weight.
+    public static let maxArrivalRate = 1e6
+    public static let maxSeconds = 86_400.0
+    public static let maxPenalty = 1e9
+
+    /// Reads the body and runs the planner's checks (`CascadePlanner.check`) within the envelope's
+    /// work limits (`CascadeWorkEstimate`); throws every problem found (also left in the diagnostics).
+    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) throws(ScenarioError) -> CascadeScenario {
         let body = envelope.body
         let catalog = envelope.catalog
         var gpu: GPUSpec?, count: Int?, perNode: Int?
@@ -92,8 +98,14 @@ public struct CascadeScenario: Sendable {
         }
         var models: [ModelSpec]?
         if let list = body.require("models")?.list(nonEmpty: true) {
+            var first: [String: String] = [:]
             let found = list.compactMap { node -> ModelSpec? in
                 guard let name = node.string() else { return nil }
+                if let earlier = first[name] {
+                    node.report("duplicate model '\(name)' (also \(earlier)); a cascade lists each model once")
+                    return nil
+                }
+                first[name] = node.path
                 if let model = catalog.model(named: name) { return model }
                 node.report("unknown model '\(name)'" + NameSuggestion.hint(for: name, in: catalog.models.map(\.name)))
                 return nil
@@ -102,7 +114,7 @@ public struct CascadeScenario: Sendable {
         }
         var rate: Double?, prompt: LengthDistribution?, output: LengthDistribution?
         if let workload = body.require("workload")?.object(allowedKeys: ["arrivalRate", "promptTokens", "outputTokens"]) {
-            rate = workload.require("arrivalRate")?.number(.positive)
+            rate = workload.require("arrivalRate").flatMap { number($0, atMost: maxArrivalRate) }
             prompt = workload.require("promptTokens").flatMap {
                 WorkloadSection.readLength($0, field: .prompt, baseDirectory: baseDirectory)
             }
@@ -121,13 +133,13 @@ public struct CascadeScenario: Sendable {
         } ?? .maxStageLatency
         var slo: Double? = defaultSLO
         if let node = body["slo"] {
-            slo = node.object(allowedKeys: ["p95Latency"])?.require("p95Latency")?.number(.positive)
+            slo = node.object(allowedKeys: ["p95Latency"])?.require("p95Latency").flatMap { number($0, atMost: maxSeconds) }
         } else if objective == .throughput {
             _ = body.require("slo")
         }
         let engine = readEngine(body["engine"])
-        let judge = body["judgeLatency"].map { $0.number(.nonNegative) } ?? CascadeProblem.defaultJudgeLatency
-        let penalty = body["penalty"].map { $0.number(.positive) } ?? CascadeProblem.defaultPenalty
+        let judge = body["judgeLatency"].map { $0.number(.range(0...maxSeconds)) } ?? CascadeProblem.defaultJudgeLatency
+        let penalty = body["penalty"].map { number($0, atMost: maxPenalty) } ?? CascadeProblem.defaultPenalty
         let step = body["thresholdStep"].map { $0.number(.range(0.5...50)) } ?? 5
         let budget = body["stageBudget"].map { node in
             node.choice(StageBudget.allCases.map(\.rawValue)).flatMap(StageBudget.init(rawValue:))
@@ -139,13 +151,16 @@ public struct CascadeScenario: Sendable {
         }
         guard envelope.diagnostics.issues.isEmpty, let gpu, let count, let perNode, let models, let rate, let prompt,
               let output, let target, let source, let samplesNode, let objective, let slo, let engine, let judge,
-              let penalty, let step, let budget, let seeds, let requests else { return nil }
+              let penalty, let step, let budget, let seeds, let requests else { throw envelope.diagnostics.failure() }
+        func refuse(_ error: ScenarioError) -> ScenarioError {
+            for issue in error.issues { envelope.diagnostics.report(issue.path, issue.message) }
+            return envelope.diagnostics.failure()
+        }
         let samples: QualitySamples
         do {
             samples = try Self.samples(source, models: models, promptTokens: prompt, outputTokens: output, label: samplesNode.path)
         } catch {
-            for issue in error.issues { envelope.diagnostics.report(issue.path, issue.message) }
-            return nil
+            throw refuse(error)
         }
         var problem = CascadeProblem(
             models: models,
@@ -153,10 +168,34 @@ public struct CascadeScenario: Sendable {
             totalGPUs: count, arrivalRate: rate, samples: samples, qualityTarget: target, objective: objective, sloP95: slo,
             judgeLatency: judge, penalty: penalty, thresholdStep: step)
         problem.stageBudget = budget
+        do {
+            try CascadeWorkEstimate(problem: problem).check(envelope.limits, at: "cluster.count")
+            try envelope.limits.check(
+                requests: CascadeWorkEstimate.simulatedRequests(seeds: seeds, requests: requests, rate: rate, slo: slo),
+                what: "simulated requests (seeds × 5 cascades × 19 runs of the rate search × requests per run)",
+                at: "evaluation.requests")
+        } catch {
+            throw refuse(error)
+        }
+        do {
+            _ = try CascadePlanner.check(problem)
+        } catch {
+            throw refuse(ScenarioError(path: "", error.message))
+        }
         return CascadeScenario(
             problem: problem, slo: slo, seeds: (1...seeds).map { UInt64($0) },
             settings: CascadeSimulationSettings(requests: requests, judgeLatency: judge), samplesSource: source,
             promptTokens: prompt, outputTokens: output)
+    }
+
+    /// A number > 0 (its usual message) and at most `limit` (the stated maximum).
+    static func number(_ node: ConfigNode, atMost limit: Double) -> Double? {
+        guard let value = node.number(.positive) else { return nil }
+        guard value <= limit else {
+            node.report("must be <= \(String(format: "%.0f", limit)), got \(value)")
+            return nil
+        }
+        return value
     }
 
     /// `samples:` — a CSV path, or `{synthetic: {requests, seed, ...}}`.

@@ -45,6 +45,8 @@ public struct MethodComparison: Sendable {
     public var bytesPerActivation: Double
     /// Seconds for each balance MILP (all layers together).
     public var timeLimit: Double
+    /// Most branch-and-bound nodes per layer of each balance MILP (nil: none; see `BalancedPlacer`).
+    public var nodeLimit: Int?
 
     /// Creates a comparison.
     public init(problem: PlacementProblem, evaluation: ActivationCounts, bytesPerActivation: Double, timeLimit: Double) {
@@ -63,7 +65,7 @@ public struct MethodComparison: Sendable {
         case "eplb": return EPLBPlacer()
         case "eplb-global": return EPLBPlacer(forceGlobal: true)
         case "greedy": return GreedyTopologyPlacer()
-        case "load-aware+balance": return BalancedPlacer(maxImbalance: maxImbalance ?? 1, timeLimit: timeLimit)
+        case "load-aware+balance": return BalancedPlacer(maxImbalance: maxImbalance ?? 1, timeLimit: timeLimit, nodeLimit: nodeLimit)
         default: return LoadAwarePlacer()
         }
     }
@@ -111,7 +113,7 @@ public struct MethodComparison: Sendable {
             solveSeconds: free.solveSeconds))
         for limit in limits.sorted(by: >) {
             progress("sweep: max/mean ≤ \(limit)")
-            let result = try run(BalancedPlacer(maxImbalance: limit, timeLimit: timeLimit))
+            let result = try run(BalancedPlacer(maxImbalance: limit, timeLimit: timeLimit, nodeLimit: nodeLimit))
             points.append(ParetoPoint(
                 maxImbalance: limit, expectedHops: result.metrics.expectedHops, maxMeanLoad: result.metrics.maxMeanLoad,
                 gap: result.gap, solveSeconds: result.solveSeconds))

@@ -16,14 +16,21 @@ public struct BalancedPlacer: ExpertPlacer {
     public var timeLimit: Double
     /// Relative gap at which one layer's MILP stops.
     public var relativeGap: Double
+    /// Most branch-and-bound nodes per layer's MILP (HiGHS `mip_max_nodes`; nil: none). On one
+    /// thread, a node limit that binds before the time limit makes the result reproducible.
+    public var nodeLimit: Int?
     /// The MILP backend.
     public var solver: any LinearSolver
 
     /// Creates the method.
-    public init(maxImbalance: Double, timeLimit: Double = 60, relativeGap: Double = 5e-3, solver: any LinearSolver = HighsSolver()) {
+    public init(
+        maxImbalance: Double, timeLimit: Double = 60, relativeGap: Double = 5e-3, nodeLimit: Int? = nil,
+        solver: any LinearSolver = HighsSolver()
+    ) {
         self.maxImbalance = maxImbalance
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
+        self.nodeLimit = nodeLimit
         self.solver = solver
     }
 
@@ -90,7 +97,8 @@ public struct BalancedPlacer: ExpertPlacer {
         let warm = greedyStart(cost: cost, supply: supply, share: share, cap: cap, slots: problem.slotsPerGPU)
             .map { improveBySwaps($0, cost: cost, share: share, cap: cap, slots: problem.slotsPerGPU) }
         var options = SolveOptions(
-            timeLimit: max(0.05, timeLimit - Date().timeIntervalSince(started)), relativeGap: relativeGap, threads: 1)
+            timeLimit: max(0.05, timeLimit - Date().timeIntervalSince(started)), relativeGap: relativeGap, threads: 1,
+            backendOptions: nodeLimit.map { ["mip_max_nodes": String($0)] } ?? [:])
         if let warm {
             var values = [Double](repeating: 0, count: experts * gpus)
             for (e, list) in warm.enumerated() { for g in list { values[x[e][g].index] = 1 } }
@@ -102,11 +110,13 @@ public struct BalancedPlacer: ExpertPlacer {
         } catch {
             throw PlacementError("layer \(l): the balance MILP could not run: \(error)")
         }
-        if !result.status.hasSolution, result.status != .infeasible, let warm {
+        // A node limit ends with the incumbent's values but a status other than optimal or time limit.
+        let incumbent = result.objectiveValue != nil && result.values.count == model.variableCount
+        if !incumbent, result.status != .infeasible, let warm {
             let value = warm.enumerated().reduce(0.0) { sum, pair in sum + pair.1.reduce(0) { $0 + cost[pair.0][$1] } }
             return (warm, value, max(lpBound, result.bestBound ?? 0))
         }
-        guard result.status.hasSolution, let value = result.objectiveValue else {
+        guard incumbent, let value = result.objectiveValue else {
             if result.status == .infeasible {
                 throw PlacementError(
                     "balance \(maxImbalance) is infeasible at layer \(l) with \(problem.slotsPerGPU) slots per GPU; "

@@ -17,13 +17,20 @@ import ServingModel
 /// balance: {maxImbalance: 1.10, sweep: [1.5, 1.25, 1.1]}   # optional
 /// redundantExperts: 0           # optional, per layer
 /// timeLimit: 60                 # seconds per balance MILP (all layers)
+/// nodeLimit: 2000               # optional: branch-and-bound nodes per layer's MILP (reproducible on one thread)
 /// ```
+/// Sizes are checked before anything is built (`MoEWorkEstimate`): at most `maxExperts` experts
+/// and `maxGPUs` GPUs, and the statistics, distance matrix and MILPs within the memory limit.
 public struct MoEScenario: Sendable {
     /// Top-level keys.
     public static let keys = [
         "model", "topology", "slotsPerGPU", "memoryPerGPU", "activations", "tokenSources", "methods", "balance",
-        "redundantExperts", "timeLimit",
+        "redundantExperts", "timeLimit", "nodeLimit",
     ]
+    /// Most routed experts per layer, GPUs in a topology, and seconds per balance MILP.
+    public static let maxExperts = 65_536
+    public static let maxGPUs = 65_536
+    public static let maxSeconds = 86_400.0
 
     /// Where the statistics come from.
     public enum Activations: Sendable {
@@ -31,10 +38,18 @@ public struct MoEScenario: Sendable {
         case synthetic(SyntheticActivations)
         /// A CSV file (absolute path).
         case csv(String)
+
+        /// Tokens per split the generator draws (0 for a CSV, whose size the file bounds).
+        var syntheticTokens: Int {
+            if case let .synthetic(generator) = self { return generator.tokens }
+            return 0
+        }
     }
 
     /// The model (with its MoE part).
     public var model: ModelSpec
+    /// The model's MoE part.
+    public var moe: MoESpec
     /// The cluster.
     public var topology: ClusterTopology
     /// GPU-to-GPU distances of `topology`.
@@ -55,9 +70,8 @@ public struct MoEScenario: Sendable {
     public var redundantExperts: Int
     /// Seconds per balance MILP.
     public var timeLimit: Double
-
-    /// The MoE part (the reader checks that it exists).
-    public var moe: MoESpec { model.moe! }
+    /// Branch-and-bound nodes per layer of each balance MILP (nil: no limit).
+    public var nodeLimit: Int?
 
     /// Bytes of one routed expert's weights: 3 × hidden × intermediate × bytes per parameter.
     public var expertBytes: Double { Self.expertBytes(model) }
@@ -69,43 +83,53 @@ public struct MoEScenario: Sendable {
     /// Bytes one activation moves each way: the hidden state in bf16.
     public var bytesPerActivation: Double { Double(model.hiddenSize) * 2 }
 
-    /// Reads and checks the scenario; problems go to the envelope's diagnostics.
-    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) -> MoEScenario? {
+    /// Reads and checks the scenario within the envelope's work limits; throws every problem found
+    /// (also left in the envelope's diagnostics).
+    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String) throws(ScenarioError) -> MoEScenario {
         let body = envelope.body
+        func refuse(_ error: ScenarioError) {
+            for issue in error.issues { envelope.diagnostics.report(issue.path, issue.message) }
+        }
         var model: ModelSpec?
         if let node = body.require("model"), let name = node.string() {
             if let found = envelope.catalog.model(named: name) {
-                if found.moe == nil { node.report("'\(name)' is a dense model; expert placement needs an MoE model") } else { model = found }
+                if let moe = found.moe {
+                    if moe.routedExperts > maxExperts {
+                        node.report("'\(name)' has \(moe.routedExperts) routed experts; expert placement handles at most \(maxExperts)")
+                    } else {
+                        model = found
+                    }
+                } else {
+                    node.report("'\(name)' is a dense model; expert placement needs an MoE model")
+                }
             } else {
                 node.report("unknown model '\(name)'" + NameSuggestion.hint(for: name, in: envelope.catalog.models.map(\.name)))
             }
         }
-        let topology = body.require("topology").flatMap(TopologySection.read)
-        var distances: DistanceMatrix?
-        if let topology {
-            do { distances = try topology.gpuDistances() } catch { body["topology"]?.report(error.message) }
-        }
-        let redundant = body["redundantExperts"].map { $0.integer(min: 0) } ?? 0
+        let topology = body.require("topology").flatMap { TopologySection.read($0, limits: envelope.limits) }
+        let gpuCount = topology?.gpuCount
+        let redundant = body["redundantExperts"].map { $0.integer(min: 0, max: maxExperts) } ?? 0
         var slots: Int?
         switch (body["slotsPerGPU"], body["memoryPerGPU"]) {
-        case let (node?, nil): slots = node.integer(min: 1)
+        case let (node?, nil): slots = node.integer(min: 1, max: 2 * maxExperts)
         case let (nil, node?):
             if let bytes = node.bytes(), let model, let moe = model.moe {
                 let perLayer = expertBytes(model) * Double(moe.moeLayers)
-                slots = Int((bytes / perLayer).rounded(.down))
-                if slots! < 1 {
+                let fit = (bytes / perLayer).rounded(.down)
+                if fit >= 1 {
+                    slots = Int(min(fit, Double(2 * maxExperts)))
+                } else {
                     node.report(String(
                         format: "%.3g GB cannot hold one expert of each of the %d MoE layers (%.3g GB)", bytes / 1e9, moe.moeLayers, perLayer / 1e9))
-                    slots = nil
                 }
             }
         case (.some, .some): body.report("give slotsPerGPU or memoryPerGPU, not both")
         case (nil, nil): body.report("missing slotsPerGPU (or memoryPerGPU)")
         }
-        if let slots, let distances, let model, let moe = model.moe, let redundant,
-           slots * distances.count < moe.routedExperts + redundant {
+        if let slots, let gpuCount, let model, let moe = model.moe, let redundant,
+           slots * gpuCount < moe.routedExperts + redundant {
             body[body.has("slotsPerGPU") ? "slotsPerGPU" : "memoryPerGPU"]?.report(
-                "\(distances.count) GPUs × \(slots) slots = \(slots * distances.count) cannot hold \(moe.routedExperts) experts"
+                "\(gpuCount) GPUs × \(slots) slots = \(slots * gpuCount) cannot hold \(moe.routedExperts) experts"
                     + (redundant > 0 ? " + \(redundant) redundant" : "") + " of \(model.name)")
         }
         let activations = body.require("activations").flatMap { readActivations($0, baseDirectory: baseDirectory) }
@@ -113,7 +137,12 @@ public struct MoEScenario: Sendable {
         let methods = body["methods"].map { node -> [String]? in
             guard let list = node.list(nonEmpty: true) else { return nil }
             let names = list.compactMap { $0.choice(MethodComparison.methodNames) }
-            return names.count == list.count ? names : nil
+            guard names.count == list.count else { return nil }
+            var first: [String: String] = [:]
+            for (item, name) in zip(list, names) {
+                if let earlier = first[name] { item.report("duplicate method '\(name)' (also \(earlier))") } else { first[name] = item.path }
+            }
+            return first.count == names.count ? names : nil
         } ?? ["load-aware", "unweighted", "round-robin", "contiguous", "eplb", "greedy"]
         var maxImbalance: Double?, sweep: [Double]? = []
         if let node = body["balance"], let o = node.object(allowedKeys: ["maxImbalance", "sweep"]) {
@@ -124,13 +153,28 @@ public struct MoEScenario: Sendable {
             }
             if !o.has("maxImbalance") && !o.has("sweep") { o.report("give maxImbalance, sweep or both") }
         }
-        let timeLimit = body["timeLimit"].map { $0.number(.positive) } ?? 60
-        guard envelope.diagnostics.issues.isEmpty, let model, let topology, let distances, let slots, let activations,
-              let uniform, let methods, let sweep, let redundant, let timeLimit else { return nil }
+        let timeLimit = body["timeLimit"].map { $0.number(.range(0.001...maxSeconds)) } ?? 60
+        let nodeLimit = body["nodeLimit"].flatMap { $0.integer(min: 1, max: 1_000_000_000) }
+        var withinLimits = true
+        if let model, let moe = model.moe, let gpuCount, let activations, let slots, let redundant {
+            let estimate = MoEWorkEstimate(
+                layers: moe.moeLayers, experts: moe.routedExperts, physical: moe.routedExperts + redundant, gpus: gpuCount,
+                slots: slots, topK: moe.expertsPerToken, syntheticTokens: activations.syntheticTokens)
+            do { try estimate.check(envelope.limits, at: "activations") } catch { refuse(error); withinLimits = false }
+        }
+        // Shortest paths from every GPU only once the sizes are known to be within the limits.
+        var distances: DistanceMatrix?
+        if let topology, withinLimits {
+            do { distances = try topology.gpuDistances() } catch { body["topology"]?.report(error.message) }
+        }
+        guard envelope.diagnostics.issues.isEmpty, let model, let moe = model.moe, let topology, let distances, let slots,
+              let activations, let uniform, let methods, let sweep, let redundant, let timeLimit else {
+            throw envelope.diagnostics.failure()
+        }
         return MoEScenario(
-            model: model, topology: topology, distances: distances, slotsPerGPU: slots, activations: activations,
+            model: model, moe: moe, topology: topology, distances: distances, slotsPerGPU: slots, activations: activations,
             uniformSources: uniform, methods: methods, maxImbalance: maxImbalance, sweep: sweep, redundantExperts: redundant,
-            timeLimit: timeLimit)
+            timeLimit: timeLimit, nodeLimit: nodeLimit)
     }
 
     static func readActivations(_ node: ConfigNode, baseDirectory: String) -> Activations? {
@@ -176,18 +220,18 @@ public struct MoEScenario: Sendable {
     }
 }
 
-/// The `topology:` section.
+/// The `topology:` section. Sizes are checked before anything is built: at most
+/// `MoEScenario.maxGPUs` GPUs, and the graph within the memory limit.
 enum TopologySection {
-    static func read(_ node: ConfigNode) -> ClusterTopology? {
+    static func read(_ node: ConfigNode, limits: WorkLimits) -> ClusterTopology? {
         let shapes = ["fatTree", "dragonfly", "edges"]
         guard let o = node.object(allowedKeys: shapes + ["weights"]) else { return nil }
         let weights = o["weights"].map(readWeights) ?? LinkWeights()
         let given = shapes.filter { o.has($0) }
-        guard given.count == 1, let weights else {
+        guard given.count == 1, let weights, let shape = o[given[0]] else {
             if given.count != 1 { o.report("give exactly one of " + shapes.joined(separator: ", ")) }
             return nil
         }
-        let shape = o[given[0]]!
         switch given[0] {
         case "fatTree":
             guard let f = shape.object(allowedKeys: ["gpusPerNode", "nodesPerLeaf", "leaves", "spines"]) else { return nil }
@@ -196,6 +240,9 @@ enum TopologySection {
             let leaves = f.require("leaves")?.integer(min: 1, max: 1024)
             let spines = f["spines"].map { $0.integer(min: 1, max: 1024) } ?? 1
             guard let gpus, let perLeaf, let leaves, let spines else { return nil }
+            let servers = Double(leaves) * Double(perLeaf)
+            guard fits(gpus: servers * Double(gpus), vertices: servers * Double(gpus + 1) + Double(leaves + spines),
+                       edges: servers * Double(gpus + 1) + Double(leaves) * Double(spines), limits: limits, at: shape) else { return nil }
             return .fatTree(gpusPerNode: gpus, nodesPerLeaf: perLeaf, leaves: leaves, spines: spines, weights: weights)
         case "dragonfly":
             guard let d = shape.object(allowedKeys: ["groups", "nodesPerGroup", "gpusPerNode", "globalLinksPerPair", "drop", "seed"]) else {
@@ -208,23 +255,66 @@ enum TopologySection {
             let drop = d["drop"].map { $0.number(.fraction) } ?? 0
             let seed = d["seed"].map { $0.integer(min: 0) } ?? 1
             guard let groups, let nodes, let gpus, let links, let drop, let seed else { return nil }
+            let g = Double(groups), n = Double(nodes), servers = g * n
+            let edges = servers * Double(gpus + 1) + g * n * (n - 1) / 2 + g * (g - 1) / 2 * Double(links)
+            guard fits(gpus: servers * Double(gpus), vertices: servers * Double(gpus + 2), edges: edges, limits: limits, at: shape) else {
+                return nil
+            }
             return .dragonfly(
                 groups: groups, nodesPerGroup: nodes, gpusPerNode: gpus, globalLinksPerPair: links, drop: drop, seed: UInt64(seed),
                 weights: weights)
         default:
             guard let e = shape.object(allowedKeys: ["servers", "gpusPerNode", "links"]) else { return nil }
-            let servers = e.require("servers")?.list(nonEmpty: true)?.compactMap { $0.string() }
+            let serverNodes = e.require("servers")?.list(nonEmpty: true)
+            var servers = serverNodes?.compactMap { $0.string() }
+            if let list = serverNodes, let names = servers, names.count == list.count {
+                var first: [String: String] = [:]
+                for (item, name) in zip(list, names) {
+                    if let earlier = first[name] { item.report("duplicate server '\(name)' (also \(earlier))") } else { first[name] = item.path }
+                }
+                if first.count != names.count { servers = nil }
+            }
             let gpus = e.require("gpusPerNode")?.integer(min: 1, max: 1024)
             var links: [(from: String, to: String, weight: Double)]? = []
             for item in e.require("links")?.list() ?? [] {
                 guard let l = item.object(allowedKeys: ["from", "to", "weight"]),
                       let from = l.require("from")?.string(), let to = l.require("to")?.string(),
-                      let weight = l["weight"].map({ $0.number(.nonNegative) }) ?? 1 else { links = nil; continue }
+                      let weight = l["weight"].map({ $0.number(.range(0...1e9)) }) ?? 1 else { links = nil; continue }
                 links?.append((from, to, weight))
             }
             guard let servers, let gpus, let links else { return nil }
+            let count = Double(servers.count)
+            guard fits(gpus: count * Double(gpus), vertices: count * Double(gpus + 1) + 2 * Double(links.count),
+                       edges: count * Double(gpus) + Double(links.count), limits: limits, at: shape) else { return nil }
             return .explicit(servers: servers, gpusPerNode: gpus, links: links, weights: weights)
         }
+    }
+
+    /// Reports (and returns false) a topology of more than `MoEScenario.maxGPUs` GPUs, one whose
+    /// graph (about 64 bytes per vertex and per edge) and GPU distance matrix (8 bytes per pair,
+    /// twice: the matrix and the placers' round-trip table) exceed the memory limit, or one whose
+    /// shortest paths (Dijkstra from every GPU) exceed `MoEWorkEstimate.maxSteps`.
+    static func fits(gpus: Double, vertices: Double, edges: Double, limits: WorkLimits, at node: ConfigNode) -> Bool {
+        guard gpus <= Double(MoEScenario.maxGPUs) else {
+            node.report("\(Int(gpus)) GPUs; expert placement handles at most \(MoEScenario.maxGPUs) "
+                + "(the distance matrix and every placement grow with GPUs²)")
+            return false
+        }
+        do {
+            try limits.check(
+                memoryBytes: 64 * (vertices + edges) + 16 * gpus * gpus,
+                what: "the topology (\(Int(vertices)) vertices, \(Int(edges)) links)", at: node.path)
+        } catch {
+            for issue in error.issues { node.diagnostics.report(issue.path, issue.message) }
+            return false
+        }
+        let paths = gpus * (vertices + edges) * Foundation.log2(max(2, vertices))
+        guard limits.allowLarge || paths <= MoEWorkEstimate.maxSteps else {
+            node.report("shortest paths from \(Int(gpus)) GPUs need about \(String(format: "%.2g", paths)) steps, over the limit of "
+                + "\(String(format: "%.2g", MoEWorkEstimate.maxSteps)); use a smaller topology or --allow-large")
+            return false
+        }
+        return true
     }
 
     static func readWeights(_ node: ConfigNode) -> LinkWeights? {

@@ -32,15 +32,18 @@ struct CascadePlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
     func run() throws {
-        let scenario = try ScenarioKinds.loadCascade(path: file)
+        let scenario = try ScenarioKinds.loadCascade(path: file, limits: workLimits.limits)
         let (planner, plan, seconds) = try CascadeRun.plan(scenario)
         let evaluator = CascadeRun.evaluator(scenario, seeds: [1])
         var report = CascadeRun.report(
             planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: false,
             progress: Progress.onTerminal(json: json))
         if let replan {
-            report.replan = try CascadeRun.replan(scenario: scenario, previous: plan, source: replan, directory: ScenarioKinds.directory(of: file))
+            report.replan = try CascadeRun.replan(
+                scenario: scenario, previous: plan, source: replan, limits: workLimits.limits)
         }
         if json {
             try JSONOutput.print(report)
@@ -78,18 +81,26 @@ struct CascadeSimulateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
     func validate() throws {
-        if let slo, !(slo > 0) { throw ValidationError("--slo must be > 0, got \(slo)") }
+        if let slo, !(slo > 0 && slo <= CascadeScenario.maxSeconds) {
+            throw ValidationError("--slo must be a number of seconds in (0, \(Int(CascadeScenario.maxSeconds))], got \(slo)")
+        }
         if let stageBudget, StageBudget(rawValue: stageBudget) == nil {
             throw ValidationError("--stage-budget must be search, whole or split, got '\(stageBudget)'")
         }
     }
 
     func run() throws {
-        var scenario = try ScenarioKinds.loadCascade(path: file)
+        var scenario = try ScenarioKinds.loadCascade(path: file, limits: workLimits.limits)
         if let slo {
             scenario.slo = slo
             scenario.problem.sloP95 = slo
+            try workLimits.limits.check(
+                requests: CascadeWorkEstimate.simulatedRequests(
+                    seeds: scenario.seeds.count, requests: scenario.settings.requests, rate: scenario.problem.arrivalRate, slo: slo),
+                what: "simulated requests (seeds × 5 cascades × 19 runs × requests per run, a run spanning ten SLOs)", at: "--slo")
         }
         if let stageBudget, let budget = StageBudget(rawValue: stageBudget) { scenario.problem.stageBudget = budget }
         let (planner, plan, seconds) = try CascadeRun.plan(scenario)
@@ -237,8 +248,9 @@ enum CascadeRun {
             skippedBaselines: skipped, replan: nil)
     }
 
-    /// Re-plans on the sample named by `source` (`synthetic:SEED` or a CSV path), starting from `previous`.
-    static func replan(scenario: CascadeScenario, previous: CascadePlan, source: String, directory: String) throws -> Replan {
+    /// Re-plans on the sample named by `source` (`synthetic:SEED` or a CSV path), starting from
+    /// `previous`, after checking the new sample's planning work against `limits`.
+    static func replan(scenario: CascadeScenario, previous: CascadePlan, source: String, limits: WorkLimits) throws -> Replan {
         let samples: CascadeScenario.SamplesSource
         if source.hasPrefix("synthetic:") {
             guard case var .synthetic(generator) = scenario.samplesSource, let seed = UInt64(source.dropFirst("synthetic:".count)) else {
@@ -250,6 +262,7 @@ enum CascadeRun {
             samples = .csv(path: source.hasPrefix("/") ? source : FileManager.default.currentDirectoryPath + "/" + source)
         }
         let resampled = try scenario.resampled(samples)
+        try CascadeWorkEstimate(problem: resampled.problem).check(limits, at: "--replan")
         do {
             let planner = try CascadePlanner(problem: resampled.problem)
             let plan = try planner.plan(previous: previous)

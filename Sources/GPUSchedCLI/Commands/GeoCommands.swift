@@ -30,6 +30,14 @@ struct GeoPlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
+    func validate() throws {
+        guard timeLimit.isFinite, timeLimit > 0, timeLimit <= 86_400 else {
+            throw ValidationError("--time-limit must be a number of seconds in (0, 86400], got \(timeLimit)")
+        }
+    }
+
     struct Method: Encodable {
         var name: String
         var placement: [Placement]
@@ -56,7 +64,7 @@ struct GeoPlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try ScenarioKinds.loadGeo(path: file)
+        let scenario = try ScenarioKinds.loadGeo(path: file, limits: workLimits.limits)
         let instance = scenario.instance
         let planned = GeoPlanning.plannedRequests(scenario)
         func rows(_ placement: BlockPlacement) -> [Placement] {
@@ -83,7 +91,7 @@ struct GeoPlanCommand: ParsableCommand {
             meanPerTokenSeconds: GeoPlanning.meanPerTokenSeconds(instance: instance, placement: petals),
             runtimeSeconds: (ContinuousClock.now - petalsStart).inSeconds))
         if scenario.methods.contains("milp") {
-            let requests = (0..<min(planned, 10)).map { $0 % instance.clients.count }
+            let requests = (0..<min(planned, GeoMILP.maxRequests)).map { $0 % instance.clients.count }
             let milp: GeoMILP.Result
             do {
                 milp = try GeoMILP.solve(instance: instance, requestClients: requests, timeLimit: timeLimit)
@@ -134,6 +142,8 @@ struct GeoSimulateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
     struct Row: Encodable {
         var name: String
         var allocationDelaySeconds: Double
@@ -145,7 +155,7 @@ struct GeoSimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try ScenarioKinds.loadGeo(path: file)
+        let scenario = try ScenarioKinds.loadGeo(path: file, limits: workLimits.limits)
         let instance = scenario.instance
         let planned = GeoPlanning.plannedRequests(scenario)
         var rows: [Row] = []
@@ -203,8 +213,10 @@ enum GeoPlanning {
         let model = instance.model
         let servers = Double(instance.servers.count)
         let total = instance.servers.reduce(0) { $0 + $1.memoryBytes }
-        let maxRequests = max(1, Int(((total - model.blockBytes * (Double(model.blocks) + servers))
-            / (model.cacheSlotBytes * (Double(model.blocks) + servers))).rounded(.down)))
+        let bound = ((total - model.blockBytes * (Double(model.blocks) + servers))
+            / (model.cacheSlotBytes * (Double(model.blocks) + servers))).rounded(.down)
+        // The reader caps |R| at 1,000,000; the bound is clamped there before it becomes an Int.
+        let maxRequests = bound >= 1 ? Int(min(bound, 1_000_000)) : 1
         guard let single = try? CGBP.place(instance: instance, plannedRequests: 1),
               let path = CGBPRouting.route(instance: instance, placement: single.placement, client: 0) else { return 1 }
         return WSRRRouter.plannedRequests(arrivalRate: arrivalRate, singleRequestSeconds: path.cost, max: maxRequests)

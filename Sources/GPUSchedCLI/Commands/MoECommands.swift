@@ -25,8 +25,10 @@ struct MoEPlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result (with every plan) as JSON.")
     var json = false
 
+    @OptionGroup var workLimits: WorkLimitOptions
+
     func run() throws {
-        let scenario = try ScenarioKinds.loadMoE(path: file)
+        let scenario = try ScenarioKinds.loadMoE(path: file, limits: workLimits.limits)
         let report: MoEReport
         do {
             let progress = Progress.onTerminal(json: json)
@@ -120,9 +122,10 @@ struct MoEReport: Codable {
         _ scenario: MoEScenario, progress: (String) -> Void = { _ in }
     ) throws(PlacementError) -> MoEReport {
         let (problem, data) = try scenario.instance()
-        let comparison = MethodComparison(
+        var comparison = MethodComparison(
             problem: problem, evaluation: data.evaluation, bytesPerActivation: scenario.bytesPerActivation,
             timeLimit: scenario.timeLimit)
+        comparison.nodeLimit = scenario.nodeLimit
         let results = try comparison.run(methods: scenario.methods, maxImbalance: scenario.maxImbalance) {
             progress("\($0) on \(problem.gpus) GPUs, \(problem.layers) layers")
         }
@@ -183,9 +186,15 @@ struct MoEExportCommand: ParsableCommand {
             layers) get the trivial map p mod experts. Every GPU must hold the same number of experts. \
             vLLM has no equivalent start-up file (its EPLB rebalances online), so sglang is the only format.
 
+            The plan is checked before anything is written: its shape (MoE layers × GPUs × slots) \
+            against the model it names (when the built-in catalog has it) and, with --scenario, \
+            against that scenario's model and cluster; every expert id in range; every expert placed \
+            at least once per layer.
+
             Example:
               gpusched plan moe examples/moe-sparse-dragonfly.yaml --json > plan.json
-              gpusched export moe plan.json --format sglang --method load-aware --output expert-location.json
+              gpusched export moe plan.json --format sglang --method load-aware --output expert-location.json \
+                --scenario examples/moe-sparse-dragonfly.yaml
             """
     )
 
@@ -205,7 +214,19 @@ struct MoEExportCommand: ParsableCommand {
     @Option(name: .long, help: "Write to this file instead of standard output.")
     var output: String?
 
+    @Option(name: .long, help: "The scenario (kind: moe-placement) the plan was made for; its model and cluster must match.")
+    var scenario: String?
+
+    @OptionGroup var workLimits: WorkLimitOptions
+
+    /// Largest plan file read (a `plan moe --json` of the largest scenario the limits allow is far smaller).
+    static let maxPlanBytes = 256 * 1_048_576
+
     func run() throws {
+        let size = try? FileManager.default.attributesOfItem(atPath: plan)[.size] as? Int
+        if let size, size > Self.maxPlanBytes {
+            throw InputError("'\(plan)' has \(size) bytes; a plan file may have at most \(Self.maxPlanBytes)")
+        }
         guard let data = FileManager.default.contents(atPath: plan) else { throw InputError("cannot read '\(plan)'") }
         let report: MoEReport
         do {
@@ -217,6 +238,14 @@ struct MoEExportCommand: ParsableCommand {
             let names = report.methods.map(\.name)
             throw InputError("no method '\(method)' in '\(plan)'" + NameSuggestion.hint(for: method, in: names)
                 + "; it has: " + names.joined(separator: ", "))
+        }
+        try MoEPlanMatch.check(report, planPath: plan, scenarioPath: scenario, limits: workLimits.limits)
+        do {
+            try ExpertPlanCheck.check(
+                placement: chosen.placement, moeLayers: report.model.moeLayers, experts: report.model.experts, gpus: report.gpus,
+                slotsPerGPU: report.slotsPerGPU)
+        } catch {
+            throw InputError("\(plan): \(method): \(error.message)")
         }
         let map: [[Int]]
         do {
@@ -235,5 +264,40 @@ struct MoEExportCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(text + Data("\n".utf8))
         }
+    }
+}
+
+/// Whether a `plan moe --json` report belongs to the model it names and, when given, to a scenario.
+enum MoEPlanMatch {
+    /// Throws `InputError` naming the first field where the plan differs from the built-in catalog's
+    /// model of the same name, or from the scenario at `scenarioPath` (model, topology, GPUs, slots,
+    /// redundant experts), which is loaded within `limits`.
+    static func check(_ report: MoEReport, planPath: String, scenarioPath: String?, limits: WorkLimits) throws {
+        var expected: [(field: String, plan: String, reference: String)] = []
+        var reference = "the catalog's \(report.model.name)"
+        if let scenarioPath {
+            let scenario = try ScenarioKinds.loadMoE(path: scenarioPath, limits: limits)
+            reference = "scenario '\(scenarioPath)'"
+            expected = [
+                ("model", report.model.name, scenario.model.name), ("topology", report.topology, scenario.topology.label),
+                ("gpus", "\(report.gpus)", "\(scenario.distances.count)"), ("slotsPerGPU", "\(report.slotsPerGPU)", "\(scenario.slotsPerGPU)"),
+                ("redundantExperts", "\(report.redundantExperts)", "\(scenario.redundantExperts)"),
+            ] + shape(report, scenario.model)
+        } else if let model = Catalog.builtin.model(named: report.model.name) {
+            expected = shape(report, model)
+        }
+        if let mismatch = expected.first(where: { $0.plan != $0.reference }) {
+            throw InputError("'\(planPath)' does not match \(reference): its \(mismatch.field) is \(mismatch.plan), "
+                + "expected \(mismatch.reference)")
+        }
+    }
+
+    private static func shape(_ report: MoEReport, _ model: ModelSpec) -> [(field: String, plan: String, reference: String)] {
+        [
+            ("model.layers", "\(report.model.layers)", "\(model.layers)"),
+            ("model.moeLayers", "\(report.model.moeLayers)", "\(model.moe?.moeLayers ?? 0)"),
+            ("model.experts", "\(report.model.experts)", "\(model.moe?.routedExperts ?? 0)"),
+            ("model.expertsPerToken", "\(report.model.expertsPerToken)", "\(model.moe?.expertsPerToken ?? 0)"),
+        ]
     }
 }

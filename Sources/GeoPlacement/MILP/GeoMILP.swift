@@ -47,10 +47,42 @@ public enum GeoMILP {
         }
     }
 
+    /// Most requests the CLI gives the MILP (min(|R|, 10)).
+    public static let maxRequests = 10
+    /// Memory per nonzero of the model as built here and copied into the solver (an upper estimate).
+    public static let bytesPerNonzero = 200.0
+    /// Largest ratio between coefficients of one memory row the solver is trusted with.
+    public static let maxCoefficientRatio = 1e9
+
+    /// Rows and nonzeros of the MILP for `servers` servers and `requests` requests, estimated before
+    /// building it: per request |V_s|² + |V_s| links, each with up to four McCormick products (four
+    /// rows, ten nonzeros each) and its cut and order rows.
+    public static func size(servers: Int, requests: Int) -> (rows: Double, nonzeros: Double) {
+        let links = Double(requests) * (Double(servers) * Double(servers) + Double(servers))
+        return (20 * links, 80 * links)
+    }
+
+    /// Why the MILP of `instance` cannot be trusted to the solver (nil when it can): a memory row
+    /// s_m m_j + s_c Σ k ≤ M_j whose coefficients differ by more than `maxCoefficientRatio`.
+    public static func numericalProblem(_ instance: GeoInstance) -> String? {
+        let block = instance.model.blockBytes, slot = instance.model.cacheSlotBytes
+        let ratio = max(block, slot) / min(block, slot)
+        guard !(ratio <= maxCoefficientRatio) else { return nil }
+        return "the MILP is numerically hopeless: its memory rows mix blockBytes (\(String(format: "%.3g", block)) B) and one "
+            + "request's cache cacheBytesPerToken × (promptTokens + outputTokens) (\(String(format: "%.3g", slot)) B), "
+            + "a ratio of \(String(format: "%.2g", ratio)), above \(String(format: "%.0g", maxCoefficientRatio)); check those model fields"
+    }
+
     /// Builds and solves the MILP for requests issued by `requestClients` (a client index per request).
+    /// Throws `GeoPlanningError` for a time limit that is not a finite positive number, a model the
+    /// solver cannot handle numerically (`numericalProblem`), or an infeasible MILP.
     public static func solve(
         instance: GeoInstance, requestClients: [Int], timeLimit: Double = 60, solver: some LinearSolver = HighsSolver()
     ) throws -> Result {
+        guard timeLimit.isFinite, timeLimit > 0 else {
+            throw GeoPlanningError("the MILP's time limit must be a finite number of seconds > 0, got \(timeLimit)")
+        }
+        if let problem = numericalProblem(instance) { throw GeoPlanningError(problem) }
         let servers = instance.servers.count
         let L = Double(instance.model.blocks)
         let bigM = L + 1
@@ -153,8 +185,9 @@ public enum GeoMILP {
         if let start {
             var values = [Double](repeating: 0, count: model.variableCount)
             for j in 0..<servers {
-                values[a[j].index] = Double(start.placement.ranges[j]!.firstBlock + 1)
-                values[m[j].index] = Double(start.placement.ranges[j]!.blockCount)
+                guard let range = start.placement.ranges[j] else { continue }
+                values[a[j].index] = Double(range.firstBlock + 1)
+                values[m[j].index] = Double(range.blockCount)
             }
             for (r, links) in linkVariables.enumerated() {
                 let used = Set(zip([nil] + start.routes[r].map(\.server), start.routes[r].map(\.server) + [nil]).map { "\($0.0 ?? -1)>\($0.1 ?? -1)" })
@@ -163,7 +196,14 @@ public enum GeoMILP {
             for product in products { values[product.w.index] = values[product.f.index] * values[product.x.index] }
             initial = values
         }
-        let result = try solver.solve(model, options: SolveOptions(timeLimit: timeLimit, relativeGap: 1e-6, initialSolution: initial))
+        let result: SolveResult
+        do {
+            result = try solver.solve(model, options: SolveOptions(timeLimit: timeLimit, relativeGap: 1e-6, initialSolution: initial))
+        } catch let error as SolverError {
+            guard case .backendFailure = error else { throw error }
+            throw GeoPlanningError("the MILP could not be solved (\(error)); the model's numbers may be too far apart for the solver "
+                + "(blockBytes, cacheBytesPerToken, memoryBytes, the times)")
+        }
         let perTokenScale = Double(requestClients.count) * l
         var placement = BlockPlacement(ranges: [BlockRange?](repeating: nil, count: servers))
         var routes: [[GeoHop]] = []
@@ -178,8 +218,7 @@ public enum GeoMILP {
                 var end = 0  // 0-based end of the blocks done so far
                 for _ in 0...servers {
                     guard let next = links.first(where: { $0.from == current && result[$0.f] > 0.5 }) else { break }
-                    guard let server = next.to else { break }
-                    let range = placement.ranges[server]!
+                    guard let server = next.to, let range = placement.ranges[server] else { break }
                     path.append(GeoHop(server: server, blocks: range.endBlock - end))
                     end = range.endBlock
                     current = server
@@ -219,7 +258,8 @@ public enum GeoMILP {
         var relabel = Array(instance.servers.indices)
         var placement = plan.placement
         for group in interchangeableGroups(instance) {
-            let byStart = group.sorted { (plan.placement.ranges[$0]!.firstBlock, $0) < (plan.placement.ranges[$1]!.firstBlock, $1) }
+            let start = { (j: Int) in plan.placement.ranges[j]?.firstBlock ?? 0 }
+            let byStart = group.sorted { (start($0), $0) < (start($1), $1) }
             for (slot, old) in zip(group, byStart) {
                 relabel[old] = slot
                 placement.ranges[slot] = plan.placement.ranges[old]

@@ -65,7 +65,8 @@ extension CGBP {
             starts[j] = a
             for b in a..<(a + m[j]) {
                 amortised[b] -= (tMax - perBlock[j]) * Double(min(max(R - capacity[b], 0), s[j]))
-                capacity[b] += s[j]
+                // Sessions beyond 2⁴⁰ per block change nothing (|R| is far smaller) and could overflow.
+                capacity[b] = min(capacity[b], 1 << 40) + min(s[j], 1 << 40)
             }
             if covering == nil, capacity.allSatisfy({ $0 >= R }) { covering = position + 1 }
         }
@@ -110,7 +111,7 @@ extension CGBP {
     private static func weakestWindow(length: Int, capacity: [Int]) -> Int {
         var best = 0
         var bestKey = capacity[0..<length].sorted()
-        for a in 1...(capacity.count - length) {
+        for a in stride(from: 1, through: capacity.count - length, by: 1) {
             let key = capacity[a..<(a + length)].sorted()
             if key.lexicographicallyPrecedes(bestKey) {
                 best = a

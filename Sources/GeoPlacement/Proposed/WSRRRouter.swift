@@ -104,6 +104,7 @@ public struct WSRRRouter: GeoOnlineRouter, Sendable {
     /// min(round(λ·T̂ + √(λ·T̂)), R_max), with T̂ the modelled time of one request running alone.
     public static func plannedRequests(arrivalRate lambda: Double, singleRequestSeconds tHat: Double, max rMax: Int) -> Int {
         let load = lambda * tHat
-        return min(Int((load + load.squareRoot()).rounded()), rMax)
+        let planned = (load + load.squareRoot()).rounded()
+        return planned < Double(rMax) ? Int(planned) : rMax
     }
 }

@@ -4,7 +4,7 @@ import ServingModel
 enum GeoNetworkSection {
     static func read(_ node: ConfigNode, sites: [String]) -> GeoNetwork? {
         guard let o = node.object(allowedKeys: ["rttSeconds", "intraSite", "links"]) else { return nil }
-        let intra = o["intraSite"].map { $0.number(.nonNegative) } ?? 0
+        let intra = o["intraSite"].map(GeoScenario.seconds) ?? 0
         guard let intra else { return nil }
         let n = sites.count
         var rtt = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: n)
@@ -17,11 +17,12 @@ enum GeoNetworkSection {
             guard let checked = table.object(allowedKeys: entries.map(\.key)) else { return nil }
             var failed = false
             for key in checked.keys {
-                let value = checked[key]!.number(.nonNegative)
+                guard let entry = checked[key] else { continue }
+                let value = GeoScenario.seconds(entry)
                 let parts = key.split(separator: "-", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let i = sites.firstIndex(of: parts[0]), let j = sites.firstIndex(of: parts[1]) else {
                     let unknown = parts.first { !sites.contains($0) }
-                    checked[key]!.report("'\(key)' must be two known sites joined by '-'"
+                    entry.report("'\(key)' must be two known sites joined by '-'"
                         + (unknown.map { "; unknown site '\($0)'" + NameSuggestion.hint(for: $0, in: sites) } ?? "")
                         + "; sites: " + sites.joined(separator: ", "))
                     failed = true
@@ -38,7 +39,7 @@ enum GeoNetworkSection {
             for link in links {
                 guard let l = link.object(allowedKeys: ["from", "to", "delaySeconds"]),
                       let from = l.require("from")?.string(), let to = l.require("to")?.string(),
-                      let d = l.require("delaySeconds")?.number(.nonNegative) else { failed = true; continue }
+                      let d = l.require("delaySeconds").flatMap(GeoScenario.seconds) else { failed = true; continue }
                 guard let i = sites.firstIndex(of: from), let j = sites.firstIndex(of: to) else {
                     link.report("unknown site in link \(from)–\(to); sites: " + sites.joined(separator: ", "))
                     failed = true

@@ -25,9 +25,10 @@ enum GeoScatteredSection {
         let servers = o["serverFraction"].map { $0.number(.range(0.000_001...1)) } ?? defaults.serverFraction
         let a100 = o["a100Fraction"].map { $0.number(.fraction) } ?? defaults.a100Fraction
         let clients = o["clientFraction"].map { $0.number(.fraction) } ?? defaults.clientFraction
-        let density = o["linksPerSite"].map { $0.number(.positive) } ?? defaults.linksPerSite
-        let area = o["areaKilometres"].map { $0.number(.positive) } ?? defaults.areaKilometres
-        let alpha = o["waxmanAlpha"].map { $0.number(.positive) } ?? defaults.waxmanAlpha
+        // A complete graph has (sites − 1) / 2 links per site; the Earth's circumference is 40,075 km.
+        let density = o["linksPerSite"].map { $0.number(.range(0.001...250)) } ?? defaults.linksPerSite
+        let area = o["areaKilometres"].map { $0.number(.range(0.001...40_075)) } ?? defaults.areaKilometres
+        let alpha = o["waxmanAlpha"].map { $0.number(.range(1e-6...1e6)) } ?? defaults.waxmanAlpha
         let seed = o["seed"].map { $0.integer(min: 0) } ?? 1
         guard let sites, let servers, let a100, let clients, let density, let area, let alpha, let seed else { return nil }
         let topology = ScatteredTopology(
@@ -37,6 +38,10 @@ enum GeoScatteredSection {
             node.report(problem)
             return nil
         }
-        return topology.layout()
+        guard let layout = topology.layout() else {
+            node.report("these parameters give no connected layout of servers and clients")
+            return nil
+        }
+        return layout
     }
 }
