@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // LP/MILP modelling layer and the HiGHS backend (loaded at run time).
@@ -48,10 +49,13 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["Solver"]),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel"]),
-        .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel"]),
+        .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel", "Simulation"]),
         .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "Solver", "ServingModel", "Simulation"]),
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Solver"]),
-        .testTarget(name: "GPUSchedCLITests", dependencies: ["GPUSchedCLI", "Solver"]),
+        .testTarget(
+            name: "GPUSchedCLITests",
+            dependencies: ["GPUSchedCLI", "Solver", "ServingModel", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
     ]
 )

@@ -18,7 +18,7 @@ import Testing
 
     /// Throughput mode with `stageBudget: search` counts the planner's own budget candidates.
     @Test func estimateCountsThePlannersBudgetCandidates() throws {
-        let problem = Fixture.problem(objective: .throughput)
+        let problem = try Fixture.problem(objective: .throughput)
         let candidates = try CascadePlanner(problem: problem).budgetCandidates().count
         #expect(candidates == 8)
         let estimate = CascadeWorkEstimate(problem: problem)
@@ -43,15 +43,16 @@ import Testing
 
     /// The checks without a planner give the planner's own errors.
     @Test func checkWithoutAPlanner() throws {
-        let options = try CascadePlanner.check(Fixture.problem())
+        let options = try CascadePlanner.check(try Fixture.problem())
         #expect(options.count == 3)
         #expect(options.allSatisfy { !$0.isEmpty })
-        do {
-            _ = try CascadePlanner.check(Fixture.problem(target: 99))
+        let unreachable = try Fixture.problem(target: 99), tooFewGPUs = try Fixture.problem(gpus: 6)
+        do throws(CascadeError) {
+            _ = try CascadePlanner.check(unreachable)
             Issue.record("a target of 99 should be unreachable")
         } catch {
             #expect(error.message.hasPrefix("quality target 99.0 is unreachable"))
         }
-        #expect(throws: CascadeError.self) { try CascadePlanner.check(Fixture.problem(gpus: 6)) }
+        #expect(throws: CascadeError.self) { try CascadePlanner.check(tooFewGPUs) }
     }
 }

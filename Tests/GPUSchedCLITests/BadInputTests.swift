@@ -96,7 +96,7 @@ import Testing
         let path = try CLIRunner.temporaryFile(#"{"kind": "catalog", "catalog": {"gpus": [}"#, extension: "json")
         let output = try CLIRunner.run(["validate", path])
         expectClean(output, lines: 1)
-        #expect(output.stderr.hasPrefix("error: malformed YAML at line 1"))
+        #expect(output.stderrLines == ["error: malformed JSON at line 1, column 42: expected a value, got '}'"])
     }
 
     @Test func badFlagsExitWithTwo() throws {

@@ -30,7 +30,7 @@ import Testing
 
     @Test func geoPromptTokensOfTenToTheFifteen() throws {
         let text = try Self.replacing(try Self.example("geo-clustered.yaml"), "promptTokens: 20", "promptTokens: 1e15")
-        try expectLines(["plan", "geo"], text, ["error: model.promptTokens: must be <= 10000000, got 1000000000000000"])
+        try expectLines(["plan", "geo"], text, ["error: model.promptTokens: must be <= 10000000, got 1e+15"])
     }
 
     /// A million requests × 2 methods × 2 delay settings × 9 servers = 3.6e7 routings > 5e6.
@@ -133,11 +133,19 @@ import Testing
 
     // MARK: MoE
 
+    /// 70,000 experts pass the catalog's bound (100,000) but not expert placement's (65,536); a million
+    /// are refused by the catalog itself.
     @Test func moeMillionExpertsRefused() throws {
-        let text = "catalog: {models: [{name: huge-moe, base: deepseek-v3, moe: {moeLayers: 58, routedExperts: 1000000, "
+        let million = "catalog: {models: [{name: huge-moe, base: deepseek-v3, moe: {moeLayers: 58, routedExperts: 1000000, "
             + "expertsPerToken: 8, expertIntermediateSize: 2048}}]}\n"
             + (try Self.replacing(try Self.example("moe-fat-tree-uniform.yaml"), "model: deepseek-v3", "model: huge-moe"))
-        try expectLines(["plan", "moe"], text, ["error: model: 'huge-moe' has 1000000 routed experts; expert placement handles at most 65536"])
+        try expectLines(["plan", "moe"], million, [
+            "error: catalog.models[0].moe.routedExperts: must be <= 100000, got 1000000", "error: model: unknown model 'huge-moe'",
+        ])
+        let text = "catalog: {models: [{name: huge-moe, base: deepseek-v3, moe: {moeLayers: 58, routedExperts: 70000, "
+            + "expertsPerToken: 8, expertIntermediateSize: 2048}}]}\n"
+            + (try Self.replacing(try Self.example("moe-fat-tree-uniform.yaml"), "model: deepseek-v3", "model: huge-moe"))
+        try expectLines(["plan", "moe"], text, ["error: model: 'huge-moe' has 70000 routed experts; expert placement handles at most 65536"])
     }
 
     @Test func moeBillionGPUFatTreeRefusedBeforeBuilding() throws {

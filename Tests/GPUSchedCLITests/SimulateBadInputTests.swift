@@ -32,13 +32,13 @@ import Testing
     @Test func hugeNumbersAreRangeChecked() throws {
         expectBadInput(
             try run(Self.fleet.replacingOccurrences(of: "promptTokens: 500", with: "promptTokens: 1e15"), ["simulate", "FILE"]),
-            ["error: workload.classes[0].promptTokens: the length must be <= 10000000 tokens, got 1e+15"])
+            ["error: workload.classes[0].promptTokens: must be <= 10000000, got 1e+15"])
         expectBadInput(
             try run(Self.fleet.replacingOccurrences(of: "batchSize: 32", with: "batchSize: 1e15"), ["simulate", "FILE"]),
-            ["error: engine.batchSize: must be <= 65536, got 1000000000000000"])
+            ["error: engine.batchSize: must be <= 65536, got 1e+15"])
         expectBadInput(
             try run(Self.fleet.replacingOccurrences(of: "chunkSize: 512", with: "chunkSize: 1e15"), ["simulate", "FILE"]),
-            ["error: engine.chunkSize: must be <= 10000000, got 1000000000000000"])
+            ["error: engine.chunkSize: must be <= 10000000, got 1e+15"])
         expectBadInput(
             try run(Self.fleet.replacingOccurrences(of: "count: 2", with: "count: 1e9"), ["simulate", "FILE"]),
             ["error: replicas[0].count: must be <= 100000, got 1000000000"])
@@ -67,10 +67,19 @@ import Testing
         let counted = "simulated requests (Σ arrivalRate × horizon × seeds, + 2 + burstiness² per class)"
         expectBadInput(
             try run(Self.fleet.replacingOccurrences(of: "arrivalRate: 4", with: "arrivalRate: 1e9"), ["simulate", "FILE"]),
-            ["error: workload: about 1e+11 \(counted), over the limit of 5000000; \(flags)"])
+            ["error: workload.classes[0].arrivalRate: must be <= 1000000, got 1000000000"])
+        // 1e5 × 100 s + 3 = 10,000,003 requests, within the rate's bound but over the default limit.
+        expectBadInput(
+            try run(Self.fleet.replacingOccurrences(of: "arrivalRate: 4", with: "arrivalRate: 1e5"), ["simulate", "FILE"]),
+            ["error: workload: about 10000003 \(counted), over the limit of 5000000; \(flags)"])
         expectBadInput(
             try run(Self.fleet.replacingOccurrences(of: "arrivalRate: 4", with: "arrivalRate: 4, burstiness: 1e6"), ["simulate", "FILE"]),
-            ["error: workload: about 1e+12 \(counted), over the limit of 5000000; \(flags)"])
+            ["error: workload.classes[0].burstiness: must be <= 100, got 1000000"])
+        // Burstiness 100: 4 × 100 + 2 + 100² = 10,402 requests, over a limit of 10,000.
+        expectBadInput(
+            try run(Self.fleet.replacingOccurrences(of: "arrivalRate: 4", with: "arrivalRate: 4, burstiness: 100"),
+                    ["simulate", "FILE", "--max-requests", "10000"]),
+            ["error: workload: about 10402 \(counted), over the limit of 10000; \(flags)"])
         expectBadInput(
             try run(Self.fleet.replacingOccurrences(of: "horizon: 100", with: "horizon: 1e12"), ["simulate", "FILE"]),
             ["error: workload: about 4e+12 \(counted), over the limit of 5000000; \(flags)"])

@@ -48,7 +48,7 @@ import Testing
             .replacingOccurrences(of: "batchSize: 16", with: "batchSize: 1e15")
             .replacingOccurrences(of: "gamma: 45.45", with: "gamma: 1e-300")
         #expect(try issues(text) == [
-            "engine.batchSize: must be <= 65536, got 1000000000000000",
+            "engine.batchSize: must be <= 65536, got 1e+15",
             "engine.gamma: must be between 0.001 and 1000000, got 1e-300",
             "classes[0].promptTokens: must be <= 10000000, got 1e+15",
             "classes[0].arrivalRate: must be <= 1000000, got 10000000",

@@ -33,7 +33,8 @@ import ServingModel
     @Test func attainmentAndGoodputCountMetRequests() {
         let report = Self.run(slo: ServiceLevelObjective(ttft: 4, tpot: 1))
         #expect(report.overall.completed == 3)
-        #expect(report.overall.abandoned == 1)
+        #expect(report.overall.abandoned == 0)
+        #expect(report.overall.rejected == 1)
         #expect(report.rejected == 1)
         #expect(report.overall.ttft.mean == 10.0 / 3)
         #expect(report.overall.ttft.maximum == 5)
@@ -45,7 +46,8 @@ import ServingModel
         #expect(report.overall.outputTokensPerSecond == 0.6)
         #expect(report.classes.map(\.sloAttainment) == [0.5, 0.5])
         #expect(report.classes.map(\.goodput) == [0.1, 0.1])
-        #expect(report.classes.map(\.abandoned) == [0, 1])
+        #expect(report.classes.map(\.abandoned) == [0, 0])
+        #expect(report.classes.map(\.rejected) == [0, 1])
 
         let tight = Self.run(slo: ServiceLevelObjective(ttft: 4, tpot: 0.5))
         #expect(tight.overall.sloAttainment == 0.25)

@@ -21,7 +21,9 @@ public struct ReplicaOption: Sendable {
             for pp in [1, 2, 4, 8] where tp * pp <= maxGPUs {
                 let layout = ParallelLayout(tensorParallel: tp, pipelineParallel: pp)
                 guard layout.shapeProblem(for: model) == nil else { continue }
-                let fit = MemoryFit(model: model, gpu: engine.gpu, layout: layout, memoryUtilization: engine.memoryUtilization)
+                let fit = MemoryFit(
+                    model: model, gpu: engine.gpu, layout: layout, memoryUtilization: engine.memoryUtilization,
+                    maxNumSeqs: engine.batchSize, maxBatchedTokens: engine.chunkSize)
                 guard fit.fits else { continue }
                 options.append(ReplicaOption(
                     layout: layout, kvCapacityTokens: fit.kvCapacityTokens,

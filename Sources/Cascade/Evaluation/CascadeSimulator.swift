@@ -79,7 +79,8 @@ public enum CascadeSimulator {
     /// Completion time per position in `requests` (nil for a request the stage dropped).
     static func simulateStage(_ stage: CascadeStage, requests: [Request], engine: CascadeEngine, seed: UInt64) -> [Double?] {
         let fit = MemoryFit(
-            model: stage.model, gpu: engine.gpu, layout: stage.layout.layout, memoryUtilization: engine.memoryUtilization)
+            model: stage.model, gpu: engine.gpu, layout: stage.layout.layout, memoryUtilization: engine.memoryUtilization,
+            maxNumSeqs: engine.batchSize, maxBatchedTokens: engine.chunkSize)
         let replica = ReplicaConfiguration(
             name: "\(stage.model.name) \(stage.layout.layout)",
             iterationModel: RooflineModel(model: stage.model, gpu: engine.gpu, layout: stage.layout.layout),

@@ -57,7 +57,8 @@ struct DemoCommand: ParsableCommand {
         print("Built-in catalog: \(catalog.gpus.count) GPUs, \(catalog.models.count) models (gpusched catalog)")
         let sections: [(title: String, body: String)] = [
             ("Smallest one-node layout per model and GPU, with the KV-cache tokens it leaves",
-             "   (weights split over TP GPUs; 90% of memory usable, 2 GB reserved per GPU)\n" + memory.render(catalog: catalog)),
+             "   (weights split over TP GPUs; vLLM's rule: 0.9 × driver-reported memory − weights − activation peak\n"
+             + "    − non-torch memory, at vllm serve's default limits)\n" + memory.render(catalog: catalog)),
             ("One replica of every model on the fewest \(packingGPU.name) nodes (bin-packing MILP)", packing.render()),
             ("Gate-and-route: prefill/decode contention on 500 GPUs (fluid LP, arXiv 2602.02987 §6.2)", gateRoute.render()),
             ("Geo-distributed BLOOM-176B on 2 A100s + 7 MIG slices, 100 requests (arXiv 2512.21884)", geo.render()),

@@ -41,7 +41,7 @@ struct SimulatorBenchmark: Encodable {
         let model = try catalog.requireModel(named: "llama-3.1-8b")
         let gpu = try catalog.requireGPU(named: "H100-80GB")
         let layout = ParallelLayout()
-        let capacity = MemoryFit(model: model, gpu: gpu, layout: layout).kvCapacityTokens
+        let capacity = MemoryFit(model: model, gpu: gpu, layout: layout, maxNumSeqs: 64, maxBatchedTokens: 512).kvCapacityTokens
         let iterationModel: any IterationTimeModel
         switch kind {
         case .roofline: iterationModel = RooflineModel(model: model, gpu: gpu, layout: layout)

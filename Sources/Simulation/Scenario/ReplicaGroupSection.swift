@@ -50,7 +50,9 @@ struct ReplicaGroupSection {
     /// The group's KV capacity in tokens under `engine`, or nil after reporting a layout that does
     /// not fit in memory (with the numbers that show why).
     func kvCapacity(engine: EngineSection) -> Int? {
-        let fit = MemoryFit(model: model, gpu: gpu, layout: layout, memoryUtilization: engine.memoryUtilization)
+        let fit = MemoryFit(
+            model: model, gpu: gpu, layout: layout, memoryUtilization: engine.memoryUtilization,
+            maxNumSeqs: engine.batchSize, maxBatchedTokens: engine.chunkSize)
         if let shortfall = fit.shortfall(model: model, gpu: gpu, layout: layout) {
             node.report(shortfall)
             return nil
