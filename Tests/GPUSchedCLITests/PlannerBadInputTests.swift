@@ -33,12 +33,21 @@ import Testing
         try expectLines(["plan", "geo"], text, ["error: model.promptTokens: must be <= 10000000, got 1e+15"])
     }
 
-    /// A million requests × 2 methods × 2 delay settings × 9 servers = 3.6e7 routings > 5e6.
+    /// A million requests: 10⁶ × 10⁶ / 2 × (2 methods × 2 delay settings) × 9 servers = 1.8e13 steps > 5e6.
     @Test func geoMillionRequestsRefusedBeforeSimulating() throws {
         let text = try Self.replacing(try Self.example("geo-clustered.yaml"), "requests: 100,", "requests: 1000000,")
         try expectLines(["simulate", "geo"], text, [
-            "error: workload.requests: about 36000000 request routings over servers (requests × 4 runs × 9 servers), over the "
-                + "limit of 5000000; raise it with --max-requests N or --allow-large",
+            "error: workload.requests: about 1.8e+13 routing steps (requests × requests in flight, up to requests / 2, × 4 runs × "
+                + "9 servers), over the limit of 5000000; raise it with --max-requests N or --allow-large",
+        ])
+    }
+
+    /// 1,000 requests: 10⁶ / 2 × 4 × 9 = 1.8e7 steps, above the default limit.
+    @Test func geoThousandRequestsNeedAHigherLimit() throws {
+        let text = try Self.replacing(try Self.example("geo-clustered.yaml"), "requests: 100,", "requests: 1000,")
+        try expectLines(["validate"], text, [
+            "error: workload.requests: about 18000000 routing steps (requests × requests in flight, up to requests / 2, × 4 runs × "
+                + "9 servers), over the limit of 5000000; raise it with --max-requests N or --allow-large",
         ])
     }
 
