@@ -37,11 +37,9 @@ enum ScenarioKinds {
 
     /// Loads a scenario that must be of `kind`, reading its body with `read` (given the envelope and
     /// the scenario file's directory), or throws every problem found.
-    /// Readers throw `ScenarioError` (every problem found); the optional result is for readers not yet
-    /// converted, and nil becomes the envelope's diagnostics as an error, never a crash.
     static func load<Scenario>(
         path: String, kind: String, limits: WorkLimits = .default,
-        read: (ScenarioEnvelope, String) throws -> Scenario?
+        read: (ScenarioEnvelope, String) throws -> Scenario
     ) throws -> Scenario {
         let envelope = try ScenarioEnvelope.read(path: path, kinds: keysByKind, limits: limits)
         guard envelope.kind == kind else {
@@ -49,7 +47,6 @@ enum ScenarioKinds {
         }
         let scenario = try read(envelope, directory(of: path))
         try envelope.diagnostics.throwIfAny()
-        guard let scenario else { throw envelope.diagnostics.failure() }
         return scenario
     }
 
@@ -69,15 +66,11 @@ enum ScenarioKinds {
 
     /// `kind: gate-route`: the prefill–decode contention model's classes, engine and prices.
     static let gateRoute = ScenarioKindSpec(name: "gate-route", keys: GateRouteScenario.keys) { envelope, path in
-        let scenario: GateRouteScenario
-        do throws(ScenarioError) {
-            scenario = try GateRouteScenario.read(envelope, baseDirectory: directory(of: path))
-        } catch {
-            envelope.keep(error)
-            return ""
-        }
-        return "\(scenario.instance.classes.count) classes on \(scenario.instance.gpus) GPUs, "
-            + "\(scenario.instance.pricing.scheme.rawValue) pricing"
+        summary(envelope) { () throws(ScenarioError) in try GateRouteScenario.read(envelope, baseDirectory: directory(of: path)) }
+            describe: { scenario in
+                "\(scenario.instance.classes.count) classes on \(scenario.instance.gpus) GPUs, "
+                    + "\(scenario.instance.pricing.scheme.rawValue) pricing"
+            }
     }
 
     /// Loads a `kind: geo` scenario within `limits`, or throws every problem found.
@@ -87,10 +80,10 @@ enum ScenarioKinds {
 
     /// `kind: geo`: servers at sites, clients, RTTs and a request stream for block placement and routing.
     static let geo = ScenarioKindSpec(name: "geo", keys: GeoScenario.keys) { envelope, _ in
-        // The reader leaves every problem in the envelope's diagnostics, which `load` throws.
-        guard let scenario = try? GeoScenario.read(envelope) else { return "" }
-        return "\(scenario.instance.servers.count) servers, \(scenario.instance.clients.count) clients, "
-            + "\(scenario.instance.model.blocks) blocks, \(scenario.requests) requests"
+        summary(envelope) { () throws(ScenarioError) in try GeoScenario.read(envelope) } describe: { scenario in
+            "\(scenario.instance.servers.count) servers, \(scenario.instance.clients.count) clients, "
+                + "\(scenario.instance.model.blocks) blocks, \(scenario.requests) requests"
+        }
     }
 
     /// Loads a `kind: cascade` scenario within `limits`, or throws every problem found.
@@ -110,17 +103,34 @@ enum ScenarioKinds {
     /// `kind: cascade`: models ordered small to large on a GPU pool, a quality target and its sample.
     /// The reader runs the planner's own checks (`CascadeProblem.check()`) without building a planner.
     static let cascade = ScenarioKindSpec(name: "cascade", keys: CascadeScenario.keys) { envelope, path in
-        guard let scenario = try? CascadeScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
-        let problem = scenario.problem
-        return "\(problem.models.count)-model cascade on \(problem.totalGPUs) \(problem.engine.gpu.name), "
-            + "\(problem.samples.requests.count) quality samples, target \(problem.qualityTarget)"
+        summary(envelope) { () throws(ScenarioError) in try CascadeScenario.read(envelope, baseDirectory: directory(of: path)) }
+            describe: { scenario in
+                let problem = scenario.problem
+                return "\(problem.models.count)-model cascade on \(problem.totalGPUs) \(problem.engine.gpu.name), "
+                    + "\(problem.samples.requests.count) quality samples, target \(problem.qualityTarget)"
+            }
     }
 
     /// `kind: moe-placement`: an MoE model, a cluster topology and routing statistics for expert placement.
     static let moePlacement = ScenarioKindSpec(name: "moe-placement", keys: MoEScenario.keys) { envelope, path in
-        guard let scenario = try? MoEScenario.read(envelope, baseDirectory: directory(of: path)) else { return "" }
-        return "\(scenario.model.name) on \(scenario.topology.label) (\(scenario.distances.count) GPUs, "
-            + "\(scenario.slotsPerGPU) slots each), \(scenario.methods.count) methods"
+        summary(envelope) { () throws(ScenarioError) in try MoEScenario.read(envelope, baseDirectory: directory(of: path)) }
+            describe: { scenario in
+                "\(scenario.model.name) on \(scenario.topology.label) (\(scenario.distances.count) GPUs, "
+                    + "\(scenario.slotsPerGPU) slots each), \(scenario.methods.count) methods"
+            }
+    }
+
+    /// `validate`'s one-line summary of a kind: the reader's value described, or "" with the reader's
+    /// error kept in the envelope's diagnostics (which `load` then throws).
+    static func summary<Scenario>(
+        _ envelope: ScenarioEnvelope, read: () throws(ScenarioError) -> Scenario, describe: (Scenario) -> String
+    ) -> String {
+        do throws(ScenarioError) {
+            return describe(try read())
+        } catch {
+            envelope.keep(error)
+            return ""
+        }
     }
 
     static func directory(of path: String) -> String {
@@ -129,16 +139,12 @@ enum ScenarioKinds {
 
     /// `kind: simulate`: a fleet, a workload and a routing policy for the simulator.
     static let simulate = ScenarioKindSpec(name: "simulate", keys: SimulateScenario.keys) { envelope, path in
-        let scenario: SimulateScenario
-        do throws(ScenarioError) {
-            scenario = try SimulateScenario.read(envelope, baseDirectory: directory(of: path))
-        } catch {
-            envelope.keep(error)
-            return ""
-        }
-        return "\(scenario.replicas.count) replicas of \(scenario.model.name), "
-            + "\(scenario.workload.classNames.count) request classes, policy \(scenario.policy.rawValue), "
-            + "\(scenario.seeds.count) seeds"
+        summary(envelope) { () throws(ScenarioError) in try SimulateScenario.read(envelope, baseDirectory: directory(of: path)) }
+            describe: { scenario in
+                "\(scenario.replicas.count) replicas of \(scenario.model.name), "
+                    + "\(scenario.workload.classNames.count) request classes, policy \(scenario.policy.rawValue), "
+                    + "\(scenario.seeds.count) seeds"
+            }
     }
 
     /// `kind: catalog`: a file that only defines GPUs and models, for `catalog --scenario` and for
