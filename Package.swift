@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "gpusched", targets: ["gpusched"]),
         .library(name: "Solver", targets: ["Solver"]),
         .library(name: "ServingModel", targets: ["ServingModel"]),
+        .library(name: "Planning", targets: ["Planning"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "GateAndRoute", targets: ["GateAndRoute"]),
         .library(name: "Cascade", targets: ["Cascade"]),
@@ -27,27 +28,31 @@ let package = Package(
             name: "ServingModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // The pipeline as types: Planner, Evaluator, PlanReport, SolveSummary, PlanningError, Estimate,
+        // the JSON contract, seeds, timing, progress and model export.
+        .target(name: "Planning", dependencies: ["Solver", "ServingModel"]),
         // Discrete-event simulator of serving clusters: engine, replicas, policies, metrics.
-        .target(name: "Simulation", dependencies: ["ServingModel"]),
+        .target(name: "Simulation", dependencies: ["ServingModel", "Planning"]),
         // Prefill–decode contention: fluid LPs, gate-and-route policies, the paper's CTMC.
-        .target(name: "GateAndRoute", dependencies: ["Solver", "ServingModel", "Simulation"]),
+        .target(name: "GateAndRoute", dependencies: ["Solver", "ServingModel", "Planning", "Simulation"]),
         // Geo-distributed block placement and routing (CG-BP, WS-RR, MILP) against PETALS.
-        .target(name: "GeoPlacement", dependencies: ["Solver", "ServingModel"]),
+        .target(name: "GeoPlacement", dependencies: ["Solver", "ServingModel", "Planning"]),
         // Cascade serving (Cascadia): deployment MILP, threshold routing, the bi-level loop, baselines.
-        .target(name: "Cascade", dependencies: ["Solver", "ServingModel", "Simulation"]),
+        .target(name: "Cascade", dependencies: ["Solver", "ServingModel", "Planning", "Simulation"]),
         // MoE expert placement: topology graphs, activation statistics, the load-aware ILP, EPLB and baselines.
-        .target(name: "ExpertPlacement", dependencies: ["Solver", "ServingModel"]),
+        .target(name: "ExpertPlacement", dependencies: ["Solver", "ServingModel", "Planning"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
             dependencies: [
-                "Solver", "ServingModel", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
+                "Solver", "ServingModel", "Planning", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
         .testTarget(name: "SolverTests", dependencies: ["Solver"]),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Solver"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel"]),
         .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel", "Simulation"]),
         .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
