@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Planning
 import ServingModel
 import Simulation
 
@@ -104,10 +105,10 @@ enum SimulationTable {
         let rows = zip(summary.classes, summary.classConfidence).map { ($0, $1) } + [(summary.overall, summary.overallConfidence)]
         for (report, confidence) in rows {
             latency.add([
-                report.name, withCI(ms(report.ttft.mean), Estimate(scaled: confidence.ttftMean, by: 1000), 1),
-                Format.fixed(ms(report.ttft.p50), 1), withCI(ms(report.ttft.p99), Estimate(scaled: confidence.ttftP99, by: 1000), 1),
-                withCI(ms(report.tpot.mean), Estimate(scaled: confidence.tpotMean, by: 1000), 2),
-                withCI(ms(report.tpot.p99), Estimate(scaled: confidence.tpotP99, by: 1000), 2),
+                report.name, withCI(ms(report.ttft.mean), confidence.ttftMean.scaled(by: 1000), 1),
+                Format.fixed(ms(report.ttft.p50), 1), withCI(ms(report.ttft.p99), confidence.ttftP99.scaled(by: 1000), 1),
+                withCI(ms(report.tpot.mean), confidence.tpotMean.scaled(by: 1000), 2),
+                withCI(ms(report.tpot.p99), confidence.tpotP99.scaled(by: 1000), 2),
                 withCI(report.e2e.mean, confidence.e2eMean, 2), Format.fixed(report.e2e.p95, 2),
                 withCI(report.e2e.p99, confidence.e2eP99, 2),
             ])
@@ -115,7 +116,7 @@ enum SimulationTable {
                 report.name, "\(report.completed)", "\(report.abandoned)", "\(report.rejected)",
                 withCI(report.throughputRequests, confidence.throughputRequests, 2), Format.fixed(report.throughputTokens, 0),
                 withCI(report.goodput, confidence.goodput, 2),
-                report.sloAttainment.isFinite ? withCI(report.sloAttainment * 100, Estimate(scaled: confidence.sloAttainment, by: 100), 1) + " %" : "-",
+                report.sloAttainment.isFinite ? withCI(report.sloAttainment * 100, confidence.sloAttainment.scaled(by: 100), 1) + " %" : "-",
             ])
         }
         lines.append(latency.render())
@@ -142,14 +143,5 @@ extension SimulationTable {
             "\($0.count) with a \($0.reason.explanation) (up to \($0.largestNeed) tokens needed, \($0.kvCapacity) available)"
         }
         return "\(rejected) requests were rejected and never served (all seeds, warm-up included): " + reasons.joined(separator: "; ")
-    }
-}
-
-extension Estimate {
-    /// The same estimate in other units.
-    init(scaled estimate: Estimate, by factor: Double) {
-        self = estimate
-        mean *= factor
-        halfWidth95 *= factor
     }
 }

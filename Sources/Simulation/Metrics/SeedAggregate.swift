@@ -1,36 +1,4 @@
-/// Mean and 95% confidence half-width of one metric across seeds (Student's t).
-public struct Estimate: Sendable, Codable, Hashable {
-    public var mean: Double
-    /// Half-width of the 95% confidence interval of the mean (nan with one seed).
-    public var halfWidth95: Double
-
-    /// The estimate from per-seed values (non-finite values are ignored).
-    public init(_ values: [Double]) {
-        let finite = values.filter(\.isFinite)
-        guard !finite.isEmpty else {
-            mean = .nan
-            halfWidth95 = .nan
-            return
-        }
-        let average = finite.reduce(0, +) / Double(finite.count)
-        mean = average
-        guard finite.count > 1 else {
-            halfWidth95 = .nan
-            return
-        }
-        let variance = finite.map { ($0 - average) * ($0 - average) }.reduce(0, +) / Double(finite.count - 1)
-        halfWidth95 = Self.tQuantile975(degreesOfFreedom: finite.count - 1) * (variance / Double(finite.count)).squareRoot()
-    }
-
-    /// The 97.5% quantile of Student's t (two-sided 95%), tabulated to 30 degrees of freedom.
-    static func tQuantile975(degreesOfFreedom df: Int) -> Double {
-        let table: [Double] = [
-            12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-            2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-        ]
-        return df <= table.count ? table[df - 1] : 1.96
-    }
-}
+import Planning
 
 /// Per-seed results of one class folded into means (`summary`, same shape as a single run's
 /// `ClassReport`) and 95% confidence intervals of the headline figures.
