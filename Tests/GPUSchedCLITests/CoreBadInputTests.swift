@@ -168,7 +168,8 @@ import Testing
         #expect(invalid.exitCode == 2)
         #expect(invalid.stderrLines == Self.hugeShapeErrors)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(invalid.stdout.utf8)) as? [String: Any])
-        #expect(report["schemaVersion"] as? Int == 1)
+        #expect(report["schemaVersion"] as? Int == 2)
+        #expect(report["kind"] as? String == "validate")
         #expect(report["valid"] as? Bool == false)
         let problems = try #require(report["problems"] as? [[String: String]])
         #expect(problems.map { "error: \($0["path"] ?? ""): \($0["message"] ?? "")" } == Self.hugeShapeErrors)
@@ -176,9 +177,9 @@ import Testing
         let valid = try CLIRunner.run(["validate", try CLIRunner.temporaryFile("kind: catalog\n"), "--json"])
         #expect(valid.exitCode == 0)
         let validReport = try #require(try JSONSerialization.jsonObject(with: Data(valid.stdout.utf8)) as? [String: Any])
-        #expect(validReport["schemaVersion"] as? Int == 1)
+        #expect(validReport["schemaVersion"] as? Int == 2)
         #expect(validReport["valid"] as? Bool == true)
-        #expect(validReport["kind"] as? String == "catalog")
+        #expect(validReport["scenarioKind"] as? String == "catalog")
         #expect((validReport["problems"] as? [Any])?.isEmpty == true)
     }
 

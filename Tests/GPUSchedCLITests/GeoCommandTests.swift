@@ -27,7 +27,8 @@ import Testing
         }
         let simulate = try CLIRunner.run(["simulate", "geo", Self.example, "--json"])
         #expect(simulate.exitCode == 0, "\(simulate.stderr)")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [[String: Any]])
+        let simulated = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [String: Any])
+        let rows = try #require(simulated["methods"] as? [[String: Any]])
         let proposed = try #require(rows.first { $0["name"] as? String == "cg-bp+ws-rr" && $0["allocationDelaySeconds"] as? Double == 0 })
         let petals = try #require(rows.first { $0["name"] as? String == "petals" && $0["allocationDelaySeconds"] as? Double == 0 })
         #expect(try #require(proposed["meanPerTokenSeconds"] as? Double) < #require(petals["meanPerTokenSeconds"] as? Double))
@@ -91,7 +92,8 @@ import Testing
         #expect(try placements(first.stdout)[0].count == 8)
         let simulate = try CLIRunner.run(["simulate", "geo", path, "--json"])
         #expect(simulate.exitCode == 0, "\(simulate.stderr)")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [[String: Any]])
+        let simulated = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [String: Any])
+        let rows = try #require(simulated["methods"] as? [[String: Any]])
         #expect(rows.count == 4 && rows.allSatisfy { $0["completed"] as? Int == 100 })
     }
 }

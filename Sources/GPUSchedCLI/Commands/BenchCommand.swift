@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Planning
 import GateAndRoute
 import ServingModel
 import Simulation
@@ -48,8 +49,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Time limit per MILP solve in seconds.")
     var timeLimit: Double = 120
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -62,7 +62,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let progress = Progress.onTerminal(json: json)
+        let progress = output.progressReporter
         switch suite {
         case .solver: try runSolver(progress: progress)
         case .simulator: try runSimulator(progress: progress)
@@ -70,18 +70,20 @@ struct BenchCommand: ParsableCommand {
         case .gateRoute: try runGateRoute(progress: progress)
         case .geo:
             let report = try GeoBenchmark.measure(timeLimit: timeLimit, progress: progress)
-            if json { try JSONOutput.print(report) } else { print(report.render()) }
-        case .cascade: try CascadeBenchmark.run(json: json, progress: progress)
+            if output.json { try JSONOutput.print(report, kind: "bench-geo") } else { print(report.render()) }
+        case .cascade:
+            let report = try CascadeBenchmark.measure(progress: progress)
+            if output.json { try JSONOutput.print(report, kind: "bench-cascade") } else { print(report.render()) }
         case .moe:
             let result: MoEBenchmark
             do { result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress) } catch { throw InputError(error.message) }
-            if json { try JSONOutput.print(result) } else { print(result.render()) }
+            if output.json { try JSONOutput.print(result, kind: "bench-moe") } else { print(result.render()) }
         }
     }
 
     /// The paper's convergence instance at n = 500, T = 10,000 s (warm-up 1,000 s), 5 seeds, every
     /// CTMC policy, one after another on one core.
-    private func runGateRoute(progress: Progress) throws {
+    private func runGateRoute(progress: ProgressReporter) throws {
         let instance = GateRouteInstance(
             classes: [
                 GateRouteClass(name: "code", promptTokens: 300, decodeTokens: 1000, arrivalRate: 0.5, abandonmentRate: 0.1),
@@ -101,12 +103,12 @@ struct BenchCommand: ParsableCommand {
         }
         let total = (ContinuousClock.now - started).inSeconds
         let events = rows.reduce(0) { $0 + $1.2 }
-        if json {
+        if output.json {
             struct Row: Encodable { var policy: String; var seconds: Double; var events: Int }
             struct Report: Encodable { var totalSeconds: Double; var events: Int; var eventsPerSecond: Double; var policies: [Row] }
             try JSONOutput.print(Report(
                 totalSeconds: total, events: events, eventsPerSecond: Double(events) / total,
-                policies: rows.map { Row(policy: $0.0, seconds: $0.1, events: $0.2) }))
+                policies: rows.map { Row(policy: $0.0, seconds: $0.1, events: $0.2) }), kind: "bench-gate-route")
             return
         }
         var table = TextTable(["policy", "seconds (5 seeds)", "events"])
@@ -116,7 +118,7 @@ struct BenchCommand: ParsableCommand {
             + "(\(Format.grouped(Int(Double(events) / total))) events/s), n = 500, T = 10,000 s, 5 seeds, all policies")
     }
 
-    private func runRoofline(progress: Progress) throws {
+    private func runRoofline(progress: ProgressReporter) throws {
         progress.say("comparing the roofline model with the measured kernels in \(data)")
         let report: RooflineValidationReport
         do {
@@ -129,15 +131,15 @@ struct BenchCommand: ParsableCommand {
         print(report.table)
     }
 
-    private func runSimulator(progress: Progress) throws {
+    private func runSimulator(progress: ProgressReporter) throws {
         try SimulatorBenchmark.work(requests: requests, replicas: replicas).check(workLimits.limits, at: "--requests")
         var results: [SimulatorBenchmark] = []
         for kind in SimulatorBenchmark.IterationModelKind.allCases {
             progress.say("simulating \(requests) requests on \(replicas) replicas (\(kind.rawValue) iteration times)")
             results.append(try SimulatorBenchmark.measure(requests: requests, replicas: replicas, iterationModel: kind))
         }
-        if json {
-            try JSONOutput.print(results)
+        if output.json {
+            try JSONOutput.print(["runs": results], kind: "bench-simulator")
             return
         }
         for result in results {
@@ -153,7 +155,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func runSolver(progress: Progress) throws {
+    private func runSolver(progress: ProgressReporter) throws {
         let cases: [(name: String, build: () -> LinearModel)] = [
             ("transportation LP 200x250 (50,000 variables)",
              BenchmarkModels.TransportationInstance(sources: 200, sinks: 250, seed: 1).model),
@@ -165,8 +167,8 @@ struct BenchCommand: ParsableCommand {
             progress.say("building and solving \(name)")
             results.append(try SolverBenchmark.measure(name: name, timeLimit: timeLimit, build: build))
         }
-        if json {
-            try JSONOutput.print(results)
+        if output.json {
+            try JSONOutput.print(["models": results], kind: "bench-solver")
             return
         }
         var table = TextTable(["model", "vars", "rows", "nonzeros", "build ms", "solve s", "build/solve", "status", "objective", "gap"])
@@ -222,19 +224,4 @@ struct SolverBenchmark: Encodable {
             objective: result.objectiveValue, relativeGap: result.relativeGap)
     }
 
-}
-
-/// Progress lines on stderr, shown only when stdout is a terminal.
-struct Progress {
-    var enabled: Bool
-
-    /// Enabled when stdout is a terminal and the output is not JSON (the standing rule for long work).
-    static func onTerminal(json: Bool) -> Progress {
-        Progress(enabled: isatty(STDOUT_FILENO) != 0 && !json)
-    }
-
-    func say(_ message: String) {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("… \(message)\n".utf8))
-    }
 }

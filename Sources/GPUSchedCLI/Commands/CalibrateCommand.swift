@@ -45,8 +45,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .long, help: "Write the calibration to this JSON file.")
     var out: String?
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
@@ -71,8 +70,8 @@ struct CalibrateCommand: ParsableCommand {
         if let out {
             do { try calibration.write(to: out) } catch { throw InputError(error.message) }
         }
-        if json {
-            try JSONOutput.print(CalibrateReport(calibration: calibration, report: report, rows: samples.count, out: out))
+        if output.json {
+            try JSONOutput.print(CalibrateReport(calibration: calibration, report: report, rows: samples.count, out: out), kind: "calibrate")
             return
         }
         print(render(calibration, report))

@@ -1,10 +1,11 @@
 import Cascade
 import Foundation
+import Planning
 
 /// `gpusched bench cascade`: wall time of the whole bi-level plan (threshold search, every stage
 /// table, every MILP) for the DeepSeek cascade on 32 and 256 H100s, arrival rate 4 requests/s per
 /// 32 GPUs, each quality target and objective.
-enum CascadeBenchmark {
+struct CascadeBenchmark: Encodable {
     struct Row: Encodable {
         var gpus: Int
         var arrivalRate: Double
@@ -17,7 +18,10 @@ enum CascadeBenchmark {
         var thresholds: [Double]
     }
 
-    static func run(json: Bool, progress: Progress) throws {
+    var rows: [Row]
+
+    /// Plans every case, in order, announcing each to `progress`.
+    static func measure(progress: ProgressReporter) throws -> CascadeBenchmark {
         var rows: [Row] = []
         for gpus in [32, 256] {
             for target in [85.0, 90.0] {
@@ -34,10 +38,10 @@ enum CascadeBenchmark {
                 }
             }
         }
-        if json {
-            try JSONOutput.print(rows)
-            return
-        }
+        return CascadeBenchmark(rows: rows)
+    }
+
+    func render() -> String {
         var table = TextTable(["GPUs", "rate /s", "q_min", "objective", "plan s", "rounds", "θ evaluated", "GPUs 7B/70B/V3", "thresholds"])
         for row in rows {
             table.add([
@@ -46,7 +50,7 @@ enum CascadeBenchmark {
                 row.gpusPerStage.map(String.init).joined(separator: "/"), row.thresholds.map { Format.fixed($0, 0) }.joined(separator: "/"),
             ])
         }
-        print(table.render())
-        print("plan s = wall time of CascadePlanner (checks, threshold search, stage tables, deployment MILPs) on this machine")
+        return table.render() + "\n"
+            + "plan s = wall time of CascadePlanner (checks, threshold search, stage tables, deployment MILPs) on this machine"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cascade
 import Foundation
+import Planning
 import ServingModel
 
 /// `gpusched plan cascade FILE`: the bi-level cascade plan (thresholds + deployment MILP) and its baselines.
@@ -29,8 +30,7 @@ struct CascadePlanCommand: ParsableCommand {
     @Option(name: .long, help: "Re-plan on a new sample: synthetic:SEED or a CSV path.")
     var replan: String?
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -40,13 +40,13 @@ struct CascadePlanCommand: ParsableCommand {
         let evaluator = CascadeRun.evaluator(scenario, seeds: [1])
         var report = CascadeRun.report(
             planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: false,
-            progress: Progress.onTerminal(json: json))
+            progress: output.progressReporter)
         if let replan {
             report.replan = try CascadeRun.replan(
                 scenario: scenario, previous: plan, source: replan, limits: workLimits.limits)
         }
-        if json {
-            try JSONOutput.print(report)
+        if output.json {
+            try JSONOutput.print(report, kind: "plan-cascade")
         } else {
             print(CascadeRun.render(report))
         }
@@ -78,8 +78,7 @@ struct CascadeSimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Override the scenario's stageBudget (throughput mode): search, whole or split.")
     var stageBudget: String?
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -107,9 +106,9 @@ struct CascadeSimulateCommand: ParsableCommand {
         let evaluator = CascadeRun.evaluator(scenario, seeds: scenario.seeds)
         let report = CascadeRun.report(
             planner: planner, plan: plan, seconds: seconds, evaluator: evaluator, searchRate: true,
-            progress: Progress.onTerminal(json: json))
-        if json {
-            try JSONOutput.print(report)
+            progress: output.progressReporter)
+        if output.json {
+            try JSONOutput.print(report, kind: "simulate-cascade")
         } else {
             print(CascadeRun.render(report))
         }
@@ -225,7 +224,7 @@ enum CascadeRun {
     /// Simulates the plan and every baseline; `progress` hears which one runs next.
     static func report(
         planner: CascadePlanner, plan: CascadePlan, seconds: Double, evaluator: CascadeEvaluator, searchRate: Bool,
-        progress: Progress = Progress(enabled: false)
+        progress: ProgressReporter = .silent
     ) -> Report {
         let cascade = CascadeBaselines.cascade(of: plan, planner: planner)
         let (baselines, skipped) = CascadeBaselines.all(plan: plan, planner: planner)

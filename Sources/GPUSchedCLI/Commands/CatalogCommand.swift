@@ -26,17 +26,16 @@ struct CatalogCommand: ParsableCommand {
     @Option(name: .long, help: "A scenario file whose inline 'catalog:' entries are merged in.")
     var scenario: String?
 
-    @Flag(name: .long, help: "Print JSON (FLOP/s, bytes, bytes/s).")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let catalog = try scenario.map { try ScenarioKinds.load(path: $0).envelope.catalog } ?? .builtin
         let showGPUs = section != .models
         let showModels = section != .gpus
-        if json {
+        if output.json {
             try JSONOutput.print(CatalogReport(
                 gpus: showGPUs ? catalog.gpus.map(GPUReport.init) : nil,
-                models: showModels ? catalog.models.map(ModelReport.init) : nil))
+                models: showModels ? catalog.models.map(ModelReport.init) : nil), kind: "catalog")
             return
         }
         if showGPUs {

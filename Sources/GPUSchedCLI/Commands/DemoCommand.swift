@@ -21,8 +21,7 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: "GPU type for the node-packing section.")
     var gpu = "H100-80GB"
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     struct Report: Encodable {
         var highsVersion: String
@@ -46,11 +45,11 @@ struct DemoCommand: ParsableCommand {
         let geo = try GeoSection()
         let cascade = try CascadeSection()
         let experts = try ExpertPlacementSection(catalog: catalog)
-        if json {
+        if output.json {
             try JSONOutput.print(Report(
                 highsVersion: version, gpus: catalog.gpus.count, models: catalog.models.count,
                 memoryFit: memory.cells, nodePacking: packing.report, gateRoute: gateRoute.report,
-                geo: geo.report, cascade: cascade.report, expertPlacement: experts.report))
+                geo: geo.report, cascade: cascade.report, expertPlacement: experts.report), kind: "demo")
             return
         }
         print("GPUSched \(GPUSched.version) demo (HiGHS \(version))")

@@ -28,8 +28,7 @@ struct FitWorkloadCommand: ParsableCommand {
     @Option(name: .long, help: "For a trace: fit only this column (prompt or output; default both).")
     var column: TokenField?
 
-    @Flag(name: .long, help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let lengths = try LengthFile.load(path: file)
@@ -45,8 +44,8 @@ struct FitWorkloadCommand: ParsableCommand {
             samples = [("length", values)]
         }
         let reports = samples.map { ColumnFitReport(column: $0.name, lengths: $0.lengths) }
-        if json {
-            try JSONOutput.print(FitWorkloadReport(file: file, columns: reports))
+        if output.json {
+            try JSONOutput.print(FitWorkloadReport(file: file, columns: reports), kind: "fit-workload")
             return
         }
         for (index, report) in reports.enumerated() {

@@ -22,8 +22,7 @@ struct GateRoutePlanCommand: ParsableCommand {
     @Argument(help: "Scenario file (kind: gate-route).")
     var file: String
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     /// Solves the scenario's LP; planning failures become bad-input errors (exit code 2).
     static func solve(_ scenario: GateRouteScenario) throws -> GateRouteSolution {
@@ -37,8 +36,8 @@ struct GateRoutePlanCommand: ParsableCommand {
     func run() throws {
         let scenario = try ScenarioKinds.loadGateRoute(path: file)
         let solution = try GateRoutePlanCommand.solve(scenario)
-        if json {
-            try JSONOutput.print(GateRoutePlanReport(solution, gpus: scenario.instance.gpus))
+        if output.json {
+            try JSONOutput.print(GateRoutePlanReport(solution, gpus: scenario.instance.gpus), kind: "plan-gate-route")
         } else {
             print(GateRoutePlanReport.render(solution, instance: scenario.instance))
         }

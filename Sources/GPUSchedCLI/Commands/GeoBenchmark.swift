@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import GeoPlacement
 
 /// `gpusched bench geo`: the runtime of CG-BP + WS-RR on the paper's testbed (26 servers) and on
@@ -43,7 +44,7 @@ struct GeoBenchmark: Encodable {
 
     /// The paper's large testbed (5 A100s + 21 MIG slices), then fleets of 100, 250 and 1,000 servers
     /// with one A100 in five, all on the clustered network; the MILP within `timeLimit` seconds.
-    static func measure(timeLimit: Double, progress: Progress) throws -> GeoBenchmark {
+    static func measure(timeLimit: Double, progress: ProgressReporter) throws -> GeoBenchmark {
         let sizes = [(5, 21), (20, 80), (50, 200), (200, 800)]
         var fleets: [Fleet] = []
         for (a100s, migs) in sizes {

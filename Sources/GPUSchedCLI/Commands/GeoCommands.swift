@@ -27,8 +27,7 @@ struct GeoPlanCommand: ParsableCommand {
     @Option(name: .long, help: "Time limit of the MILP in seconds (when the scenario lists milp).")
     var timeLimit: Double = 60
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -102,15 +101,15 @@ struct GeoPlanCommand: ParsableCommand {
             methods.append(Method(
                 name: "milp", placement: rows(milp.placement), meanPerTokenSeconds: milp.meanPerTokenSeconds, gap: gap,
                 mipGap: milp.relativeGap, status: milp.status, runtimeSeconds: milp.solveSeconds))
-            if !json {
+            if !output.json {
                 print("MILP on \(requests.count) requests: \(milp.status), solver gap "
                     + (milp.relativeGap.map { Format.fixed($0 * 100, 3) + " %" } ?? "-") + "; CG-BP (|R| = \(requests.count)) + shortest path "
                     + (gap.map { "is \(Format.fixed($0 * 100, 2)) % above it" } ?? "has no placement with every server holding a block"))
             }
         }
         let report = Report(plannedRequests: planned, perTokenBound: cgbp.perTokenBound, methods: methods)
-        if json {
-            try JSONOutput.print(report)
+        if output.json {
+            try JSONOutput.print(report, kind: "plan-geo")
             return
         }
         print("|R| = \(planned); Theorem 2 bound on CG-BP's per-token time: \(Format.fixed(cgbp.perTokenBound, 4)) s")
@@ -139,8 +138,7 @@ struct GeoSimulateCommand: ParsableCommand {
     @Argument(help: "Scenario file (kind: geo).")
     var file: String
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -183,8 +181,8 @@ struct GeoSimulateCommand: ParsableCommand {
                     completed: result.completed))
             }
         }
-        if json {
-            try JSONOutput.print(rows)
+        if output.json {
+            try JSONOutput.print(GeoSimulationReport(methods: rows), kind: "simulate-geo")
             return
         }
         print("\(scenario.requests) requests at \(scenario.arrivalRate)/s, seed \(scenario.seed), |R| = \(planned)")
@@ -198,6 +196,11 @@ struct GeoSimulateCommand: ParsableCommand {
         }
         print(table.render())
     }
+}
+
+/// `simulate geo --json`: one row per method and allocation delay.
+struct GeoSimulationReport: Encodable {
+    var methods: [GeoSimulateCommand.Row]
 }
 
 /// Shared planning helpers for the geo verbs.

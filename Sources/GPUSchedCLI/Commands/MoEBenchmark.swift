@@ -1,3 +1,4 @@
+import Planning
 import ExpertPlacement
 import ServingModel
 
@@ -20,7 +21,7 @@ struct MoEBenchmark: Encodable {
     var instance: String
     var cases: [Case]
 
-    static func measure(timeLimit: Double, progress: Progress) throws(PlacementError) -> MoEBenchmark {
+    static func measure(timeLimit: Double, progress: ProgressReporter) throws(PlacementError) -> MoEBenchmark {
         guard let model = Catalog.builtin.model(named: "deepseek-v3"), let moe = model.moe else {
             throw PlacementError("the built-in catalog has no deepseek-v3")
         }

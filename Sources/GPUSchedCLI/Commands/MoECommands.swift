@@ -22,8 +22,7 @@ struct MoEPlanCommand: ParsableCommand {
     @Argument(help: "Scenario file (kind: moe-placement).")
     var file: String
 
-    @Flag(name: .long, help: "Print the result (with every plan) as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -31,13 +30,13 @@ struct MoEPlanCommand: ParsableCommand {
         let scenario = try ScenarioKinds.loadMoE(path: file, limits: workLimits.limits)
         let report: MoEReport
         do {
-            let progress = Progress.onTerminal(json: json)
+            let progress = output.progressReporter
             report = try MoEReport.make(scenario) { progress.say($0) }
         } catch {
             throw InputError(error.message)
         }
-        if json {
-            try JSONOutput.print(report)
+        if output.json {
+            try JSONOutput.print(report, kind: "plan-moe")
             return
         }
         print(report.summaryLine)

@@ -45,8 +45,7 @@ struct SimulateFleetCommand: ParsableCommand {
     @Option(name: .long, help: "Override the number of seeds.")
     var seeds: Int?
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -63,13 +62,13 @@ struct SimulateFleetCommand: ParsableCommand {
         if let policyOverride { scenario.policy = policyOverride }
         if let seeds { scenario.seeds = (0..<seeds).map { (scenario.seeds.first ?? 1) + UInt64($0) } }
         try scenario.work.check(limits, at: "workload")
-        let progress = Progress.onTerminal(json: json)
-        let summary = scenario.run(progress: progress.say)
+        let progress = output.progressReporter
+        let summary = scenario.run(progress: { progress.say($0) })
         if let warning = SimulationTable.rejectionWarning(summary) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
-        if json {
-            try JSONOutput.print(summary)
+        if output.json {
+            try JSONOutput.print(summary, kind: "simulate")
         } else {
             print(SimulationTable.render(summary, horizon: scenario.horizon, warmup: scenario.warmup))
         }

@@ -61,8 +61,7 @@ struct SimulateGateRouteCommand: ParsableCommand {
     @Option(name: .long, help: "CTMC: classes with x* = 0 are admitted never (default) or last (when no other class waits).")
     var zeroTarget: ZeroTargetAdmission = .never
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
@@ -95,7 +94,7 @@ struct SimulateGateRouteCommand: ParsableCommand {
             fidelity: fidelity == .ctmc ? .ctmc : .token)
         try work.check(limits, at: gpus != nil ? "--gpus" : "simulation")
         let solution = try GateRoutePlanCommand.solve(scenario)
-        let progress = Progress.onTerminal(json: json)
+        let progress = output.progressReporter
         var rows: [GateRouteSimulationRow] = []
         for n in sizes {
             for name in names {
@@ -132,8 +131,8 @@ struct SimulateGateRouteCommand: ParsableCommand {
         let report = GateRouteSimulationReport(
             fidelity: fidelity.rawValue, revenueOptimum: solution.plan.revenuePerGPU, horizon: horizon, warmup: warmup,
             seeds: seedList, rationedClasses: rationed.rawValue, staffing: staffing, rows: rows)
-        if json {
-            try JSONOutput.print(report)
+        if output.json {
+            try JSONOutput.print(report, kind: "simulate-gate-route")
         } else {
             print(report.render(plan: solution.plan))
             if !scenario.targets.isEmpty {

@@ -25,8 +25,7 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .long, help: "Solver threads (default: HiGHS decides).")
     var threads: Int?
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     /// Most solver threads accepted.
     static let maximumThreads = 1024
@@ -49,8 +48,8 @@ struct SolveCommand: ParsableCommand {
         let options = SolveOptions(timeLimit: timeLimit, relativeGap: gap, threads: threads)
         let result = try HighsSolver().solveFile(at: file, options: options)
         let report = SolveReport(result)
-        if json {
-            try JSONOutput.print(report)
+        if output.json {
+            try JSONOutput.print(report, kind: "solve")
         } else {
             print("status      \(result.status)")
             if let objective = result.objectiveValue { print("objective   \(objective)") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Planning
 import ServingModel
 
 /// `gpusched validate FILE`: checks a scenario and lists every problem with its key path.
@@ -18,8 +19,7 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Scenario file (.yaml, .yml or .json).")
     var file: String
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let loaded: (envelope: ScenarioEnvelope, summary: String)
@@ -27,16 +27,18 @@ struct ValidateCommand: ParsableCommand {
             loaded = try ScenarioKinds.load(path: file)
         } catch let error as ScenarioError {
             // The problems as data on stdout; the error lines still go to stderr (exit 2).
-            if json {
+            if output.json {
                 try JSONOutput.print(ValidationReport(
                     file: file, valid: false,
-                    problems: error.issues.map { ValidationReport.Problem(path: $0.path, message: $0.message) }))
+                    problems: error.issues.map { ValidationReport.Problem(path: $0.path, message: $0.message) }),
+                    kind: "validate")
             }
             throw error
         }
-        if json {
+        if output.json {
             try JSONOutput.print(ValidationReport(
-                file: file, valid: true, kind: loaded.envelope.kind, summary: loaded.summary, problems: []))
+                file: file, valid: true, scenarioKind: loaded.envelope.kind, summary: loaded.summary, problems: []),
+                kind: "validate")
         } else {
             print("\(file): valid \(loaded.envelope.kind) scenario: \(loaded.summary)")
         }
@@ -51,11 +53,10 @@ struct ValidationReport: Encodable {
         var message: String
     }
 
-    /// Version of this output's layout.
-    var schemaVersion = 1
     var file: String
     var valid: Bool
-    var kind: String?
-    var summary: String?
+    /// The scenario's `kind:` (null when the file is not valid).
+    @Nullable var scenarioKind: String?
+    @Nullable var summary: String?
     var problems: [Problem]
 }

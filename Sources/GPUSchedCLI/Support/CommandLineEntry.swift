@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Planning
 import ServingModel
 import Solver
 
@@ -27,6 +28,9 @@ public enum CommandLineEntry {
         } catch let error as ScenarioError {
             printErrors(error.issues.map(\.description))
             return badInput
+        } catch let error as PlanningError {
+            printErrors(error.lines)
+            return error.cause == .badInput ? badInput : internalFailure
         } catch let error as InputError {
             printErrors([error.message])
             return badInput
