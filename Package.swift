@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "GateAndRoute", targets: ["GateAndRoute"]),
         .library(name: "Cascade", targets: ["Cascade"]),
         .library(name: "ExpertPlacement", targets: ["ExpertPlacement"]),
+        .library(name: "Deployment", targets: ["Deployment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,12 +42,14 @@ let package = Package(
         .target(name: "Cascade", dependencies: ["Solver", "ServingModel", "Planning", "Simulation"]),
         // MoE expert placement: topology graphs, activation statistics, the load-aware ILP, EPLB and baselines.
         .target(name: "ExpertPlacement", dependencies: ["Solver", "ServingModel", "Planning"]),
+        // Fleet deployment: the smallest layout of each model on each GPU, packing replicas into nodes.
+        .target(name: "Deployment", dependencies: ["Solver", "ServingModel", "Planning"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
             dependencies: [
                 "Solver", "ServingModel", "Planning", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Deployment", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
@@ -58,6 +61,7 @@ let package = Package(
         .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "Solver", "ServingModel", "Simulation"]),
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Solver"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: ["GPUSchedCLI", "Solver", "ServingModel", .product(name: "PropertyBased", package: "swift-property-based")]

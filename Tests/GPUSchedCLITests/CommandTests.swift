@@ -65,8 +65,13 @@ import Testing
         let output = try CLIRunner.run(["solve", path, "--json"])
         #expect(output.exitCode == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
-        #expect(json["status"] as? String == "optimal")
-        #expect(json["objective"] as? Double == 36)
+        let solve = try #require(json["solve"] as? [String: Any])
+        #expect(solve["status"] as? String == "optimal")
+        #expect(solve["objective"] as? Double == 36)
+        // Wyndor Glass (Hillier & Lieberman): x1 = 2, x2 = 6, reported by the file's names.
+        let variables = try #require(json["variables"] as? [[String: Any]])
+        #expect(variables.map { $0["name"] as? String } == ["x1", "x2"])
+        #expect(variables.map { $0["value"] as? Double } == [2, 6])
     }
 
     /// The demo's packing of one replica per model onto 8-GPU H100 nodes is optimal: its node
@@ -76,9 +81,10 @@ import Testing
         #expect(output.exitCode == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let packing = try #require(json["nodePacking"] as? [String: Any])
-        let placements = try #require(packing["placements"] as? [[String: Any]])
+        let plan = try #require(packing["plan"] as? [String: Any])
+        let placements = try #require(plan["placements"] as? [[String: Any]])
         let totalGPUs = placements.compactMap { $0["gpus"] as? Int }.reduce(0, +)
-        #expect(packing["nodes"] as? Int == (totalGPUs + 7) / 8)
+        #expect(plan["nodes"] as? Int == (totalGPUs + 7) / 8)
         var load: [Int: Int] = [:]
         for placement in placements {
             load[try #require(placement["node"] as? Int), default: 0] += try #require(placement["gpus"] as? Int)

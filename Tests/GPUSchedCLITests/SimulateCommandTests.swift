@@ -22,8 +22,8 @@ import Testing
     /// every class report at least these.
     static let summaryKeys: Set<String> = ["mean", "p50", "p90", "p95", "p99", "maximum", "count"]
     static let reportKeys: Set<String> = [
-        "name", "ttft", "tpot", "e2e", "queueDelay", "throughputRequests", "throughputTokens", "outputTokensPerSecond",
-        "goodput", "sloAttainment", "completed", "abandoned", "arrived", "preemptions", "meanTimeInSystem",
+        "name", "ttftSeconds", "tpotSeconds", "e2eSeconds", "queueDelaySeconds", "throughputRequests", "throughputTokens", "outputTokensPerSecond",
+        "goodput", "sloAttainment", "completed", "abandoned", "arrived", "preemptions", "meanTimeInSystemSeconds",
     ]
 
     @Test func jsonContract() throws {
@@ -43,7 +43,7 @@ import Testing
         #expect(classes.map { $0["name"] as? String } == ["chat", "batch"])
         for report in classes + [overall] {
             #expect(Set(report.keys).isSuperset(of: Self.reportKeys), "\(report.keys.sorted())")
-            for latency in ["ttft", "tpot", "e2e", "queueDelay"] {
+            for latency in ["ttftSeconds", "tpotSeconds", "e2eSeconds", "queueDelaySeconds"] {
                 let summary = try #require(report[latency] as? [String: Any], "\(latency)")
                 #expect(Set(summary.keys) == Self.summaryKeys, "\(latency)")
             }
@@ -92,13 +92,13 @@ import Testing
             return abs(actual - expected) <= relative * expected + 1e-12
         }
         // Overall: TTFT {0.06, 0.06, 0.12, 0.12}, E2E {1.12, 1.12, 2.06, 2.06}, TPOT all 0.02.
-        let ttft = try latency(overall, "ttft"), e2e = try latency(overall, "e2e"), tpot = try latency(overall, "tpot")
+        let ttft = try latency(overall, "ttftSeconds"), e2e = try latency(overall, "e2eSeconds"), tpot = try latency(overall, "tpotSeconds")
         #expect(near(ttft["mean"], 0.09) && near(ttft["maximum"], 0.12), "\(ttft)")
         #expect(near(ttft["p50"], 0.06, relative: 0.005) && near(ttft["p99"], 0.12, relative: 0.005), "\(ttft)")
         #expect(near(e2e["mean"], 1.59) && near(e2e["maximum"], 2.06), "\(e2e)")
         #expect(near(e2e["p50"], 1.12, relative: 0.005) && near(e2e["p99"], 2.06, relative: 0.005), "\(e2e)")
         #expect(["mean", "p50", "p99", "maximum"].allSatisfy { near(tpot[$0], 0.02) }, "\(tpot)")
-        #expect(try latency(overall, "queueDelay")["maximum"] == 0)
+        #expect(try latency(overall, "queueDelaySeconds")["maximum"] == 0)
         #expect(overall["completed"] as? Int == 4 && overall["abandoned"] as? Int == 0)
         #expect(near(try value(overall, "throughputRequests"), 0.01))
         #expect(near(try value(overall, "throughputTokens"), (2 * (500 + 101) + 2 * (1000 + 51)) / 400.0))
@@ -108,7 +108,7 @@ import Testing
         // Per class: every sample equal, so every percentile is exact.
         let expected: [(ttft: Double, e2e: Double, attainment: Double)] = [(0.06, 2.06, 1), (0.12, 1.12, 0)]
         for (report, want) in zip(classes, expected) {
-            let classTTFT = try latency(report, "ttft"), classE2E = try latency(report, "e2e")
+            let classTTFT = try latency(report, "ttftSeconds"), classE2E = try latency(report, "e2eSeconds")
             #expect(["mean", "p50", "p90", "p99", "maximum"].allSatisfy { near(classTTFT[$0], want.ttft) }, "\(classTTFT)")
             #expect(["mean", "p50", "p90", "p99", "maximum"].allSatisfy { near(classE2E[$0], want.e2e) }, "\(classE2E)")
             #expect(try value(report, "sloAttainment") == want.attainment)

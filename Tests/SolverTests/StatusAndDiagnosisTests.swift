@@ -68,9 +68,12 @@ import Testing
         try solver.export(model, to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(!text.isEmpty)
-        let reread = try solver.solveFile(at: path, options: SolveOptions(relativeGap: 0))
+        let solved = try solver.solveFile(at: path, options: SolveOptions(relativeGap: 0))
+        let reread = solved.result
         #expect(reread.status == .optimal)
         #expect(abs(try #require(reread.objectiveValue) - #require(direct.objectiveValue)) < 1e-9)
+        // The file's names come back in column order: the model's own (they have no spaces).
+        #expect(solved.variableNames == (0..<model.variableCount).map { model.name(of: Variable(index: $0)) })
         #expect(throws: SolverError.self) { try solver.export(model, to: path + ".txt") }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deployment
 import ServingModel
 import Solver
 
@@ -27,7 +28,7 @@ struct DemoCommand: ParsableCommand {
         var highsVersion: String
         var gpus: Int
         var models: Int
-        var memoryFit: [MemoryFitSection.Cell]
+        var memoryFit: [SmallestLayout]
         var nodePacking: NodePackingSection.Report
         var gateRoute: GateRouteSection.Report
         var geo: GeoSection.Report

@@ -33,34 +33,27 @@ struct SimulateFleetCommand: ParsableCommand {
             Examples:
               gpusched simulate examples/simulate-chat.yaml
               gpusched simulate examples/simulate-chat.yaml --policy power-of-two --seeds 5 --json
+              gpusched simulate examples/simulate-chat.yaml --seed 7 --seeds 2
             """
     )
 
     @Argument(help: "Scenario file (kind: simulate).")
     var file: String
 
-    @Option(name: .long, help: "Override the scenario's routing policy (\(RoutingPolicyName.allCases.map(\.rawValue).joined(separator: ", "))).")
-    var policy: String?
+    @Option(name: .long, help: "Override the scenario's routing policy (\(RoutingPolicyName.choices)).", transform: RoutingPolicyName.choice)
+    var policy: RoutingPolicyName?
 
-    @Option(name: .long, help: "Override the number of seeds.")
-    var seeds: Int?
+    @OptionGroup var seeding: SeedOptions
 
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
-    func validate() throws {
-        if let seeds, !(1...SimulateScenario.maxSeeds).contains(seeds) {
-            throw ValidationError("--seeds must be between 1 and \(SimulateScenario.maxSeeds), got \(seeds)")
-        }
-    }
-
     func run() throws {
         let limits = workLimits.limits
-        let policyOverride = try policy.map(Self.policy(named:))
         var scenario = try ScenarioKinds.loadSimulate(path: file, limits: limits)
-        if let policyOverride { scenario.policy = policyOverride }
-        if let seeds { scenario.seeds = (0..<seeds).map { (scenario.seeds.first ?? 1) + UInt64($0) } }
+        if let policy { scenario.policy = policy }
+        scenario.seeds = seeding.seeds(default: scenario.seeds)
         try scenario.work.check(limits, at: "workload")
         let progress = output.progressReporter
         let summary = scenario.run(progress: { progress.say($0) })
@@ -73,16 +66,9 @@ struct SimulateFleetCommand: ParsableCommand {
             print(SimulationTable.render(summary, horizon: scenario.horizon, warmup: scenario.warmup))
         }
     }
-
-    /// The routing policy `--policy` names, or a one-line error with the nearest name.
-    static func policy(named name: String) throws -> RoutingPolicyName {
-        guard let policy = RoutingPolicyName(rawValue: name) else {
-            throw InputError("--policy: unknown policy '\(name)'"
-                + NameSuggestion.hint(for: name, in: RoutingPolicyName.allCases.map(\.rawValue)))
-        }
-        return policy
-    }
 }
+
+extension RoutingPolicyName: ChoiceArgument {}
 
 /// Human-readable tables of a simulation summary.
 enum SimulationTable {

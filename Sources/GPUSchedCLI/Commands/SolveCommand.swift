@@ -1,4 +1,5 @@
 import ArgumentParser
+import Planning
 import ServingModel
 import Solver
 
@@ -43,45 +44,62 @@ struct SolveCommand: ParsableCommand {
         }
     }
 
+    /// Most nonzero variables the text output lists (every value is in `--json`).
+    static let maximumListedVariables = 50
+
     func run() throws {
         guard FileManagerProbe.isReadableFile(file) else { throw InputError("file not found: \(file)") }
         let options = SolveOptions(timeLimit: timeLimit, relativeGap: gap, threads: threads)
-        let result = try HighsSolver().solveFile(at: file, options: options)
-        let report = SolveReport(result)
+        let (solved, seconds) = try Stopwatch.time { try HighsSolver().solveFile(at: file, options: options) }
+        let report = SolveReport(solved, wallSeconds: seconds)
         if output.json {
             try JSONOutput.print(report, kind: "solve")
         } else {
-            print("status      \(result.status)")
-            if let objective = result.objectiveValue { print("objective   \(objective)") }
-            if let bound = result.bestBound { print("best bound  \(bound)") }
-            if let gap = result.relativeGap { print("gap         \(Format.fixed(gap * 100, 4)) %") }
-            print("solve time  \(Format.fixed(result.solveSeconds, 3)) s")
-            if result.nodeCount > 0 { print("nodes       \(result.nodeCount)") }
+            print(report.render(listing: Self.maximumListedVariables))
         }
-        if result.status == .infeasible || result.status == .unbounded {
-            throw InputError("the model is \(result.status)")
+        let status = solved.result.status
+        if status == .infeasible || status == .unbounded {
+            throw InputError("the model is \(status)")
         }
     }
 }
 
-/// The JSON form of a `SolveResult`, shared by every verb that reports a solve.
+/// `solve --json`: the solve's summary and every variable's value by name.
 struct SolveReport: Encodable {
-    /// optimal, infeasible, unbounded, timeLimitFeasible, timeLimitNoSolution or other.
-    var status: String
-    var objective: Double?
-    var bestBound: Double?
-    var relativeGap: Double?
-    var solveSeconds: Double
-    var nodes: Int
-    var values: [Double]
+    /// One variable of the file: its name (the column's, or `x<index>` without one) and value.
+    struct Value: Encodable {
+        var name: String
+        var value: Double
+    }
 
-    init(_ result: SolveResult, includeValues: Bool = true) {
-        status = result.status.name
-        objective = result.objectiveValue
-        bestBound = result.bestBound
-        relativeGap = result.relativeGap
-        solveSeconds = result.solveSeconds
-        nodes = result.nodeCount
-        values = includeValues ? result.values : []
+    var solve: SolveSummary
+    /// Every variable in column order; empty when the solve found no solution.
+    var variables: [Value]
+
+    init(_ solved: SolvedModelFile, wallSeconds: Double) {
+        solve = SolveSummary(solved.result, wallSeconds: wallSeconds)
+        variables = solved.result.values.enumerated().map { index, value in
+            let name = index < solved.variableNames.count ? solved.variableNames[index] : ""
+            return Value(name: name.isEmpty ? "x\(index)" : name, value: value)
+        }
+    }
+
+    /// The summary, then the nonzero variables by name (at most `limit` of them).
+    func render(listing limit: Int) -> String {
+        var lines = ["status      \(solve.status.rawValue)"]
+        if let objective = solve.objective { lines.append("objective   \(objective)") }
+        if let bound = solve.bestBound { lines.append("best bound  \(bound)") }
+        if let gap = solve.relativeGap { lines.append("gap         \(Format.fixed(gap * 100, 4)) %") }
+        lines.append("solve time  \(Format.fixed(solve.solveSeconds, 3)) s")
+        if solve.nodes > 0 { lines.append("nodes       \(solve.nodes)") }
+        let nonzero = variables.filter { abs($0.value) > 1e-9 }
+        guard !variables.isEmpty else { return lines.joined(separator: "\n") }
+        lines.append("")
+        lines.append("\(nonzero.count) of \(variables.count) variables nonzero" + (nonzero.isEmpty ? "" : ":"))
+        var table = TextTable(["variable", "value"], rightAligned: [1])
+        for variable in nonzero.prefix(limit) { table.add([variable.name, "\(variable.value)"]) }
+        if !nonzero.isEmpty { lines.append(table.render()) }
+        if nonzero.count > limit { lines.append("… and \(nonzero.count - limit) more (every value: --json)") }
+        return lines.joined(separator: "\n")
     }
 }

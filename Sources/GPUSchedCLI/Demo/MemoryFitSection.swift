@@ -1,38 +1,18 @@
+import Deployment
 import ServingModel
 
 /// Demo section: for every catalog model and GPU, the smallest single-node tensor-parallel layout
-/// (TP 1, 2, 4 or 8; PP 1) whose weights fit, and the KV-cache tokens one replica then holds.
+/// (`SmallestLayout`: TP 1, 2, 4 or 8; PP 1) whose weights fit, and the KV-cache tokens one replica
+/// then holds.
 struct MemoryFitSection {
-    struct Cell: Encodable {
-        var model: String
-        var gpu: String
-        /// Smallest TP that fits, nil when even TP8 on one node does not.
-        var tensorParallel: Int?
-        var kvCapacityTokens: Int?
-    }
-
-    static let tensorParallelDegrees = [1, 2, 4, 8]
-
-    var cells: [Cell] = []
+    var cells: [SmallestLayout] = []
 
     init(catalog: Catalog) {
         for model in catalog.models {
             for gpu in catalog.gpus {
-                cells.append(Self.smallestFit(model: model, gpu: gpu))
+                cells.append(SmallestLayout(model: model, gpu: gpu))
             }
         }
-    }
-
-    static func smallestFit(model: ModelSpec, gpu: GPUSpec) -> Cell {
-        for tp in tensorParallelDegrees {
-            let layout = ParallelLayout(tensorParallel: tp)
-            guard layout.shapeProblem(for: model) == nil else { continue }
-            let fit = MemoryFit(model: model, gpu: gpu, layout: layout)
-            if fit.fits {
-                return Cell(model: model.name, gpu: gpu.name, tensorParallel: tp, kvCapacityTokens: fit.kvCapacityTokens)
-            }
-        }
-        return Cell(model: model.name, gpu: gpu.name, tensorParallel: nil, kvCapacityTokens: nil)
     }
 
     func render(catalog: Catalog) -> String {

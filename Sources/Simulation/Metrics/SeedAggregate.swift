@@ -52,4 +52,11 @@ public struct ClassConfidence: Sendable, Codable {
     public var throughputRequests: Estimate
     public var goodput: Estimate
     public var sloAttainment: Estimate
+
+    /// JSON keys: latency estimates end in `Seconds` (the JSON contract).
+    enum CodingKeys: String, CodingKey {
+        case ttftMean = "ttftMeanSeconds", ttftP99 = "ttftP99Seconds", tpotMean = "tpotMeanSeconds"
+        case tpotP99 = "tpotP99Seconds", e2eMean = "e2eMeanSeconds", e2eP99 = "e2eP99Seconds"
+        case throughputRequests, goodput, sloAttainment
+    }
 }

@@ -30,6 +30,14 @@ public struct ClassReport: Sendable, Codable {
     public var preemptions: Int
     /// Mean time in system of departed requests (completed, abandoned and rejected).
     public var meanTimeInSystem: Double
+
+    /// JSON keys: latencies and times end in `Seconds` (the JSON contract).
+    enum CodingKeys: String, CodingKey {
+        case name, arrived, completed, abandoned, rejected, rejectedByReason, throughputRequests, throughputTokens
+        case outputTokensPerSecond, goodput, sloAttainment, preemptions
+        case ttft = "ttftSeconds", tpot = "tpotSeconds", e2e = "e2eSeconds", queueDelay = "queueDelaySeconds"
+        case meanTimeInSystem = "meanTimeInSystemSeconds"
+    }
 }
 
 /// A queue-length sample.
@@ -39,6 +47,10 @@ public struct QueueSample: Sendable, Codable {
     public var waiting: Int
     /// Requests admitted to batches.
     public var running: Int
+
+    enum CodingKeys: String, CodingKey {
+        case time = "timeSeconds", waiting, running
+    }
 }
 
 /// When one request left the system, completed (see `SimulationConfiguration.recordsCompletions`).

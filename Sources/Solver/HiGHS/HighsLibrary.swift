@@ -25,6 +25,9 @@ final class HighsLibrary: @unchecked Sendable {
         UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Double>?, UnsafePointer<Int32>?
     ) -> Int32
 
+    /// HiGHS's `kHighsMaximumStringLength`: the longest name it writes, terminator included.
+    static let maximumNameLength = 512
+
     /// Path the library was loaded from.
     let path: String
     let create: @convention(c) () -> Handle?
@@ -55,6 +58,8 @@ final class HighsLibrary: @unchecked Sendable {
     let getNumRow: @convention(c) (Handle?) -> Int32
     let passColName: @convention(c) (Handle?, Int32, UnsafePointer<CChar>?) -> Int32
     let passRowName: @convention(c) (Handle?, Int32, UnsafePointer<CChar>?) -> Int32
+    /// Writes column `col`'s name into a buffer of at least `maximumNameLength` bytes.
+    let getColName: @convention(c) (Handle?, Int32, UnsafeMutablePointer<CChar>?) -> Int32
     private let versionFunction: @convention(c) () -> UnsafePointer<CChar>?
 
     /// The HiGHS version string, e.g. "1.15.1".
@@ -114,6 +119,7 @@ final class HighsLibrary: @unchecked Sendable {
         getNumRow = try symbol("Highs_getNumRow")
         passColName = try symbol("Highs_passColName")
         passRowName = try symbol("Highs_passRowName")
+        getColName = try symbol("Highs_getColName")
         versionFunction = try symbol("Highs_version")
         let sizeofHighsInt: @convention(c) (Handle?) -> Int32 = try symbol("Highs_getSizeofHighsInt")
         let probe = create()

@@ -43,13 +43,17 @@ public struct HighsSolver: LinearSolver {
     }
 
     /// Reads an MPS or LP file and solves it (for models exported earlier or written elsewhere).
-    /// Values are by column in the file's order; there are no `Variable` handles for them.
-    public func solveFile(at path: String, options: SolveOptions = SolveOptions()) throws -> SolveResult {
+    /// Values are by column in the file's order, named by the file's column names.
+    /// ```
+    /// let solved = try HighsSolver().solveFile(at: "plan.mps")
+    /// for (name, value) in zip(solved.variableNames, solved.result.values) { print(name, value) }
+    /// ```
+    public func solveFile(at path: String, options: SolveOptions = SolveOptions()) throws -> SolvedModelFile {
         let library = try HighsLibrary.load()
         let instance = try HighsInstance(library: library, options: options)
         let status = path.withCString { library.readModel(instance.handle, $0) }
         guard status != -1 else { throw SolverError.invalidModel("HiGHS could not read a model from '\(path)'") }
-        return try instance.solve()
+        return SolvedModelFile(result: try instance.solve(), variableNames: instance.columnNames())
     }
 }
 
@@ -128,6 +132,15 @@ private final class HighsInstance {
         for i in 0..<model.constraintCount {
             let name = Self.sanitized(model.name(of: Constraint(index: i)))
             _ = name.withCString { library.passRowName(handle, Int32(i), $0) }
+        }
+    }
+
+    /// The model's column names as HiGHS holds them ("" where a column has none).
+    func columnNames() -> [String] {
+        var buffer = [CChar](repeating: 0, count: HighsLibrary.maximumNameLength)
+        return (0..<library.getNumCol(handle)).map { column in
+            guard library.getColName(handle, column, &buffer) != -1 else { return "" }
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 
