@@ -1,15 +1,22 @@
 # GPUSched: the two set-up commands that work on a fresh machine are `make demo` and `make test`.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 HIGHS := .deps/highs/highspy/libhighs.so.1
+JSONSCHEMA := .deps/jsonschema/check_jsonschema
 BIN := .build/release/gpusched
 
-.PHONY: setup build release demo test examples bench clean
+.PHONY: setup schema-validator build release demo test examples bench clean
 
 ## setup: install HiGHS into .deps/highs (from the highspy wheel on PyPI)
 setup: $(HIGHS)
 
 $(HIGHS):
 	scripts/install-highs.sh
+
+## schema-validator: install check-jsonschema into .deps/jsonschema (PyPI), for the JSON contract tests
+schema-validator: $(JSONSCHEMA)
+
+$(JSONSCHEMA):
+	scripts/install-jsonschema.sh
 
 ## build: debug build of everything
 build: setup
@@ -23,13 +30,13 @@ release: setup
 demo: release
 	$(BIN) demo
 
-## test: run every test (installs HiGHS first)
-test: setup
+## test: run every test (installs HiGHS and check-jsonschema first)
+test: setup schema-validator
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
 ## examples: run every example scenario on the release build
-examples: release
+examples: release schema-validator
 	scripts/run-examples.sh $(BIN)
 
 ## bench: solver and simulator benchmarks on a release build

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Validates JSON files against a schema with check-jsonschema (installed by install-jsonschema.sh).
-# Usage: scripts/check-jsonschema.sh schemas/simulate.schema.json out.json [more.json …]
+# Runs check-jsonschema (installed into .deps/jsonschema by install-jsonschema.sh) with the given
+# arguments, e.g.
+#   scripts/check-jsonschema.sh --schemafile schemas/simulate.schema.json out.json
+#   scripts/check-jsonschema.sh --check-metaschema schemas/*.schema.json
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-schema="$1"
-shift
-PYTHONPATH="$root/.deps/jsonschema" exec python3 -m check_jsonschema --schemafile "$schema" "$@"
+PYTHONPATH="$root/.deps/jsonschema" exec python3 -m check_jsonschema "$@"

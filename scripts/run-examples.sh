@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every example scenario with the verb its kind belongs to, on the given gpusched binary
-# (default: the release build), and fails on the first example that does not exit 0.
+# (default: the release build), with --json, and checks each output (and validate's) against the
+# JSON Schema its `kind` names in schemas/ (check-jsonschema, installed by `make examples`).
+# Counts the examples that do not exit 0 or whose output breaks its schema; exits 1 if any.
 # Used by CI from a fresh clone: `make examples`.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -8,6 +10,16 @@ binary="${1:-$root/.build/release/gpusched}"
 cd "$root"
 failures=0
 count=0
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+# check_schema FILE.json: validates against schemas/<kind>.schema.json, kind read from the output.
+check_schema() {
+  local kind
+  kind="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kind"])' "$1" 2>/dev/null)" || return 1
+  [ -f "schemas/$kind.schema.json" ] || { echo "run-examples: no schema for kind '$kind'" >&2; return 1; }
+  scripts/check-jsonschema.sh --schemafile "schemas/$kind.schema.json" "$1" >"$scratch/schema.log" 2>&1 || { cat "$scratch/schema.log" >&2; return 1; }
+}
 while IFS= read -r file; do
   kind="$(sed -n 's/^kind:[[:space:]]*\([a-z-]*\).*/\1/p' "$file" | head -n 1)"
   case "$kind" in
@@ -21,7 +33,8 @@ while IFS= read -r file; do
   esac
   count=$((count + 1))
   start=$(date +%s)
-  if "$binary" validate "$file" >/dev/null && "$binary" "${args[@]}" >/dev/null; then
+  if "$binary" validate "$file" --json >"$scratch/validate.json" && check_schema "$scratch/validate.json" \
+    && "$binary" "${args[@]}" --json >"$scratch/out.json" && check_schema "$scratch/out.json"; then
     echo "ok   $file ($(( $(date +%s) - start )) s: gpusched ${args[*]})"
   else
     echo "FAIL $file (gpusched ${args[*]})" >&2

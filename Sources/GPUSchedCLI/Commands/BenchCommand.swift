@@ -176,9 +176,9 @@ struct BenchCommand: ParsableCommand {
             table.add([
                 result.name, "\(result.variables)", "\(result.constraints)", "\(result.nonzeros)",
                 Format.fixed(result.buildSeconds * 1000, 1), Format.fixed(result.solveSeconds, 2),
-                Format.fixed(result.buildShareOfSolve * 100, 2) + " %", result.status,
-                result.objective.map { Format.fixed($0, 1) } ?? "-",
-                result.relativeGap.map { Format.fixed($0 * 100, 2) + " %" } ?? "-",
+                Format.fixed(result.buildShareOfSolve * 100, 2) + " %", result.solve.status.rawValue,
+                result.solve.objective.map { Format.fixed($0, 1) } ?? "-",
+                result.solve.relativeGap.map { Format.fixed($0 * 100, 2) + " %" } ?? "-",
             ])
         }
         print(table.render())
@@ -201,9 +201,8 @@ struct SolverBenchmark: Encodable {
     var solveSeconds: Double
     /// buildSeconds / solveSeconds.
     var buildShareOfSolve: Double
-    var status: String
-    var objective: Double?
-    var relativeGap: Double?
+    /// The solve (status, objective, bound, gap, nodes).
+    var solve: SolveSummary
 
     static func measure(name: String, timeLimit: Double, build: () -> LinearModel) throws -> SolverBenchmark {
         var durations: [Double] = []
@@ -220,8 +219,7 @@ struct SolverBenchmark: Encodable {
         return SolverBenchmark(
             name: name, variables: model.variableCount, constraints: model.constraintCount, nonzeros: nonzeros,
             buildSeconds: buildSeconds, solveSeconds: result.solveSeconds,
-            buildShareOfSolve: buildSeconds / max(result.solveSeconds, 1e-9), status: result.status.name,
-            objective: result.objectiveValue, relativeGap: result.relativeGap)
+            buildShareOfSolve: buildSeconds / max(result.solveSeconds, 1e-9), solve: SolveSummary(result))
     }
 
 }

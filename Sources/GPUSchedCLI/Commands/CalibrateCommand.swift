@@ -1,4 +1,5 @@
 import ArgumentParser
+import Planning
 import Foundation
 import ServingModel
 
@@ -126,12 +127,15 @@ struct CalibrateReport: Encodable {
     /// "paper" or "hinge".
     var method: String
     var rows: Int
-    var mixed: IterationLawFit.Mixed?
-    var solo: IterationLawFit.Solo?
-    var hinge: IterationLawFit.Hinge?
+    /// The paper's mixed-batch law (null for the hinge method).
+    @Nullable var mixed: IterationLawFit.Mixed?
+    /// The paper's solo-decode law (null for the hinge method).
+    @Nullable var solo: IterationLawFit.Solo?
+    /// The hinge law (null for the paper's method).
+    @Nullable var hinge: IterationLawFit.Hinge?
     var notes: [String]
     /// The file written, if any.
-    var out: String?
+    @Nullable var out: String?
 
     init(calibration: Calibration, report: IterationLawFit.Report, rows: Int, out: String?) {
         self.calibration = calibration

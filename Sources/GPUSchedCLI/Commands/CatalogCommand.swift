@@ -1,4 +1,5 @@
 import ArgumentParser
+import Planning
 import ServingModel
 
 /// `gpusched catalog [gpus|models]`: the built-in GPUs and models, optionally with a scenario's own.
@@ -72,8 +73,10 @@ struct CatalogCommand: ParsableCommand {
 
 /// `catalog --json` output.
 struct CatalogReport: Encodable {
-    var gpus: [GPUReport]?
-    var models: [ModelReport]?
+    /// Null when only models were asked for.
+    @Nullable var gpus: [GPUReport]?
+    /// Null when only GPUs were asked for.
+    @Nullable var models: [ModelReport]?
 }
 
 /// One GPU in JSON output (base units).
@@ -121,7 +124,8 @@ struct ModelReport: Encodable {
     var kvCacheBytesPerToken: Double
     /// "gqa" or "mla".
     var attention: String
-    var moe: MoE?
+    /// Null for a dense model.
+    @Nullable var moe: MoE?
 
     init(_ model: ModelSpec) {
         name = model.name

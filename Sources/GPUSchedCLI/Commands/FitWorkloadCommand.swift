@@ -25,7 +25,7 @@ struct FitWorkloadCommand: ParsableCommand {
     @Argument(help: "A trace (CSV or JSONL) or a file of one length per line.")
     var file: String
 
-    @Option(name: .long, help: "For a trace: fit only this column (prompt or output; default both).")
+    @Option(name: .long, help: "For a trace: fit only this column (\(TokenField.choices); default both).", transform: TokenField.choice)
     var column: TokenField?
 
     @OptionGroup var output: OutputOptions
@@ -64,7 +64,7 @@ struct FitWorkloadCommand: ParsableCommand {
     }
 }
 
-extension TokenField: ExpressibleByArgument {}
+extension TokenField: ChoiceArgument {}
 
 /// `fit-workload --json` output.
 struct FitWorkloadReport: Encodable {

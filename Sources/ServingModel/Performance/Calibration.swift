@@ -47,6 +47,18 @@ public struct Calibration: Sendable, Hashable, Codable {
         self.rSquared = rSquared
     }
 
+    /// Writes every key, `rSquared` as null when unknown (the JSON contract: never omitted).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(model, forKey: .model)
+        try container.encode(gpu, forKey: .gpu)
+        try container.encode(engine, forKey: .engine)
+        try container.encode(source, forKey: .source)
+        try container.encode(law, forKey: .law)
+        try container.encode(rSquared, forKey: .rSquared)
+    }
+
     // MARK: Built-in calibrations
 
     /// The published calibrations: Lin, Han, Ding and Zhang, arXiv 2602.02987v1, §6.1, Table 3.
