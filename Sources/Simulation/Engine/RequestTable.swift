@@ -47,6 +47,9 @@ struct RequestTable {
     private(set) var generations: [UInt32] = []
     private var free: [Int32] = []
     private(set) var live = 0
+    /// The last decode epoch handed out (one sequence for the whole run, so an epoch never repeats
+    /// whichever replica a stream decodes on).
+    private var lastDecodeEpoch: UInt64 = 0
 
     mutating func insert(_ record: RequestRecord) -> Int32 {
         live += 1
@@ -63,6 +66,12 @@ struct RequestTable {
         live -= 1
         generations[Int(slot)] &+= 1
         free.append(slot)
+    }
+
+    /// A fresh decode epoch for a stream that starts decoding.
+    mutating func nextDecodeEpoch() -> UInt64 {
+        lastDecodeEpoch &+= 1
+        return lastDecodeEpoch
     }
 
     @inline(__always)

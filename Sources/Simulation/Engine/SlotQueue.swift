@@ -38,6 +38,11 @@ struct SlotQueue {
         return buffer[(head + count) & (buffer.count - 1)]
     }
 
+    /// Calls `body` with every entry, oldest first.
+    func forEach(_ body: (Int32) -> Void) {
+        for i in 0..<count { body(buffer[(head + i) & (buffer.count - 1)]) }
+    }
+
     private mutating func grow() {
         var larger = [Int32](repeating: -1, count: buffer.count * 2)
         for i in 0..<count { larger[i] = buffer[(head + i) & (buffer.count - 1)] }

@@ -119,6 +119,86 @@ public struct SimulateScenario: Sendable {
         return classNames.map { object[$0]?.number(.range(patienceRange)) }
     }
 
+    /// Applies the command line's `--horizon SECONDS`, `--warmup SECONDS` and `--rate-scale FACTOR`
+    /// (nil: not given), checked with the bounds the scenario reader uses for `horizon`, `warmup`
+    /// and `arrivalRate` (or a trace's `timeScale`). Every problem is thrown at once, its path the
+    /// flag, e.g. `--warmup: must be less than horizon (600), got 900`; the scenario is left
+    /// unchanged when one is found. `--rate-scale` multiplies every class's arrival rate, or divides
+    /// a trace's arrival times (compressing its gaps). `work` reflects the overrides.
+    ///
+    /// ```swift
+    /// var scenario = try SimulateScenario.read(envelope, baseDirectory: ".")
+    /// try scenario.override(horizon: 1200, warmup: nil, rateScale: 2)   // --horizon 1200 --rate-scale 2
+    /// try scenario.work.check(limits, at: "workload")
+    /// ```
+    public mutating func override(horizon: Double? = nil, warmup: Double? = nil, rateScale: Double? = nil) throws(ScenarioError) {
+        var issues: [ScenarioIssue] = []
+        let newHorizon = horizon.flatMap { Self.flag("--horizon", $0, .positive, issues: &issues) }
+        let newWarmup = warmup.flatMap { Self.flag("--warmup", $0, .nonNegative, issues: &issues) }
+        let factor = rateScale.flatMap { Self.flag("--rate-scale", $0, .positive, max: ScenarioMaxima.arrivalRate, issues: &issues) }
+        let effectiveHorizon = newHorizon ?? self.horizon
+        let effectiveWarmup = newWarmup ?? self.warmup
+        // Compared only when the flags given passed their own checks.
+        let flagsValid = (horizon == nil || newHorizon != nil) && (warmup == nil || newWarmup != nil)
+        if flagsValid && effectiveWarmup >= effectiveHorizon {
+            let (horizonText, warmupText) = (ConfigNode.plain(effectiveHorizon), ConfigNode.plain(effectiveWarmup))
+            issues.append(newWarmup != nil
+                ? ScenarioIssue(path: "--warmup", message: "must be less than horizon (\(horizonText)), got \(warmupText)")
+                : ScenarioIssue(path: "--horizon", message: "must be greater than warmup (\(warmupText)), got \(horizonText)"))
+        }
+        var scaled = workload
+        if let factor {
+            do { scaled = try Self.scaled(workload, by: factor) } catch { issues += error.issues }
+        }
+        guard issues.isEmpty else { throw ScenarioError(issues: issues) }
+        self.horizon = effectiveHorizon
+        self.warmup = effectiveWarmup
+        self.workload = scaled
+    }
+
+    /// `value` checked as the reader checks its key (the same messages); nil after adding the issue.
+    private static func flag(
+        _ name: String, _ value: Double, _ rule: NumberRule, max: Double? = nil, issues: inout [ScenarioIssue]
+    ) -> Double? {
+        let diagnostics = ScenarioDiagnostics()
+        let node = ConfigNode(value: .number(value), diagnostics: diagnostics)
+        let checked = max.map { node.number(rule, max: $0) } ?? node.number(rule)
+        issues += diagnostics.issues.map { ScenarioIssue(path: name, message: $0.message) }
+        return checked
+    }
+
+    /// The workload with its arrival rates multiplied by `factor` (a trace's arrival times divided
+    /// by it); throws why it cannot be, at `--rate-scale`.
+    private static func scaled(_ workload: Workload, by factor: Double) throws(ScenarioError) -> Workload {
+        switch workload {
+        case var .synthetic(classes):
+            for index in classes.indices {
+                let rate = classes[index].arrivals.rate * factor
+                guard rate > 0, rate <= ScenarioMaxima.arrivalRate else {
+                    throw ScenarioError(path: "--rate-scale", "class '\(classes[index].name)' would arrive at \(ConfigNode.plain(rate)) "
+                        + "requests/s; arrivalRate must be > 0 and <= \(ConfigNode.plain(ScenarioMaxima.arrivalRate))")
+                }
+                switch classes[index].arrivals {
+                case .poisson: classes[index].arrivals = .poisson(rate: rate)
+                case let .gamma(_, cv): classes[index].arrivals = .gamma(rate: rate, cv: cv)
+                }
+            }
+            return .synthetic(classes)
+        case let .trace(path, requests, classNames):
+            // The trace's timeScale would be 1 / factor: the reader's bound on it applies.
+            guard 1 / factor <= ScenarioMaxima.seconds else {
+                throw ScenarioError(path: "--rate-scale", "a trace's arrival times are divided by the factor, which must be >= "
+                    + "\(ConfigNode.plain(1 / ScenarioMaxima.seconds)) (timeScale <= \(ConfigNode.plain(ScenarioMaxima.seconds))), got \(factor)")
+            }
+            let compressed = requests.map { request in
+                var request = request
+                request.arrivalTime /= factor
+                return request
+            }
+            return .trace(path: path, requests: compressed, classNames: classNames)
+        }
+    }
+
     /// The simulator configuration of this scenario.
     public var configuration: SimulationConfiguration {
         SimulationConfiguration(
