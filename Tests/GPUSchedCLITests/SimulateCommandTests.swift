@@ -116,6 +116,30 @@ import Testing
         }
     }
 
+    /// `--rate-scale`, `--horizon`, `--warmup` and `--seed` reach the run: the scenario offers
+    /// 5 requests/s, so at 3× over a 200 s window about 3,000 arrive (Poisson: ±4σ = ±219), the
+    /// window and the seed are the ones asked for; bad values name their flag.
+    @Test func horizonWarmupRateScaleAndSeedOverrides() throws {
+        let path = try CLIRunner.temporaryFile(Self.scenario)
+        let output = try CLIRunner.run([
+            "simulate", path, "--rate-scale", "3", "--horizon", "220", "--warmup", "20", "--seed", "9", "--seeds", "1", "--json",
+        ])
+        #expect(output.exitCode == 0, "\(output.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect((json["seeds"] as? [Int]) == [9])
+        let arrived = try #require((json["overall"] as? [String: Any])?["arrived"] as? Int)
+        #expect(abs(Double(arrived) - 3000) <= 4 * 3000.0.squareRoot(), "arrived \(arrived)")
+        let text = try CLIRunner.run(["simulate", path, "--horizon", "100", "--warmup", "0", "--seeds", "1"])
+        #expect(text.stdout.contains("window 0–100 s"), "\(text.stdout)")
+
+        let warmup = try CLIRunner.run(["simulate", path, "--warmup", "300"])
+        #expect(warmup.exitCode == 2)
+        #expect(warmup.stderrLines == ["error: --warmup: must be less than horizon (200), got 300"])
+        let scale = try CLIRunner.run(["simulate", path, "--rate-scale", "0"])
+        #expect(scale.exitCode == 2)
+        #expect(scale.stderr.contains("--rate-scale"))
+    }
+
     @Test func textOutputAndPolicyOverride() throws {
         let path = try CLIRunner.temporaryFile(Self.scenario)
         let output = try CLIRunner.run(["simulate", path, "--policy", "round-robin", "--seeds", "1"])

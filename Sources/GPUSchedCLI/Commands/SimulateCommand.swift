@@ -34,6 +34,7 @@ struct SimulateFleetCommand: ParsableCommand {
               gpusched simulate examples/simulate-chat.yaml
               gpusched simulate examples/simulate-chat.yaml --policy power-of-two --seeds 5 --json
               gpusched simulate examples/simulate-chat.yaml --seed 7 --seeds 2
+              gpusched simulate examples/simulate-chat.yaml --rate-scale 1.5 --horizon 1200 --warmup 120
             """
     )
 
@@ -42,6 +43,16 @@ struct SimulateFleetCommand: ParsableCommand {
 
     @Option(name: .long, help: "Override the scenario's routing policy (\(RoutingPolicyName.choices)).", transform: RoutingPolicyName.choice)
     var policy: RoutingPolicyName?
+
+    @Option(name: .long, help: ArgumentHelp("Override the scenario's horizon (simulated seconds of arrivals).", valueName: "SECONDS"))
+    var horizon: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Override the scenario's warm-up (seconds left out of the metrics).", valueName: "SECONDS"))
+    var warmup: Double?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Multiply every class's arrival rate by FACTOR (a trace's arrival times are divided by it).", valueName: "FACTOR"))
+    var rateScale: Double?
 
     @OptionGroup var seeding: SeedOptions
 
@@ -54,6 +65,7 @@ struct SimulateFleetCommand: ParsableCommand {
         var scenario = try ScenarioKinds.loadSimulate(path: file, limits: limits)
         if let policy { scenario.policy = policy }
         scenario.seeds = seeding.seeds(default: scenario.seeds)
+        try scenario.override(horizon: horizon, warmup: warmup, rateScale: rateScale)
         try scenario.work.check(limits, at: "workload")
         let progress = output.progressReporter
         let summary = scenario.run(progress: { progress.say($0) })
