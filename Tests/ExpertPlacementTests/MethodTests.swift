@@ -40,12 +40,12 @@ import Testing
             PlacementMetrics(plan: plan, counts: counts, distances: problem.distances, bytesPerActivation: 1).expectedHops
         }
         let optimum = score(best.plan, data.profile)
-        let bestObjective = try #require(best.objective)
+        let bestObjective = try #require(best.solve.objective)
         #expect(abs(optimum * data.profile.tokens - bestObjective) < 1e-6 * bestObjective)
         for placer in placers {
             let plan = try placer.place(problem).plan
             #expect(plan.layers.allSatisfy { $0.allSatisfy { $0.count <= 4 } })
-            #expect(optimum <= score(plan, data.profile) + 1e-9, "\(placer.name)")
+            #expect(optimum <= score(plan, data.profile) + 1e-9, "\(placer.method)")
         }
         let roundRobin = try RoundRobinPlacer().place(problem).plan
         #expect(score(best.plan, data.evaluation) < 0.95 * score(roundRobin, data.evaluation))
@@ -67,7 +67,7 @@ import Testing
         let nearest = PlacementMetrics(plan: outcome.plan, counts: data.profile, distances: problem.distances, bytesPerActivation: 1)
         let split = PlacementMetrics(plan: even, counts: data.profile, distances: problem.distances, bytesPerActivation: 1)
         #expect(nearest.expectedHops <= split.expectedHops + 1e-9)
-        let objective = try #require(outcome.objective)
+        let objective = try #require(outcome.solve.objective)
         #expect(abs(split.expectedHops * data.profile.tokens - objective) < 1e-6 * objective)
     }
 
@@ -78,7 +78,7 @@ import Testing
         counts[0, 0, 0] = 10
         counts[0, 0, 1] = 6
         counts[0, 0, 2] = 4
-        let plan = ExpertPlan(method: "test", layers: [[[0], [1], [2]]], routing: .nearest)
+        let plan = ExpertPlan(method: .roundRobin, layers: [[[0], [1], [2]]], routing: .nearest)
         let m = PlacementMetrics(plan: plan, counts: counts, distances: d, bytesPerActivation: 100)
         #expect(m.dispatchHops == 0.8)  // 4 tokens × 2 hops / 10 tokens
         #expect(m.combineHops == m.dispatchHops)

@@ -71,8 +71,8 @@ import Testing
             let outcome = try BalancedPlacer(maxImbalance: 1.1, timeLimit: 30, relativeGap: 0, nodeLimit: limit).place(problem)
             let metrics = PlacementMetrics(plan: outcome.plan, counts: counts, distances: distances, bytesPerActivation: 1)
             #expect(metrics.worstLayerMaxMeanLoad <= 1.1 + 1e-9)
-            let objective = try #require(outcome.objective)
-            let optimum = try #require(exact.objective)
+            let objective = try #require(outcome.solve.objective)
+            let optimum = try #require(exact.solve.objective)
             #expect(objective >= optimum - 1e-6)
             if limit > 1 { #expect(abs(objective - optimum) < 1e-6) }
         }

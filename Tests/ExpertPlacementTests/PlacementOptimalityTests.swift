@@ -13,13 +13,13 @@ import ServingModel
         let problem = try PlacementProblem(experts: 4, slotsPerGPU: 2, distances: distances, profile: counts)
         let optimum = try LoadAwarePlacer().place(problem)
         #expect(optimum.plan.layers[0] == [[0, 1], [2, 3]])
-        #expect(abs(try #require(optimum.objective) - 0.3) < 1e-12)
+        #expect(abs(try #require(optimum.solve.objective) - 0.3) < 1e-12)
         let metric = { (plan: ExpertPlan) in
             PlacementMetrics(plan: plan, counts: counts, distances: distances, bytesPerActivation: 1).expectedHops
         }
         #expect(abs(metric(optimum.plan) - 0.3) < 1e-12)
         #expect(abs(metric(try RoundRobinPlacer().place(problem).plan) - 0.4) < 1e-12)
-        #expect(optimum.gap == 0)
+        #expect(optimum.solve.relativeGap == 0)
     }
 
     /// The transportation solver against enumeration of every feasible placement.
@@ -60,9 +60,9 @@ import ServingModel
         let cost = problem.costs(layer: 0)
         let cap = 1.1 * loads.reduce(0, +) / 3
         let brute = try #require(bruteForce(cost: cost, supply: [Int](repeating: 1, count: 6), capacity: [3, 3, 3], share: loads, cap: cap))
-        #expect(abs(try #require(outcome.objective) - brute) < 1e-6)
+        #expect(abs(try #require(outcome.solve.objective) - brute) < 1e-6)
         let unconstrained = try LoadAwarePlacer().place(problem)
-        #expect(try #require(unconstrained.objective) < brute)
+        #expect(try #require(unconstrained.solve.objective) < brute)
         let metrics = PlacementMetrics(plan: outcome.plan, counts: counts, distances: distances, bytesPerActivation: 1)
         #expect(metrics.worstLayerMaxMeanLoad <= 1.1 + 1e-9)
         #expect(throws: PlacementError.self) { try BalancedPlacer(maxImbalance: 1.05).place(problem) }

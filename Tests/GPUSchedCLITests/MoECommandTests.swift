@@ -21,30 +21,57 @@ import Testing
         """
     }
 
+    /// The plan and the baselines of a `plan moe --json` output, in order, and the evaluations by method.
+    static func candidates(_ json: [String: Any]) throws -> (all: [[String: Any]], scores: [String: [String: Any]]) {
+        let plan = try #require(json["plan"] as? [String: Any])
+        let all = [plan] + (try #require(json["baselines"] as? [[String: Any]]))
+        let evaluations = try #require(json["evaluations"] as? [[String: Any]])
+        let scores = Dictionary(uniqueKeysWithValues: try evaluations.map { (try #require($0["method"] as? String), $0) })
+        return (all, scores)
+    }
+
     @Test func planReportsEveryMethodAgainstRoundRobin() throws {
         let output = try CLIRunner.run(["plan", "moe", Self.csvExample, "--json"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
-        let methods = try #require(json["methods"] as? [[String: Any]])
-        #expect(methods.map { $0["name"] as? String } == ["load-aware", "unweighted", "round-robin", "contiguous", "greedy"])
-        let byName = Dictionary(uniqueKeysWithValues: try methods.map { (try #require($0["name"] as? String), $0) })
-        #expect(byName["round-robin"]?["reductionVsRoundRobin"] as? Double == 0)
-        #expect(byName["round-robin"]?["gap"] is NSNull)
-        #expect(byName["load-aware"]?["gap"] as? Double == 0)
+        #expect(json["kind"] as? String == "plan-moe")
+        let (methods, scores) = try Self.candidates(json)
+        #expect(methods.map { $0["method"] as? String } == ["load-aware", "unweighted", "round-robin", "contiguous", "greedy"])
+        let evaluations = try #require(json["evaluations"] as? [[String: Any]])
+        #expect(evaluations.map { $0["method"] as? String } == methods.map { $0["method"] as? String })
+        #expect(scores["round-robin"]?["reductionVsRoundRobin"] as? Double == 0)
+        let solves = try methods.map { try #require($0["solve"] as? [String: Any]) }
+        #expect(solves[2]["relativeGap"] is NSNull)
+        #expect(solves[2]["status"] as? String == "heuristic")
+        #expect(solves[0]["relativeGap"] as? Double == 0)
+        #expect(solves[0]["status"] as? String == "optimal")
+        #expect((json["solve"] as? [String: Any])?["objective"] as? Double == solves[0]["objective"] as? Double)
         // The middle server is nearest to all tokens: the load-aware ILP puts the hot experts there.
-        let loadAware = try #require(byName["load-aware"]?["expectedHops"] as? Double)
-        let roundRobin = try #require(byName["round-robin"]?["expectedHops"] as? Double)
+        let loadAware = try #require(scores["load-aware"]?["expectedHops"] as? Double)
+        let roundRobin = try #require(scores["round-robin"]?["expectedHops"] as? Double)
         #expect(loadAware < 0.9 * roundRobin)
-        #expect((byName["load-aware"]?["reductionVsRoundRobin"] as? Double ?? 0) > 0.1)
+        #expect(abs((scores["load-aware"]?["reductionVsRoundRobin"] as? Double ?? 0) - (1 - loadAware / roundRobin)) < 1e-12)
+        for score in scores.values {
+            for key in ["expectedHops", "maxMeanLoad", "crossNodeBytesPerToken"] { #expect(score[key] is Double, "\(key)") }
+            // The CSV has a split column: scored on the held-out split.
+            #expect(score["heldOut"] as? Bool == true)
+        }
         for method in methods {
-            for key in ["expectedHops", "maxMeanLoad", "solveSeconds", "crossNodeBytesPerToken"] { #expect(method[key] is Double, "\(key)") }
             let placement = try #require(method["placement"] as? [[[Int]]])
             #expect(placement.count == 32)
             #expect(placement.allSatisfy { Set($0.flatMap { $0 }) == Set(0..<8) && $0.allSatisfy { $0.count <= 2 } })
+            #expect((method["setting"] as? [String: Any])?["gpus"] as? Int == 6)
         }
         let text = try CLIRunner.run(["plan", "moe", Self.csvExample])
         #expect(text.exitCode == 0)
-        #expect(text.stdout.contains("load-aware"))
+        #expect(text.stdout.contains("scored on the held-out evaluation split"), "\(text.stdout)")
+        let unscored = try CLIRunner.run(["plan", "moe", Self.csvExample, "--no-evaluate", "--json"])
+        #expect(unscored.exitCode == 0, "\(unscored.stderr)")
+        let bare = try #require(try JSONSerialization.jsonObject(with: Data(unscored.stdout.utf8)) as? [String: Any])
+        #expect((bare["evaluations"] as? [Any])?.isEmpty == true)
+        #expect((bare["plan"] as? [String: Any])?["placement"] as? [[[Int]]] == methods[0]["placement"] as? [[[Int]]])
+        let unscoredText = try CLIRunner.run(["plan", "moe", Self.csvExample, "--no-evaluate"])
+        #expect(unscoredText.stdout.contains("not scored (--no-evaluate)") && !unscoredText.stdout.contains("hops/token"))
     }
 
     @Test func exportWritesSGLangPhysicalToLogicalMap() throws {
@@ -52,23 +79,47 @@ import Testing
         let plan = try CLIRunner.run(["plan", "moe", scenario, "--json"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
         let planFile = try CLIRunner.temporaryFile(plan.stdout, extension: "json")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        let placements = Dictionary(uniqueKeysWithValues: try Self.candidates(json).all.map {
+            (try #require($0["method"] as? String), try #require($0["placement"] as? [[[Int]]]))
+        })
+        // The plan (load-aware) and a baseline (eplb), to standard output and to --out.
         for method in ["load-aware", "eplb"] {
-            let export = try CLIRunner.run(["export", "moe", planFile, "--format", "sglang", "--method", method])
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("expert-location-\(UUID().uuidString).json").path
+            let export = try CLIRunner.run(["export", "moe", planFile, "--format", "sglang", "--method", method, "--out", out])
             #expect(export.exitCode == 0, "\(export.stderr)")
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: [[Int]]])
-            let map = try #require(json["physical_to_logical_map"])
-            #expect(map.count == 32)
+            #expect(export.stdout.isEmpty)
+            let data = try #require(FileManager.default.contents(atPath: out))
+            let written = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [[Int]]])
+            let map = try #require(written["physical_to_logical_map"])
+            // 32 MoE layers of 4 GPUs × 2 slots: each row is the placement read GPU by GPU.
+            let placement = try #require(placements[method])
+            #expect(map == placement.map { $0.flatMap { $0 } })
             #expect(map.allSatisfy { $0.sorted() == Array(0..<8) })
+            let printed = try CLIRunner.run(["export", "moe", planFile, "--method", method])
+            #expect(try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: [[Int]]] == written)
         }
         let unknown = try CLIRunner.run(["export", "moe", planFile, "--method", "load-awre"])
         #expect(unknown.exitCode == 2)
-        #expect(unknown.stderr.contains("load-aware"))
+        #expect(unknown.stderr.contains("did you mean") && unknown.stderr.contains("load-aware"), "\(unknown.stderr)")
+        let absent = try CLIRunner.run(["export", "moe", planFile, "--method", "unweighted"])
+        #expect(absent.exitCode == 2)
+        #expect(absent.stderr.contains("no method 'unweighted'"), "\(absent.stderr)")
+        let format = try CLIRunner.run(["export", "moe", planFile, "--format", "sglng"])
+        #expect(format.exitCode == 2)
+        #expect(format.stderr.contains("sglang"), "\(format.stderr)")
+        let oldFlag = try CLIRunner.run(["export", "moe", planFile, "--output", "x.json"])
+        #expect(oldFlag.exitCode == 2)
         // 8 experts in 12 slots leave GPUs uneven, which SGLang's format cannot express.
         let uneven = try CLIRunner.run(["plan", "moe", Self.csvExample, "--json"])
         let unevenFile = try CLIRunner.temporaryFile(uneven.stdout, extension: "json")
         let refused = try CLIRunner.run(["export", "moe", unevenFile, "--format", "sglang"])
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("same number of experts"), "\(refused.stderr)")
+        // Another kind's output is refused by its kind.
+        let other = try CLIRunner.temporaryFile(#"{"kind": "plan-geo", "plan": {}, "baselines": []}"#, extension: "json")
+        let wrongKind = try CLIRunner.run(["export", "moe", other])
+        #expect(wrongKind.exitCode == 2)
     }
 
     @Test func balanceRowAndSweep() throws {
@@ -76,12 +127,16 @@ import Testing
         let output = try CLIRunner.run(["plan", "moe", scenario, "--json"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
-        let methods = try #require(json["methods"] as? [[String: Any]])
-        let balanced = try #require(methods.first { $0["name"] as? String == "load-aware+balance" })
-        #expect(balanced["gap"] is Double)
-        let pareto = try #require(json["pareto"] as? [[String: Any]])
-        #expect(pareto.count == 3)
-        let hops = try pareto.map { try #require($0["expectedHops"] as? Double) }
+        let (methods, _) = try Self.candidates(json)
+        #expect(methods.map { $0["method"] as? String } == ["load-aware", "load-aware+balance", "round-robin", "contiguous", "eplb", "greedy"])
+        let balanced = try #require(methods.first { $0["method"] as? String == "load-aware+balance" })
+        #expect((balanced["solve"] as? [String: Any])?["relativeGap"] is Double)
+        let front = try #require((json["plan"] as? [String: Any])?["front"] as? [[String: Any]])
+        #expect(front.count == 3)
+        #expect(front[0]["maxImbalance"] is NSNull)
+        #expect(front.dropFirst().map { $0["maxImbalance"] as? Double } == [4, 2])
+        #expect(methods.dropFirst().allSatisfy { ($0["front"] as? [Any])?.isEmpty == true })
+        let hops = try front.map { try #require($0["expectedHops"] as? Double) }
         // A tighter balance row can only cost hops on the profile; the evaluation split follows closely.
         #expect(hops[2] >= hops[0] * 0.95)
     }

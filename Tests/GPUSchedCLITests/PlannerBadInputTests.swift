@@ -209,15 +209,16 @@ import Testing
         try CLIRunner.temporaryFile(String(decoding: try JSONSerialization.data(withJSONObject: plan), as: UTF8.self), extension: "json")
     }
 
-    /// The plan's methods with `transform` applied to the placement of `method`.
+    /// The plan and baselines with `transform` applied to the placement of `method`.
     static func tampering(_ plan: [String: Any], method: String, _ transform: (inout [[[Int]]]) -> Void) throws -> [String: Any] {
         var copy = plan
-        var methods = try #require(plan["methods"] as? [[String: Any]])
-        let index = try #require(methods.firstIndex { $0["name"] as? String == method })
+        var methods = [try #require(plan["plan"] as? [String: Any])] + (try #require(plan["baselines"] as? [[String: Any]]))
+        let index = try #require(methods.firstIndex { $0["method"] as? String == method })
         var placement = try #require(methods[index]["placement"] as? [[[Int]]])
         transform(&placement)
         methods[index]["placement"] = placement
-        copy["methods"] = methods
+        copy["plan"] = methods[0]
+        copy["baselines"] = Array(methods.dropFirst())
         return copy
     }
 
@@ -267,9 +268,13 @@ import Testing
 
     @Test func exportRefusesAPlanWhoseShapeDiffersFromItsModel() throws {
         var plan = try Self.smallPlan()
-        var model = try #require(plan["model"] as? [String: Any])
+        var loadAware = try #require(plan["plan"] as? [String: Any])
+        var setting = try #require(loadAware["setting"] as? [String: Any])
+        var model = try #require(setting["model"] as? [String: Any])
         model["experts"] = 16
-        plan["model"] = model
+        setting["model"] = model
+        loadAware["setting"] = setting
+        plan["plan"] = loadAware
         let path = try Self.write(plan)
         let output = try CLIRunner.run(["export", "moe", path])
         #expect(output.exitCode == 2)

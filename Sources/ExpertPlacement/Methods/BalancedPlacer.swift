@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import Solver
 
 /// The load-aware ILP with a compute-balance row per GPU:
@@ -34,27 +35,51 @@ public struct BalancedPlacer: ExpertPlacer {
         self.solver = solver
     }
 
-    public var name: String { "load-aware+balance" }
+    public var method: PlacementMethod { .loadAwareBalance }
 
+    /// One layer's MILP result: placement, objective, the better of the solver's and the LP
+    /// relaxation's bound, how the MILP ended, and the backend's seconds, nodes and solves.
+    struct LayerSolve {
+        var gpusOf: [[Int]]
+        var objective: Double
+        var bound: Double
+        var status: SolveSummary.Status
+        var solveSeconds: Double
+        var nodes: Int
+        var solves: Int
+    }
+
+    /// Every layer's MILP. The summary adds the layers' objectives, bounds, seconds, nodes and
+    /// solves; its status is optimal when every layer's is, a time limit when one layer's stopped
+    /// there, else `other` (a node limit); the gap is (objective − bound) / objective.
     public func place(_ problem: PlacementProblem) throws(PlacementError) -> PlacementOutcome {
-        let start = Date()
+        let watch = Stopwatch()
         var gpusOf: [[[Int]]] = []
-        var objective = 0.0, bound = 0.0
+        var objective = 0.0, bound = 0.0, solveSeconds = 0.0, nodes = 0, solves = 0
+        var statuses: Set<SolveSummary.Status> = []
         for l in 0..<problem.layers {
-            let left = max(0.05, (timeLimit - Date().timeIntervalSince(start)) / Double(problem.layers - l))
+            let left = max(0.05, (timeLimit - watch.seconds) / Double(problem.layers - l))
             let layer = try solveLayer(problem, layer: l, timeLimit: left)
             gpusOf.append(layer.gpusOf)
             objective += layer.objective
             bound += layer.bound
+            solveSeconds += layer.solveSeconds
+            nodes += layer.nodes
+            solves += layer.solves
+            statuses.insert(layer.status)
         }
-        let plan = ExpertPlan(method: name, gpusOf: gpusOf, gpus: problem.gpus, routing: .even)
-        return PlacementOutcome(plan: plan, objective: objective, bound: min(bound, objective))
+        let plan = ExpertPlan(method: method, gpusOf: gpusOf, gpus: problem.gpus, routing: .even)
+        let bestBound = min(bound, objective)
+        let status: SolveSummary.Status = statuses == [.optimal] ? .optimal
+            : statuses.contains(.timeLimitFeasible) ? .timeLimitFeasible : .other
+        return PlacementOutcome(plan: plan, solve: SolveSummary(
+            status: status, objective: objective, bestBound: bestBound,
+            relativeGap: objective > 0 ? max(0, objective - bestBound) / objective : 0, solveSeconds: solveSeconds,
+            wallSeconds: watch.seconds, nodes: nodes, solves: solves))
     }
 
-    /// One layer's MILP: placement, objective and the solver's bound.
-    func solveLayer(_ problem: PlacementProblem, layer l: Int, timeLimit: Double) throws(PlacementError)
-        -> (gpusOf: [[Int]], objective: Double, bound: Double)
-    {
+    /// One layer's MILP: placement, objective, the bound and the backend's figures.
+    func solveLayer(_ problem: PlacementProblem, layer l: Int, timeLimit: Double) throws(PlacementError) -> LayerSolve {
         let (cost, supply) = LoadAwarePlacer().replicaCosts(problem, layer: l)
         let loads = problem.profile.expertLoads(layer: l)
         let share = loads.indices.map { loads[$0] / Double(supply[$0]) }
@@ -85,7 +110,7 @@ public struct BalancedPlacer: ExpertPlacer {
             return (model, x)
         }
         // The LP relaxation's optimum is a bound even when the MILP stops before its root.
-        let started = Date()
+        let watch = Stopwatch()
         let relaxation = try? solver.solve(build(integer: false).0, options: SolveOptions(timeLimit: timeLimit / 2, threads: 1))
         if relaxation?.status == .infeasible {
             throw PlacementError(
@@ -97,7 +122,7 @@ public struct BalancedPlacer: ExpertPlacer {
         let warm = greedyStart(cost: cost, supply: supply, share: share, cap: cap, slots: problem.slotsPerGPU)
             .map { improveBySwaps($0, cost: cost, share: share, cap: cap, slots: problem.slotsPerGPU) }
         var options = SolveOptions(
-            timeLimit: max(0.05, timeLimit - Date().timeIntervalSince(started)), relativeGap: relativeGap, threads: 1,
+            timeLimit: max(0.05, timeLimit - watch.seconds), relativeGap: relativeGap, threads: 1,
             backendOptions: nodeLimit.map { ["mip_max_nodes": String($0)] } ?? [:])
         if let warm {
             var values = [Double](repeating: 0, count: experts * gpus)
@@ -112,9 +137,15 @@ public struct BalancedPlacer: ExpertPlacer {
         }
         // A node limit ends with the incumbent's values but a status other than optimal or time limit.
         let incumbent = result.objectiveValue != nil && result.values.count == model.variableCount
+        let backendSeconds = (relaxation?.solveSeconds ?? 0) + result.solveSeconds
+        let solves = relaxation == nil ? 1 : 2
         if !incumbent, result.status != .infeasible, let warm {
             let value = warm.enumerated().reduce(0.0) { sum, pair in sum + pair.1.reduce(0) { $0 + cost[pair.0][$1] } }
-            return (warm, value, max(lpBound, result.bestBound ?? 0))
+            // The warm start stands in for the incumbent the limit did not leave.
+            let status: SolveSummary.Status = if case .timeLimit = result.status { .timeLimitFeasible } else { .other }
+            return LayerSolve(
+                gpusOf: warm, objective: value, bound: max(lpBound, result.bestBound ?? 0), status: status,
+                solveSeconds: backendSeconds, nodes: result.nodeCount, solves: solves)
         }
         guard incumbent, let value = result.objectiveValue else {
             if result.status == .infeasible {
@@ -125,7 +156,9 @@ public struct BalancedPlacer: ExpertPlacer {
             throw PlacementError("layer \(l): no placement meets balance \(maxImbalance) within \(fmt(timeLimit)) s (\(result.status))")
         }
         let gpusOf = (0..<experts).map { e in (0..<gpus).filter { result[x[e][$0]] > 0.5 } }
-        return (gpusOf, value, max(lpBound, result.bestBound ?? 0))
+        return LayerSolve(
+            gpusOf: gpusOf, objective: value, bound: max(lpBound, result.bestBound ?? 0), status: SolveSummary.Status(result.status),
+            solveSeconds: backendSeconds, nodes: result.nodeCount, solves: solves)
     }
 
     /// A feasible start: replicas by descending load, each to the cheapest GPU with a free slot and

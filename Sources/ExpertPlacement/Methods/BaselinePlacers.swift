@@ -2,10 +2,10 @@
 public struct RoundRobinPlacer: ExpertPlacer {
     /// Creates the method.
     public init() {}
-    public var name: String { "round-robin" }
+    public var method: PlacementMethod { .roundRobin }
 
     public func place(_ problem: PlacementProblem) throws(PlacementError) -> PlacementOutcome {
-        try fixedLayout(problem, name: name) { e in e % problem.gpus }
+        try fixedLayout(problem, method: method) { e in e % problem.gpus }
     }
 }
 
@@ -14,23 +14,23 @@ public struct RoundRobinPlacer: ExpertPlacer {
 public struct ContiguousPlacer: ExpertPlacer {
     /// Creates the method.
     public init() {}
-    public var name: String { "contiguous" }
+    public var method: PlacementMethod { .contiguous }
 
     public func place(_ problem: PlacementProblem) throws(PlacementError) -> PlacementOutcome {
-        try fixedLayout(problem, name: name) { e in e * problem.gpus / problem.experts }
+        try fixedLayout(problem, method: method) { e in e * problem.gpus / problem.experts }
     }
 }
 
 /// The same layout on every layer; checks that no GPU gets more experts than it has slots.
-private func fixedLayout(_ problem: PlacementProblem, name: String, gpu: (Int) -> Int) throws(PlacementError) -> PlacementOutcome {
+private func fixedLayout(_ problem: PlacementProblem, method: PlacementMethod, gpu: (Int) -> Int) throws(PlacementError) -> PlacementOutcome {
     let layer = (0..<problem.experts).map { [gpu($0)] }
     let perGPU = (0..<problem.gpus).map { g in layer.filter { $0[0] == g }.count }
     if let most = perGPU.max(), most > problem.slotsPerGPU {
-        throw PlacementError("\(name) puts \(most) experts on one GPU, which has \(problem.slotsPerGPU) slots")
+        throw PlacementError("\(method) puts \(most) experts on one GPU, which has \(problem.slotsPerGPU) slots")
     }
     let plan = ExpertPlan(
-        method: name, gpusOf: [[[Int]]](repeating: layer, count: problem.layers), gpus: problem.gpus, routing: .nearest)
-    return PlacementOutcome(plan: plan)
+        method: method, gpusOf: [[[Int]]](repeating: layer, count: problem.layers), gpus: problem.gpus, routing: .nearest)
+    return .rule(plan)
 }
 
 /// SGLang's topology planner, extended to replicas: experts by descending profiled load, each
@@ -38,7 +38,7 @@ private func fixedLayout(_ problem: PlacementProblem, name: String, gpu: (Int) -
 public struct GreedyTopologyPlacer: ExpertPlacer {
     /// Creates the method.
     public init() {}
-    public var name: String { "greedy" }
+    public var method: PlacementMethod { .greedy }
 
     public func place(_ problem: PlacementProblem) throws(PlacementError) -> PlacementOutcome {
         let costing = LoadAwarePlacer()
@@ -60,7 +60,7 @@ public struct GreedyTopologyPlacer: ExpertPlacer {
             }
             gpusOf.append(layer)
         }
-        return PlacementOutcome(plan: ExpertPlan(method: name, gpusOf: gpusOf, gpus: problem.gpus, routing: .nearest))
+        return .rule(ExpertPlan(method: method, gpusOf: gpusOf, gpus: problem.gpus, routing: .nearest))
     }
 }
 
@@ -72,7 +72,7 @@ public struct EPLBPlacer: ExpertPlacer {
 
     /// Creates `eplb` (automatic policy) or `eplb-global`.
     public init(forceGlobal: Bool = false) { self.forceGlobal = forceGlobal }
-    public var name: String { forceGlobal ? "eplb-global" : "eplb" }
+    public var method: PlacementMethod { forceGlobal ? .eplbGlobal : .eplb }
 
     public func place(_ problem: PlacementProblem) throws(PlacementError) -> PlacementOutcome {
         let physical = problem.physicalExperts
@@ -89,6 +89,6 @@ public struct EPLBPlacer: ExpertPlacer {
                 nodes: problem.distances.nodeCount, gpus: problem.gpus, forceGlobal: forceGlobal)
             layers.append((0..<problem.gpus).map { Array(result.physicalToLogical[($0 * perGPU)..<(($0 + 1) * perGPU)]) })
         }
-        return PlacementOutcome(plan: ExpertPlan(method: name, layers: layers, routing: .even))
+        return .rule(ExpertPlan(method: method, layers: layers, routing: .even))
     }
 }

@@ -1,31 +1,34 @@
-/// A placement method: turns a problem into a plan (and, for optimisation methods, a bound).
+import Planning
+
+/// A placement method: turns a problem into a plan and the summary of its solve.
 public protocol ExpertPlacer: Sendable {
-    /// The method's name in reports (`load-aware`, `round-robin`, ...).
-    var name: String { get }
+    /// The method's name in reports.
+    var method: PlacementMethod { get }
     /// Places every layer's experts.
     func place(_ problem: PlacementProblem) throws(PlacementError) -> PlacementOutcome
 }
 
-/// A plan with the optimisation figures that come with it.
+/// A plan with the summary of the solve that produced it.
+///
+/// `solve.objective` is the planning objective Σ cost on the profiling split and `solve.bestBound`
+/// a proven lower bound on it (optimisation methods); rules without an objective report
+/// `SolveSummary.heuristic`. `solve.wallSeconds` is the placer's own time; `MoEPlanner` replaces it
+/// with the time it measured around the whole call.
 public struct PlacementOutcome: Sendable {
     /// The placement.
     public var plan: ExpertPlan
-    /// The planning objective Σ cost on the profiling split (nil for heuristics).
-    public var objective: Double?
-    /// A proven lower bound on that objective (nil for heuristics).
-    public var bound: Double?
+    /// How the solve ended.
+    public var solve: SolveSummary
 
     /// Creates an outcome.
-    public init(plan: ExpertPlan, objective: Double? = nil, bound: Double? = nil) {
+    public init(plan: ExpertPlan, solve: SolveSummary) {
         self.plan = plan
-        self.objective = objective
-        self.bound = bound
+        self.solve = solve
     }
 
-    /// (objective − bound) / objective, nil without both (0 when the objective is 0).
-    public var gap: Double? {
-        guard let objective, let bound else { return nil }
-        return objective > 0 ? max(0, objective - bound) / objective : 0
+    /// The outcome of a rule without objective or bound.
+    static func rule(_ plan: ExpertPlan) -> PlacementOutcome {
+        PlacementOutcome(plan: plan, solve: .heuristic(objective: nil, wallSeconds: 0))
     }
 }
 
@@ -56,9 +59,11 @@ public struct LoadAwarePlacer: ExpertPlacer {
         self.replicate = replicate
     }
 
-    public var name: String { weighted ? "load-aware" : "unweighted" }
+    public var method: PlacementMethod { weighted ? .loadAware : .unweighted }
 
+    /// The exact optimum: objective = bound, gap 0, one transportation problem per layer.
     public func place(_ problem: PlacementProblem) throws(PlacementError) -> PlacementOutcome {
+        let watch = Stopwatch()
         var gpusOf: [[[Int]]] = []
         var total = 0.0
         let capacity = [Int](repeating: problem.slotsPerGPU, count: problem.gpus)
@@ -70,8 +75,11 @@ public struct LoadAwarePlacer: ExpertPlacer {
             for (e, list) in assignment.enumerated() { for g in list { total += cost[e][g] } }
             gpusOf.append(assignment)
         }
-        let plan = ExpertPlan(method: name, gpusOf: gpusOf, gpus: problem.gpus, routing: .nearest)
-        return PlacementOutcome(plan: plan, objective: total, bound: total)
+        let plan = ExpertPlan(method: method, gpusOf: gpusOf, gpus: problem.gpus, routing: .nearest)
+        let seconds = watch.seconds
+        return PlacementOutcome(plan: plan, solve: SolveSummary(
+            status: .optimal, objective: total, bestBound: total, relativeGap: 0, solveSeconds: seconds, wallSeconds: seconds,
+            nodes: 0, solves: problem.layers))
     }
 
     /// Per-replica costs and replica counts of one layer.

@@ -60,8 +60,8 @@ public struct MoEScenario: Sendable {
     public var activations: Activations
     /// Spread every expert's count evenly over the GPUs.
     public var uniformSources: Bool
-    /// Methods to compare.
-    public var methods: [String]
+    /// Methods to compare, in the listed order.
+    public var methods: [PlacementMethod]
     /// The balance row's max/mean, if any.
     public var maxImbalance: Double?
     /// Limits for the hops-vs-imbalance sweep.
@@ -134,16 +134,16 @@ public struct MoEScenario: Sendable {
         }
         let activations = body.require("activations").flatMap { readActivations($0, baseDirectory: baseDirectory) }
         let uniform = body["tokenSources"].map { $0.choice(["uniform", "per-source"]).map { $0 == "uniform" } } ?? false
-        let methods = body["methods"].map { node -> [String]? in
+        let methods = body["methods"].map { node -> [PlacementMethod]? in
             guard let list = node.list(nonEmpty: true) else { return nil }
-            let names = list.compactMap { $0.choice(MethodComparison.methodNames) }
+            let names = list.compactMap { $0.choice(PlacementMethod.listable.map(\.rawValue)) }
             guard names.count == list.count else { return nil }
             var first: [String: String] = [:]
             for (item, name) in zip(list, names) {
                 if let earlier = first[name] { item.report("duplicate method '\(name)' (also \(earlier))") } else { first[name] = item.path }
             }
-            return first.count == names.count ? names : nil
-        } ?? ["load-aware", "unweighted", "round-robin", "contiguous", "eplb", "greedy"]
+            return first.count == names.count ? names.compactMap(PlacementMethod.init(rawValue:)) : nil
+        } ?? PlacementMethod.defaults
         var maxImbalance: Double?, sweep: [Double]? = []
         if let node = body["balance"], let o = node.object(allowedKeys: ["maxImbalance", "sweep"]) {
             maxImbalance = o["maxImbalance"]?.number(.range(1...100))

@@ -75,8 +75,7 @@ struct BenchCommand: ParsableCommand {
             let report = try CascadeBenchmark.measure(progress: progress)
             if output.json { try JSONOutput.print(report, kind: "bench-cascade") } else { print(report.render()) }
         case .moe:
-            let result: MoEBenchmark
-            do { result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress) } catch { throw InputError(error.message) }
+            let result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress)
             if output.json { try JSONOutput.print(result, kind: "bench-moe") } else { print(result.render()) }
         }
     }
