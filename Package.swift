@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel", "Simulation"]),
         .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "Solver", "ServingModel", "Simulation"]),
-        .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Solver"]),
+        .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",
