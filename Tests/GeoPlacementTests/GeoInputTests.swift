@@ -1,4 +1,5 @@
 import Solver
+import Planning
 import Testing
 @testable import GeoPlacement
 
@@ -36,12 +37,12 @@ import Testing
         let problem = try #require(GeoMILP.numericalProblem(instance))
         #expect(problem.hasPrefix("the MILP is numerically hopeless"))
         #expect(problem.contains("a ratio of 2e+10"))
-        #expect(throws: GeoPlanningError.self) { try GeoMILP.solve(instance: instance, requestClients: [0]) }
+        #expect(throws: PlanningError.self) { try GeoMILP.solve(instance: instance, requestClients: [0]) }
     }
 
     @Test func milpTimeLimitMustBeFinitePositive() {
         for limit in [Double.nan, .infinity, 0, -5] {
-            #expect(throws: GeoPlanningError.self) { try GeoMILP.solve(instance: cgbpVectorInstance(), requestClients: [0], timeLimit: limit) }
+            #expect(throws: PlanningError.self) { try GeoMILP.solve(instance: cgbpVectorInstance(), requestClients: [0], timeLimit: limit) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Planning
 import Testing
 @testable import GeoPlacement
 
@@ -20,7 +21,7 @@ import Testing
     /// request runs all 4 blocks on A. Mean per-token time t_cA + 4τ_A = 0.02 + 0.04 = 0.06 s.
     @Test func fastServerTakesEverything() throws {
         let result = try GeoMILP.solve(instance: instance(memoryA: 4.1, memoryB: 1.1), requestClients: [0, 0])
-        #expect(result.status == "optimal")
+        #expect(result.solve.status == .optimal)
         #expect(abs(try #require(result.meanPerTokenSeconds) - 0.06) < 1e-9)
         #expect(result.routes.allSatisfy { $0 == [GeoHop(server: 0, blocks: 4)] })
         #expect(result.placement.ranges[0] == BlockRange(firstBlock: 0, blockCount: 4))
@@ -30,7 +31,7 @@ import Testing
     /// both are on every path, so the mean per-token time is t_cA + t_cB + 2τ_A + 2τ_B = 0.44 s.
     @Test func modelSplitAcrossServers() throws {
         let result = try GeoMILP.solve(instance: instance(memoryA: 2.05, memoryB: 2.05), requestClients: [0, 0])
-        #expect(result.status == "optimal")
+        #expect(result.solve.status == .optimal)
         let expected: Double = 0.02 + 0.3 + 2 * 0.01 + 2 * 0.05
         #expect(abs(try #require(result.meanPerTokenSeconds) - expected) < 1e-9)
         for route in result.routes {
@@ -41,7 +42,7 @@ import Testing
 
     /// Not enough memory for the model: infeasible, and the families say why.
     @Test func infeasibleMemory() throws {
-        #expect(throws: GeoPlanningError.self) {
+        #expect(throws: PlanningError.self) {
             try GeoMILP.solve(instance: instance(memoryA: 1.05, memoryB: 1.05), requestClients: [0])
         }
     }
@@ -60,11 +61,11 @@ import Testing
             blocks: 4, cacheBytesPerToken: 0.01, promptTokens: 5, outputTokens: 5,
             rtt: [0.164, 0.09, 0.122], decode: [0.046, 0.036, 0.011], memory: [4.5, 2.5, 4.5])
         let result = try GeoMILP.solve(instance: instance, requestClients: [0, 0])
-        #expect(result.status == "optimal")
+        #expect(result.solve.status == .optimal)
         let optimum = try #require(result.meanPerTokenSeconds)
         #expect(abs(optimum - 0.257) < 1e-9)
         let heuristic = try #require(result.heuristicPerTokenSeconds)
-        let gap = try #require(result.heuristicGap)
+        let gap = try #require(result.cgbpGapToMilp)
         #expect(heuristic > optimum + 1e-3, "CG-BP + shortest path \(heuristic) s vs optimum \(optimum) s")
         #expect(abs(gap - (heuristic - optimum) / optimum) < 1e-12 && gap > 0.05)
     }

@@ -17,15 +17,15 @@ import Testing
     @Test func isDeterministic() throws {
         var a = try run(seed: 7)
         var b = try run(seed: 7)
-        #expect(a.runtimeSeconds > 0)
-        a.runtimeSeconds = 0
-        b.runtimeSeconds = 0
+        #expect(a.wallSeconds > 0)
+        a.wallSeconds = 0
+        b.wallSeconds = 0
         #expect(a == b)
         #expect(a.completed == 60)
-        #expect(a.meanWait > 0)
-        #expect(a.meanTTFT >= a.meanWait)
+        #expect(a.meanWaitSeconds > 0)
+        #expect(a.meanTTFTSeconds >= a.meanWaitSeconds)
         var c = try run(seed: 8)
-        c.runtimeSeconds = 0
+        c.wallSeconds = 0
         #expect(c != a)
         let config = GeoOnlineConfig(requests: 5, arrivalRate: 1, seed: 3)
         #expect(GeoOnlineSimulation.arrivals(config: config, clients: 1) == GeoOnlineSimulation.arrivals(config: config, clients: 1))
@@ -34,7 +34,7 @@ import Testing
     @Test func allocationDelayIsCountedAndHeld() throws {
         let plain = try run(seed: 7)
         let delayed = try run(seed: 7, delay: 60)
-        #expect(delayed.meanTTFT - delayed.meanWait >= 60)
+        #expect(delayed.meanTTFTSeconds - delayed.meanWaitSeconds >= 60)
         #expect(delayed.meanPerTokenSeconds > plain.meanPerTokenSeconds + 60.0 / 4 - 1e-9)
     }
 
@@ -50,11 +50,11 @@ import Testing
         }
         let json = try JSONEncoder().encode(result)
         let object = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any])
-        #expect(Set(object.keys) == ["meanPerTokenSeconds", "meanTTFT", "meanWait", "runtimeSeconds", "completed"])
+        #expect(Set(object.keys) == ["meanPerTokenSeconds", "meanTTFTSeconds", "meanWaitSeconds", "wallSeconds", "completed"])
         #expect(object["completed"] as? Int == 10)
         #expect(abs(try #require(object["meanPerTokenSeconds"] as? Double) - 0.172) < 1e-12)
-        #expect(abs(try #require(object["meanTTFT"] as? Double) - 0.3) < 1e-12)
-        #expect(object["meanWait"] as? Double == 0)
-        #expect(try #require(object["runtimeSeconds"] as? Double) > 0)
+        #expect(abs(try #require(object["meanTTFTSeconds"] as? Double) - 0.3) < 1e-12)
+        #expect(object["meanWaitSeconds"] as? Double == 0)
+        #expect(try #require(object["wallSeconds"] as? Double) > 0)
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
-import Planning
 import GeoPlacement
+import Planning
+import Solver
 
 /// `gpusched bench geo`: the runtime of CG-BP + WS-RR on the paper's testbed (26 servers) and on
 /// larger fleets up to 1,000 servers, and the BPRR MILP on the 9-server testbed with 10 requests.
@@ -26,12 +26,11 @@ struct GeoBenchmark: Encodable {
     struct MILP: Encodable {
         var servers: Int
         var requests: Int
-        var status: String
-        var solveSeconds: Double
-        var mipGap: Double?
-        var meanPerTokenSeconds: Double?
+        /// The solve (objective and bound in mean per-token seconds).
+        var solve: SolveSummary
+        @Nullable var meanPerTokenSeconds: Double?
         /// CG-BP (|R| = 10) + shortest path above the MILP's value, relative.
-        var heuristicGap: Double?
+        @Nullable var cgbpGapToMilp: Double?
     }
 
     static let repeats = 21
@@ -43,8 +42,8 @@ struct GeoBenchmark: Encodable {
     var milp: MILP
 
     /// The paper's large testbed (5 A100s + 21 MIG slices), then fleets of 100, 250 and 1,000 servers
-    /// with one A100 in five, all on the clustered network; the MILP within `timeLimit` seconds.
-    static func measure(timeLimit: Double, progress: ProgressReporter) throws -> GeoBenchmark {
+    /// with one A100 in five, all on the clustered network; the MILP within `timeLimit` seconds on `solver`.
+    static func measure(timeLimit: Double, progress: ProgressReporter, solver: any LinearSolver = HighsSolver()) throws -> GeoBenchmark {
         let sizes = [(5, 21), (20, 80), (50, 200), (200, 800)]
         var fleets: [Fleet] = []
         for (a100s, migs) in sizes {
@@ -53,10 +52,10 @@ struct GeoBenchmark: Encodable {
         }
         progress.say("the MILP on 9 servers and 10 requests (limit \(Int(timeLimit)) s)")
         let instance = GeoCalibration.clusteredTestbed(a100s: 2, migs: 7)
-        let result = try GeoMILP.solve(instance: instance, requestClients: Array(repeating: 0, count: 10), timeLimit: timeLimit)
+        let result = try GeoMILP.solve(instance: instance, requestClients: Array(repeating: 0, count: 10), timeLimit: timeLimit, solver: solver)
         return GeoBenchmark(fleets: fleets, milp: MILP(
-            servers: 9, requests: 10, status: result.status, solveSeconds: result.solveSeconds, mipGap: result.relativeGap,
-            meanPerTokenSeconds: result.meanPerTokenSeconds, heuristicGap: result.heuristicGap))
+            servers: 9, requests: 10, solve: result.solve, meanPerTokenSeconds: result.meanPerTokenSeconds,
+            cgbpGapToMilp: result.cgbpGapToMilp))
     }
 
     private static func fleet(a100s: Int, migs: Int) throws -> Fleet {
@@ -67,17 +66,15 @@ struct GeoBenchmark: Encodable {
             try (0..<runs).map { _ in try body() }.sorted()
         }
         let placement = try sorted(repeats) {
-            let start = ContinuousClock.now
-            _ = try CGBP.place(instance: instance, plannedRequests: planned)
-            return (ContinuousClock.now - start).inSeconds
+            try Stopwatch.time { try CGBP.place(instance: instance, plannedRequests: planned) }.1
         }
         let proposed = try sorted(repeats) {
             try GeoOnlineSimulation.run(instance: instance, config: config) {
                 try WSRRRouter(instance: instance, plannedRequests: planned)
-            }.runtimeSeconds
+            }.wallSeconds
         }
         let petals = sorted(petalsRepeats) {
-            GeoOnlineSimulation.run(instance: instance, config: config) { PetalsGeoRouter(instance: instance, seed: 1) }.runtimeSeconds
+            GeoOnlineSimulation.run(instance: instance, config: config) { PetalsGeoRouter(instance: instance, seed: 1) }.wallSeconds
         }
         return Fleet(servers: a100s + migs, a100s: a100s, plannedRequests: planned, placementSeconds: placement[repeats / 2],
                      proposedSeconds: proposed[repeats / 2], proposedFastestSeconds: proposed[0], petalsSeconds: petals[petalsRepeats / 2])
@@ -95,9 +92,9 @@ struct GeoBenchmark: Encodable {
         return table.render() + "\n"
             + "placement plus routing of \(Self.requests) requests at \(Self.arrivalRate)/s (clustered network), "
             + "medians of \(Self.repeats) runs (PETALS: \(Self.petalsRepeats))\n\n"
-            + "MILP, \(milp.servers) servers and \(milp.requests) requests: \(milp.status) in \(Format.fixed(milp.solveSeconds, 2)) s, "
-            + "solver gap " + (milp.mipGap.map { Format.fixed($0 * 100, 3) + " %" } ?? "-")
+            + "MILP, \(milp.servers) servers and \(milp.requests) requests: \(milp.solve.status.rawValue) in "
+            + "\(Format.fixed(milp.solve.solveSeconds, 2)) s, solver gap " + (milp.solve.relativeGap.map { Format.fixed($0 * 100, 3) + " %" } ?? "-")
             + ", mean per-token time " + (milp.meanPerTokenSeconds.map { Format.fixed($0, 4) + " s" } ?? "-")
-            + "; CG-BP + shortest path " + (milp.heuristicGap.map { Format.fixed($0 * 100, 2) + " %" } ?? "-") + " above it"
+            + "; CG-BP + shortest path " + (milp.cgbpGapToMilp.map { Format.fixed($0 * 100, 2) + " %" } ?? "-") + " above it"
     }
 }

@@ -1,23 +1,28 @@
 import ArgumentParser
-import Foundation
 import GeoPlacement
-import ServingModel
+import Planning
 
-/// `gpusched plan geo FILE`: CG-BP placement (and the exact MILP on small instances) vs PETALS' placement.
+/// `gpusched plan geo FILE`: CG-BP's placement (the plan) against PETALS' placement and, on small
+/// instances, the exact MILP; then the online simulation of each.
 struct GeoPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geo",
-        abstract: "Place model blocks on geo-distributed servers (CG-BP, PETALS' join rule, the MILP).",
+        abstract: "Place model blocks on geo-distributed servers (CG-BP, PETALS' join rule, the MILP), then simulate each.",
         discussion: """
             |R| (the planned concurrency) is the scenario's plannedRequests, or Little's law plus one \
             standard deviation: min(round(λT̂ + √(λT̂)), R_max), T̂ one request's time alone.
 
             With milp in the scenario's methods, the exact MILP runs on min(|R|, 10) requests; its \
-            'gap' is how far CG-BP (for that many requests) with shortest-path routing is above the \
-            MILP's value, 'mipGap' the solver's own gap (0 when proven optimal).
+            cgbpGapToMilp is how far CG-BP (for that many requests) with shortest-path routing is \
+            above the MILP's value, solve.relativeGap the solver's own gap (0 when proven optimal).
+
+            The evaluation simulates the plan (CG-BP + WS-RR) and each baseline on the same arrivals, \
+            without and with the allocation delays (the scenario's, or the paper scripts' 60 s and \
+            300 s); --seed/--seeds change the arrivals, not PETALS' join order.
 
             Example:
               gpusched plan geo examples/geo-clustered.yaml --json
+              gpusched plan geo examples/geo-clustered.yaml --no-evaluate --export-model geo.mps
             """
     )
 
@@ -29,6 +34,12 @@ struct GeoPlanCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var export: ModelExportOptions
+
+    @OptionGroup var evaluation: EvaluationOptions
+
+    @OptionGroup var seeding: SeedOptions
+
     @OptionGroup var workLimits: WorkLimitOptions
 
     func validate() throws {
@@ -37,90 +48,20 @@ struct GeoPlanCommand: ParsableCommand {
         }
     }
 
-    struct Method: Encodable {
-        var name: String
-        var placement: [Placement]
-        var meanPerTokenSeconds: Double?
-        /// MILP only: (CG-BP + shortest path − MILP) / MILP on the MILP's requests.
-        var gap: Double?
-        /// MILP only: the solver's relative gap between its incumbent and its bound (0 when optimal).
-        var mipGap: Double?
-        /// MILP only: optimal, timeLimitFeasible, ...
-        var status: String?
-        var runtimeSeconds: Double
-    }
-
-    struct Placement: Encodable {
-        var server: String
-        var firstBlock: Int
-        var blockCount: Int
-    }
-
-    struct Report: Encodable {
-        var plannedRequests: Int
-        var perTokenBound: Double?
-        var methods: [Method]
-    }
-
     func run() throws {
         let scenario = try ScenarioKinds.loadGeo(path: file, limits: workLimits.limits)
-        let instance = scenario.instance
-        let planned = GeoPlanning.plannedRequests(scenario)
-        func rows(_ placement: BlockPlacement) -> [Placement] {
-            placement.ranges.enumerated().compactMap { j, range in
-                range.map { Placement(server: instance.servers[j].name, firstBlock: $0.firstBlock, blockCount: $0.blockCount) }
-            }
+        let problem = GeoProblem(scenario, milpTimeLimit: timeLimit)
+        let seeds = evaluation.evaluate ? seeding.seeds(default: [scenario.seed]) : []
+        let report = try export.withSolver { solver in
+            try GeoPlanReport.make(
+                problem, evaluator: GeoEvaluator(scenario), seeds: seeds,
+                context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
         }
-        var methods: [Method] = []
-        let start = ContinuousClock.now
-        let cgbp: CGBPResult
-        do {
-            cgbp = try CGBP.place(instance: instance, plannedRequests: planned)
-        } catch {
-            throw InputError("CG-BP cannot place the model for |R| = \(planned): \(error)")
-        }
-        let cgbpSeconds = (ContinuousClock.now - start).inSeconds
-        let cgbpPerToken = GeoPlanning.meanPerTokenSeconds(instance: instance, placement: cgbp.placement)
-        methods.append(Method(name: "cg-bp", placement: rows(cgbp.placement), meanPerTokenSeconds: cgbpPerToken,
-                              runtimeSeconds: cgbpSeconds))
-        let petalsStart = ContinuousClock.now
-        let petals = PetalsPlacement.joinPlacement(instance: instance, seed: scenario.seed)
-        methods.append(Method(
-            name: "petals", placement: rows(petals),
-            meanPerTokenSeconds: GeoPlanning.meanPerTokenSeconds(instance: instance, placement: petals),
-            runtimeSeconds: (ContinuousClock.now - petalsStart).inSeconds))
-        if scenario.methods.contains("milp") {
-            let requests = (0..<min(planned, GeoMILP.maxRequests)).map { $0 % instance.clients.count }
-            let milp: GeoMILP.Result
-            do {
-                milp = try GeoMILP.solve(instance: instance, requestClients: requests, timeLimit: timeLimit)
-            } catch let error as GeoPlanningError {
-                throw InputError(error.message)
-            }
-            let gap = milp.heuristicGap
-            methods.append(Method(
-                name: "milp", placement: rows(milp.placement), meanPerTokenSeconds: milp.meanPerTokenSeconds, gap: gap,
-                mipGap: milp.relativeGap, status: milp.status, runtimeSeconds: milp.solveSeconds))
-            if !output.json {
-                print("MILP on \(requests.count) requests: \(milp.status), solver gap "
-                    + (milp.relativeGap.map { Format.fixed($0 * 100, 3) + " %" } ?? "-") + "; CG-BP (|R| = \(requests.count)) + shortest path "
-                    + (gap.map { "is \(Format.fixed($0 * 100, 2)) % above it" } ?? "has no placement with every server holding a block"))
-            }
-        }
-        let report = Report(plannedRequests: planned, perTokenBound: cgbp.perTokenBound, methods: methods)
         if output.json {
-            try JSONOutput.print(report, kind: "plan-geo")
+            try JSONOutput.print(report)
             return
         }
-        print("|R| = \(planned); Theorem 2 bound on CG-BP's per-token time: \(Format.fixed(cgbp.perTokenBound, 4)) s")
-        for method in methods {
-            print("")
-            print("\(method.name): mean per-token time (no contention) \(method.meanPerTokenSeconds.map { Format.fixed($0, 4) } ?? "-") s, "
-                + "runtime \(Format.fixed(method.runtimeSeconds * 1000, 2)) ms")
-            var table = TextTable(["server", "first block", "blocks"])
-            for row in method.placement { table.add([row.server, "\(row.firstBlock)", "\(row.blockCount)"]) }
-            print(table.render())
-        }
+        print(GeoText.plan(report))
     }
 }
 
@@ -130,6 +71,9 @@ struct GeoSimulateCommand: ParsableCommand {
         commandName: "geo",
         abstract: "Simulate CG-BP + WS-RR and PETALS on the same arrivals and RTTs, with and without allocation delays.",
         discussion: """
+            The allocation delays are the scenario's, or the paper scripts' 60 s (proposed) and 300 s \
+            (PETALS) per request when it sets none. --seed/--seeds change the arrivals, not PETALS' join order.
+
             Example:
               gpusched simulate geo examples/geo-clustered.yaml --json
             """
@@ -140,98 +84,73 @@ struct GeoSimulateCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @OptionGroup var workLimits: WorkLimitOptions
+    @OptionGroup var seeding: SeedOptions
 
-    struct Row: Encodable {
-        var name: String
-        var allocationDelaySeconds: Double
-        var meanPerTokenSeconds: Double
-        var meanTTFT: Double
-        var meanWait: Double
-        var runtimeSeconds: Double
-        var completed: Int
-    }
+    @OptionGroup var workLimits: WorkLimitOptions
 
     func run() throws {
         let scenario = try ScenarioKinds.loadGeo(path: file, limits: workLimits.limits)
-        let instance = scenario.instance
-        let planned = GeoPlanning.plannedRequests(scenario)
-        var rows: [Row] = []
-        // The paper's scripts add 60 s (proposed) and 250–350 s (PETALS, 300 here) per request; show both.
-        let delays = [(0.0, 0.0), scenario.allocationDelays == (0, 0) ? (60.0, 300.0) : scenario.allocationDelays]
-        for (proposedDelay, petalsDelay) in delays {
-            for method in scenario.methods where method != "milp" {
-                let delay = method == "petals" ? petalsDelay : proposedDelay
-                let config = GeoOnlineConfig(requests: scenario.requests, arrivalRate: scenario.arrivalRate, seed: scenario.seed, allocationDelay: delay)
-                let result: GeoOnlineResult
-                if method == "petals" {
-                    result = GeoOnlineSimulation.run(instance: instance, config: config) { PetalsGeoRouter(instance: instance, seed: scenario.seed) }
-                } else {
-                    do {
-                        result = try GeoOnlineSimulation.run(instance: instance, config: config) {
-                            try WSRRRouter(instance: instance, plannedRequests: planned)
-                        }
-                    } catch {
-                        throw InputError("CG-BP cannot place the model for |R| = \(planned): \(error)")
-                    }
-                }
-                rows.append(Row(
-                    name: method, allocationDelaySeconds: delay, meanPerTokenSeconds: result.meanPerTokenSeconds,
-                    meanTTFT: result.meanTTFT, meanWait: result.meanWait, runtimeSeconds: result.runtimeSeconds,
-                    completed: result.completed))
-            }
-        }
+        let report = try GeoSimulationReport.make(
+            GeoProblem(scenario), evaluator: GeoEvaluator(scenario), seeds: seeding.seeds(default: [scenario.seed]),
+            context: PlanningContext(progress: output.progressReporter, limits: workLimits.limits))
         if output.json {
-            try JSONOutput.print(GeoSimulationReport(methods: rows), kind: "simulate-geo")
+            try JSONOutput.print(report, kind: "simulate-geo")
             return
         }
-        print("\(scenario.requests) requests at \(scenario.arrivalRate)/s, seed \(scenario.seed), |R| = \(planned)")
+        print("\(report.requests) requests at \(report.arrivalRate)/s, \(GeoText.seeds(report.seeds)), |R| = \(report.plannedRequests)")
+        print(GeoText.evaluationTable(report.methods))
+    }
+}
+
+/// The text of the geo verbs.
+enum GeoText {
+    /// `plan geo`: the MILP's line, |R| and Theorem 2's bound, each placement, then the evaluation.
+    static func plan(_ report: GeoPlanReport) -> String {
+        var lines: [String] = []
+        if let milp = report.baselines.first(where: { $0.method == .milp }) {
+            let requests = milp.plannedRequests ?? 0
+            lines.append("MILP on \(requests) requests: \(milp.solve.status.rawValue), solver gap "
+                + (milp.solve.relativeGap.map { Format.fixed($0 * 100, 3) + " %" } ?? "-") + "; CG-BP (|R| = \(requests)) + shortest path "
+                + (milp.cgbpGapToMilp.map { "is \(Format.fixed($0 * 100, 2)) % above it" } ?? "has no placement with every server holding a block"))
+        }
+        lines.append("|R| = \(report.plan.plannedRequests ?? 0); Theorem 2 bound on CG-BP's per-token time: "
+            + Format.fixed(report.plan.perTokenBoundSeconds ?? .nan, 4) + " s")
+        for plan in [report.plan] + report.baselines {
+            lines.append("")
+            lines.append("\(plan.method.rawValue): mean per-token time (no contention) \(plan.meanPerTokenSeconds.map { Format.fixed($0, 4) } ?? "-") s, "
+                + "runtime \(Format.fixed(plan.solve.wallSeconds * 1000, 2)) ms")
+            var table = TextTable(["server", "first block", "blocks"])
+            for row in plan.placement { table.add([row.server, "\(row.firstBlock)", "\(row.blockCount)"]) }
+            lines.append(table.render())
+        }
+        if !report.evaluations.isEmpty {
+            lines.append("")
+            lines.append("online simulation, \(seeds(report.seeds)):")
+            lines.append(evaluationTable(report.evaluations))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// "seed 1" or "seeds 1–5".
+    static func seeds(_ seeds: [UInt64]) -> String {
+        guard let first = seeds.first, let last = seeds.last, seeds.count > 1 else { return "seed \(seeds.first ?? 0)" }
+        return "seeds \(first)–\(last)"
+    }
+
+    /// One row per method and delay setting, the settings outermost (means over seeds).
+    static func evaluationTable(_ evaluations: [GeoEvaluation]) -> String {
         var table = TextTable(["method", "alloc. delay s", "per-token s", "TTFT s", "wait s", "runtime ms", "completed"])
-        for row in rows {
-            table.add([
-                row.name, Format.fixed(row.allocationDelaySeconds, 0), Format.fixed(row.meanPerTokenSeconds, 3),
-                Format.fixed(row.meanTTFT, 2), Format.fixed(row.meanWait, 2), Format.fixed(row.runtimeSeconds * 1000, 2),
-                "\(row.completed)",
-            ])
+        let settings = evaluations.map(\.runs.count).max() ?? 0
+        for setting in 0..<settings {
+            for evaluation in evaluations where setting < evaluation.runs.count {
+                let run = evaluation.runs[setting]
+                table.add([
+                    evaluation.method.rawValue, Format.fixed(run.allocationDelaySeconds, 0), Format.fixed(run.meanPerTokenSeconds.mean, 3),
+                    Format.fixed(run.meanTTFTSeconds.mean, 2), Format.fixed(run.meanWaitSeconds.mean, 2), Format.fixed(run.wallSeconds * 1000, 2),
+                    "\(run.completed)",
+                ])
+            }
         }
-        print(table.render())
-    }
-}
-
-/// `simulate geo --json`: one row per method and allocation delay.
-struct GeoSimulationReport: Encodable {
-    var methods: [GeoSimulateCommand.Row]
-}
-
-/// Shared planning helpers for the geo verbs.
-enum GeoPlanning {
-    /// |R|: the scenario's value, or min(round(λT̂ + √(λT̂)), R_max) with T̂ from CG-BP at |R| = 1 and
-    /// R_max = ⌊(ΣM − s_m(L + |V_s|)) / (s_c(L + |V_s|))⌋ (the paper's feasibility bound).
-    static func plannedRequests(_ scenario: GeoScenario) -> Int {
-        scenario.plannedRequests ?? plannedRequests(instance: scenario.instance, arrivalRate: scenario.arrivalRate)
-    }
-
-    /// The |R| rule alone: min(round(λT̂ + √(λT̂)), R_max) for arrival rate λ.
-    static func plannedRequests(instance: GeoInstance, arrivalRate: Double) -> Int {
-        let model = instance.model
-        let servers = Double(instance.servers.count)
-        let total = instance.servers.reduce(0) { $0 + $1.memoryBytes }
-        let bound = ((total - model.blockBytes * (Double(model.blocks) + servers))
-            / (model.cacheSlotBytes * (Double(model.blocks) + servers))).rounded(.down)
-        // The reader caps |R| at 1,000,000; the bound is clamped there before it becomes an Int.
-        let maxRequests = bound >= 1 ? Int(min(bound, 1_000_000)) : 1
-        guard let single = try? CGBP.place(instance: instance, plannedRequests: 1),
-              let path = CGBPRouting.route(instance: instance, placement: single.placement, client: 0) else { return 1 }
-        return WSRRRouter.plannedRequests(arrivalRate: arrivalRate, singleRequestSeconds: path.cost, max: maxRequests)
-    }
-
-    /// Mean over clients of the per-token time Σ(t_cj + τ_j k) on the shortest path of `placement`.
-    static func meanPerTokenSeconds(instance: GeoInstance, placement: BlockPlacement) -> Double? {
-        var total = 0.0
-        for client in instance.clients.indices {
-            guard let path = CGBPRouting.route(instance: instance, placement: placement, client: client) else { return nil }
-            total += instance.perTokenSeconds(client: client, hops: path.hops)
-        }
-        return total / Double(instance.clients.count)
+        return table.render()
     }
 }

@@ -1,4 +1,5 @@
 import GeoPlacement
+import Planning
 
 /// Demo section: the geo paper's clustered testbed (2 A100s and 7 MIG slices serving BLOOM-176B),
 /// CG-BP + WS-RR against PETALS on the same 100 arrivals.
@@ -12,12 +13,15 @@ struct GeoSection {
 
     init() throws {
         let instance = GeoCalibration.clusteredTestbed(a100s: 2, migs: 7)
-        let config = GeoOnlineConfig(requests: 100, arrivalRate: 0.5, seed: 1)
-        let proposed = try GeoOnlineSimulation.run(instance: instance, config: config) {
-            try WSRRRouter(instance: instance, plannedRequests: GeoPlanning.plannedRequests(instance: instance, arrivalRate: 0.5))
-        }
-        let petals = GeoOnlineSimulation.run(instance: instance, config: config) { PetalsGeoRouter(instance: instance, seed: 1) }
-        report = Report(proposedPerTokenSeconds: proposed.meanPerTokenSeconds, petalsPerTokenSeconds: petals.meanPerTokenSeconds)
+        let problem = GeoProblem(
+            instance: instance, plannedRequests: GeoPlanning.plannedRequests(instance: instance, arrivalRate: 0.5),
+            methods: [.cgbpWSRR, .petals], petalsSeed: 1)
+        let evaluator = GeoEvaluator(instance: instance, requests: 100, arrivalRate: 0.5, delaySettings: [.none])
+        let planner = GeoPlanner()
+        let proposed = evaluator.evaluate(try planner.plan(problem, context: PlanningContext()).plan, named: "proposed", seeds: [1], progress: .silent)
+        let petals = evaluator.evaluate(planner.petals(problem), named: "petals", seeds: [1], progress: .silent)
+        report = Report(
+            proposedPerTokenSeconds: proposed.runs[0].meanPerTokenSeconds.mean, petalsPerTokenSeconds: petals.runs[0].meanPerTokenSeconds.mean)
     }
 
     func render() -> String {

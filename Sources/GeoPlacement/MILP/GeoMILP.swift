@@ -1,3 +1,4 @@
+import Planning
 import Solver
 
 /// The exact block-placement and request-routing MILP of the paper (`BPRR_MILP_general.m`).
@@ -23,31 +24,29 @@ import Solver
 /// Without the cuts the 9-server, 10-request clustered instance keeps a gap above 5,000 % after 120 s.
 public enum GeoMILP {
     /// What the MILP returns.
-    public struct Result: Sendable, Codable {
-        /// solve status (optimal, timeLimitFeasible, ...).
-        public var status: String
+    public struct Result: Sendable {
+        /// The solve: its status, and its objective and best bound as mean per-token times (seconds,
+        /// the MILP's objective divided by |R|·l); `wallSeconds` covers building the model, the warm
+        /// start and the solve.
+        public var solve: SolveSummary
         public var placement: BlockPlacement
         /// Each request's path: servers in order with the blocks each runs.
         public var routes: [[GeoHop]]
-        /// Mean per-token time over the requests, seconds (objective / (|R|·l)).
-        public var meanPerTokenSeconds: Double?
-        /// Lower bound on the mean per-token time.
-        public var bound: Double?
-        /// The solver's relative gap between `meanPerTokenSeconds` and `bound` (0 when optimal).
-        public var relativeGap: Double?
         /// CG-BP (|R| = the MILP's requests) with each request on its shortest path: mean per-token
         /// time, seconds (nil when CG-BP finds no placement with every server holding a block).
         public var heuristicPerTokenSeconds: Double?
-        public var solveSeconds: Double
 
-        /// (heuristic − MILP) / MILP: how far CG-BP + shortest path is above the MILP's value.
-        public var heuristicGap: Double? {
+        /// Mean per-token time over the requests, seconds (nil without an incumbent).
+        public var meanPerTokenSeconds: Double? { solve.objective }
+
+        /// (CG-BP + shortest path − MILP) / MILP: how far the heuristic is above the MILP's value.
+        public var cgbpGapToMilp: Double? {
             guard let heuristic = heuristicPerTokenSeconds, let value = meanPerTokenSeconds else { return nil }
             return (heuristic - value) / value
         }
     }
 
-    /// Most requests the CLI gives the MILP (min(|R|, 10)).
+    /// Most requests the planner gives the MILP (min(|R|, 10)).
     public static let maxRequests = 10
     /// Memory per nonzero of the model as built here and copied into the solver (an upper estimate).
     public static let bytesPerNonzero = 200.0
@@ -73,16 +72,21 @@ public enum GeoMILP {
             + "a ratio of \(String(format: "%.2g", ratio)), above \(String(format: "%.0g", maxCoefficientRatio)); check those model fields"
     }
 
-    /// Builds and solves the MILP for requests issued by `requestClients` (a client index per request).
-    /// Throws `GeoPlanningError` for a time limit that is not a finite positive number, a model the
-    /// solver cannot handle numerically (`numericalProblem`), or an infeasible MILP.
+    /// Builds and solves the MILP for requests issued by `requestClients` (a client index per request)
+    /// with `solver`. Throws `PlanningError.badInput` for a time limit that is not a finite positive
+    /// number, a model the solver cannot handle numerically (`numericalProblem`), or an infeasible MILP.
+    /// ```
+    /// let result = try GeoMILP.solve(instance: instance, requestClients: [0, 0], solver: context.solver)
+    /// result.solve.status; result.meanPerTokenSeconds; result.cgbpGapToMilp
+    /// ```
     public static func solve(
-        instance: GeoInstance, requestClients: [Int], timeLimit: Double = 60, solver: some LinearSolver = HighsSolver()
-    ) throws -> Result {
+        instance: GeoInstance, requestClients: [Int], timeLimit: Double = 60, solver: any LinearSolver = HighsSolver()
+    ) throws(PlanningError) -> Result {
         guard timeLimit.isFinite, timeLimit > 0 else {
-            throw GeoPlanningError("the MILP's time limit must be a finite number of seconds > 0, got \(timeLimit)")
+            throw .badInput("the MILP's time limit must be a finite number of seconds > 0, got \(timeLimit)")
         }
-        if let problem = numericalProblem(instance) { throw GeoPlanningError(problem) }
+        if let problem = numericalProblem(instance) { throw .badInput(problem) }
+        let watch = Stopwatch()
         let servers = instance.servers.count
         let L = Double(instance.model.blocks)
         let bigM = L + 1
@@ -199,10 +203,8 @@ public enum GeoMILP {
         let result: SolveResult
         do {
             result = try solver.solve(model, options: SolveOptions(timeLimit: timeLimit, relativeGap: 1e-6, initialSolution: initial))
-        } catch let error as SolverError {
-            guard case .backendFailure = error else { throw error }
-            throw GeoPlanningError("the MILP could not be solved (\(error)); the model's numbers may be too far apart for the solver "
-                + "(blockBytes, cacheBytesPerToken, memoryBytes, the times)")
+        } catch {
+            throw planningError(error)
         }
         let perTokenScale = Double(requestClients.count) * l
         var placement = BlockPlacement(ranges: [BlockRange?](repeating: nil, count: servers))
@@ -226,14 +228,32 @@ public enum GeoMILP {
                 routes.append(path)
             }
         } else if result.status == .infeasible {
-            let diagnosis = try solver.diagnoseInfeasibility(of: model)
-            throw GeoPlanningError("the MILP is infeasible: \(diagnosis)")
+            let diagnosis: String
+            do {
+                diagnosis = "\(try solver.diagnoseInfeasibility(of: model))"
+            } catch {
+                throw planningError(error)
+            }
+            throw .badInput("the MILP is infeasible: \(diagnosis)")
         }
-        return Result(
-            status: result.status.name, placement: placement, routes: routes,
-            meanPerTokenSeconds: result.objectiveValue.map { $0 / perTokenScale },
-            bound: result.bestBound.map { $0 / perTokenScale }, relativeGap: result.relativeGap,
-            heuristicPerTokenSeconds: start?.perTokenSeconds, solveSeconds: result.solveSeconds)
+        var solve = SolveSummary(result, wallSeconds: watch.seconds)
+        solve.objective = result.objectiveValue.map { $0 / perTokenScale }
+        solve.bestBound = result.bestBound.map { $0 / perTokenScale }
+        return Result(solve: solve, placement: placement, routes: routes, heuristicPerTokenSeconds: start?.perTokenSeconds)
+    }
+
+    /// A solver failure as the planning error it is: a backend failure on this model is bad input
+    /// (its numbers are too far apart), as are an invalid model or option; anything else is GPUSched's.
+    static func planningError(_ error: any Error) -> PlanningError {
+        switch error as? SolverError {
+        case .backendFailure?:
+            .badInput("the MILP could not be solved (\(error)); the model's numbers may be too far apart for the solver "
+                + "(blockBytes, cacheBytesPerToken, memoryBytes, the times)")
+        case .invalidModel?, .invalidOption?:
+            .badInput("the MILP could not be solved: \(error)")
+        default:
+            .failure("the MILP could not be solved: \(error)")
+        }
     }
 
     /// Groups (two or more, ascending) of servers that differ only in name: any solution stays
@@ -274,11 +294,4 @@ public enum GeoMILP {
         }
         return (placement, routes, total / Double(max(requestClients.count, 1)))
     }
-}
-
-/// A geo planning failure (bad input, exit code 2 in the CLI).
-public struct GeoPlanningError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Planning
 import ServingModel
 
 /// The inputs every method shares in one comparison.
@@ -9,8 +9,7 @@ public struct GeoOnlineConfig: Sendable, Hashable, Codable {
     public var arrivalRate: Double
     /// Seed of the arrival times and of each request's client.
     public var seed: UInt64
-    /// Seconds every request additionally spends (the authors' `allocation_delay_prop` = 60 s,
-    /// `allocation_delay_petals` = 250–350 s); 0 leaves it out.
+    /// Seconds every request additionally spends (`GeoAllocationDelays`); 0 leaves it out.
     public var allocationDelay: Double
 
     public init(requests: Int, arrivalRate: Double, seed: UInt64, allocationDelay: Double = 0) {
@@ -26,11 +25,11 @@ public struct GeoOnlineResult: Sendable, Hashable, Codable {
     /// Mean of (completion − arrival)/l, seconds per output token.
     public var meanPerTokenSeconds: Double
     /// Mean time to first token: wait + initial delay + allocation delay + Σ_j(t^I_cj + k_j·τ^I_j).
-    public var meanTTFT: Double
+    public var meanTTFTSeconds: Double
     /// Mean wait before starting.
-    public var meanWait: Double
-    /// Wall-clock seconds of planning (building the router) plus routing (route and release calls).
-    public var runtimeSeconds: Double
+    public var meanWaitSeconds: Double
+    /// Wall-clock seconds of building the router (its planning, if it plans) plus routing (route and release calls).
+    public var wallSeconds: Double
     /// Requests that were routed.
     public var completed: Int
 }
@@ -56,13 +55,11 @@ public enum GeoOnlineSimulation {
 
     /// Runs the router `makeRouter` builds (its planning is timed) on the arrivals of `config`,
     /// releasing each request at its completion time before any later arrival is routed.
-    public static func run<Router: GeoOnlineRouter>(
-        instance: GeoInstance, config: GeoOnlineConfig, makeRouter: () throws -> Router
-    ) rethrows -> GeoOnlineResult {
+    public static func run<Router: GeoOnlineRouter, Failure: Error>(
+        instance: GeoInstance, config: GeoOnlineConfig, makeRouter: () throws(Failure) -> Router
+    ) throws(Failure) -> GeoOnlineResult {
         let arrivals = arrivals(config: config, clients: instance.clients.count)
-        let clock = ContinuousClock()
-        var elapsed = Duration.zero
-        var router = try measure(clock, &elapsed, makeRouter)
+        var (router, elapsed) = try Stopwatch.time(makeRouter)
         var pending: [GeoRouteDecision] = []
         var perToken = 0.0, ttft = 0.0, wait = 0.0
         var completed = 0
@@ -70,11 +67,13 @@ public enum GeoOnlineSimulation {
             pending.sort { ($0.completionTime, $0.ticket) < ($1.completionTime, $1.ticket) }
             while let first = pending.first, first.completionTime <= arrival.time {
                 pending.removeFirst()
-                measure(clock, &elapsed) { router.release(first, at: first.completionTime) }
+                elapsed += Stopwatch.time { router.release(first, at: first.completionTime) }.1
             }
-            guard let decision = measure(clock, &elapsed, {
+            let (routed, seconds) = Stopwatch.time {
                 router.route(client: arrival.client, at: arrival.time, allocationDelay: config.allocationDelay)
-            }) else { continue }
+            }
+            elapsed += seconds
+            guard let decision = routed else { continue }
             pending.append(decision)
             completed += 1
             perToken += (decision.completionTime - arrival.time) / Double(instance.model.outputTokens)
@@ -83,15 +82,8 @@ public enum GeoOnlineSimulation {
             wait += decision.wait
         }
         let count = Double(max(completed, 1))
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return GeoOnlineResult(
-            meanPerTokenSeconds: perToken / count, meanTTFT: ttft / count, meanWait: wait / count,
-            runtimeSeconds: seconds, completed: completed)
-    }
-
-    private static func measure<T>(_ clock: ContinuousClock, _ elapsed: inout Duration, _ body: () throws -> T) rethrows -> T {
-        let start = clock.now
-        defer { elapsed += clock.now - start }
-        return try body()
+            meanPerTokenSeconds: perToken / count, meanTTFTSeconds: ttft / count, meanWaitSeconds: wait / count,
+            wallSeconds: elapsed, completed: completed)
     }
 }

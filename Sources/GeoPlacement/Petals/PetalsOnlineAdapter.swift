@@ -7,10 +7,15 @@ public struct PetalsGeoRouter: GeoOnlineRouter {
     private let placement: BlockPlacement
     private var allocationDelay: Double?
 
+    /// PETALS' router over `placement` (PETALS' own: `PetalsPlacement.joinPlacement`).
+    public init(instance: GeoInstance, placement: BlockPlacement) {
+        self.instance = instance
+        self.placement = placement
+    }
+
     /// PETALS' join placement (seeded join order) and its router.
     public init(instance: GeoInstance, seed: UInt64) {
-        self.instance = instance
-        placement = PetalsPlacement.joinPlacement(instance: instance, seed: seed)
+        self.init(instance: instance, placement: PetalsPlacement.joinPlacement(instance: instance, seed: seed))
     }
 
     /// The placement PETALS' servers chose.

@@ -22,17 +22,22 @@ import ServingModel
 /// ```
 public struct GeoScenario: Sendable {
     public static let keys = ["model", "servers", "clients", "network", "timing", "workload", "methods", "plannedRequests", "allocationDelays"]
-    public static let methodNames = ["cg-bp+ws-rr", "petals", "milp"]
 
     public var instance: GeoInstance
     public var requests: Int
     public var arrivalRate: Double
     public var seed: UInt64
-    public var methods: [String]
+    public var methods: [GeoMethod]
     /// |R| for CG-BP (nil: the Little's-law-plus-one-standard-deviation rule).
     public var plannedRequests: Int?
-    /// Per-request allocation delays the paper's scripts add (seconds): proposed and PETALS.
-    public var allocationDelays: (proposed: Double, petals: Double)
+    /// Per-request allocation delays (`allocationDelays: {proposed, petals}`; `.none` when absent).
+    public var allocationDelays: GeoAllocationDelays
+
+    /// The delays the online simulation compares with no delay: the scenario's, or the paper scripts'
+    /// (`GeoAllocationDelays.paperScripts`) when it sets none or only zeros.
+    public var comparedAllocationDelays: GeoAllocationDelays {
+        allocationDelays == .none ? .paperScripts : allocationDelays
+    }
 
     /// Most blocks, tokens per request, seconds in any time field, bytes of memory and arrivals per second.
     public static let maxBlocks = 10_000
@@ -78,19 +83,18 @@ public struct GeoScenario: Sendable {
             rate = workload.require("arrivalRate").flatMap { number($0, .positive, atMost: maxArrivalRate) }
             seed = workload["seed"].map { $0.integer(min: 0) } ?? 1
         }
-        let methods = body["methods"].map { node -> [String]? in
+        let methods = body["methods"].map { node -> [GeoMethod]? in
             guard let list = node.list(nonEmpty: true) else { return nil }
-            let names = list.compactMap { $0.choice(methodNames) }
+            let names = list.compactMap { $0.choice(GeoMethod.allCases.map(\.rawValue)) }
             guard names.count == list.count, noDuplicates(names, in: list) else { return nil }
-            return names
-        } ?? ["cg-bp+ws-rr", "petals"]
+            return names.compactMap(GeoMethod.init(rawValue:))
+        } ?? [.cgbpWSRR, .petals]
         if let requests, let methods {
-            // The online simulation runs every method but the MILP twice (without and with the
-            // allocation delays); each request's routing looks at every server and at the sessions
-            // in flight there, up to every earlier request when the fleet cannot keep up (5,000
+            // `simulate geo` runs every method but the MILP twice (without and with the allocation
+            // delays), on one seed; `GeoEvaluator.checkWork` checks the runs a command adds (5,000
             // requests on the 9-server testbed ran for over 10 minutes).
-            let runs = 2 * methods.filter { $0 != "milp" }.count
-            let steps = Double(requests) * Double(requests) / 2 * Double(runs) * Double(max(1, servers.count))
+            let runs = 2 * methods.filter { $0 != .milp }.count
+            let steps = routingSteps(requests: requests, runs: runs, servers: servers.count)
             do {
                 try envelope.limits.check(
                     requests: steps, what: "routing steps (requests × requests in flight, up to requests / 2, × \(runs) runs × \(servers.count) servers)",
@@ -99,7 +103,7 @@ public struct GeoScenario: Sendable {
                 for issue in error.issues { envelope.diagnostics.report(issue.path, issue.message) }
             }
         }
-        if let methods, methods.contains("milp"), let node = body["servers"] ?? body["network"] {
+        if let methods, methods.contains(.milp), let node = body["servers"] ?? body["network"] {
             let size = GeoMILP.size(servers: servers.count, requests: GeoMILP.maxRequests)
             do {
                 try envelope.limits.check(
@@ -111,25 +115,32 @@ public struct GeoScenario: Sendable {
             }
         }
         let planned: Int?? = body["plannedRequests"].map { $0.integer(min: 1, max: 1_000_000) }
-        var delays: (Double, Double)? = (0, 0)
+        var delays: GeoAllocationDelays? = GeoAllocationDelays.none
         if let node = body["allocationDelays"] {
             delays = nil
             if let o = node.object(allowedKeys: ["proposed", "petals"]) {
                 let p = o["proposed"].map(seconds) ?? 0
                 let q = o["petals"].map(seconds) ?? 0
-                if let p, let q { delays = (p, q) }
+                if let p, let q { delays = GeoAllocationDelays(proposed: p, petals: q) }
             }
         }
         guard envelope.diagnostics.issues.isEmpty, let model, let network, let timing, let requests, let rate, let seed,
               let methods, let delays else { throw envelope.diagnostics.failure() }
         let instance = GeoInstance(model: model, servers: servers, clients: clients, network: network, timing: timing)
-        if methods.contains("milp"), let problem = GeoMILP.numericalProblem(instance) {
+        if methods.contains(.milp), let problem = GeoMILP.numericalProblem(instance) {
             body["model"]?.report(problem)
             throw envelope.diagnostics.failure()
         }
         return GeoScenario(
             instance: instance, requests: requests, arrivalRate: rate, seed: UInt64(seed), methods: methods,
             plannedRequests: planned ?? nil, allocationDelays: delays)
+    }
+
+    /// The work of `runs` online simulations of `requests` requests on `servers` servers, in routing
+    /// steps: each request's routing looks at every server and at the sessions in flight there, up to
+    /// every earlier request when the fleet cannot keep up (requests × requests / 2 × runs × servers).
+    public static func routingSteps(requests: Int, runs: Int, servers: Int) -> Double {
+        Double(requests) * Double(requests) / 2 * Double(runs) * Double(max(1, servers))
     }
 
     /// Reads every item of `list` with `read`, then reports each name used twice, naming both
