@@ -1,5 +1,8 @@
+import Cascade
 import Foundation
+import Planning
 import Testing
+@testable import GPUSchedCLI
 
 /// `gpusched plan cascade` and `simulate cascade`: the JSON contract, re-planning and bad input.
 @Suite struct CascadeCommandTests {
@@ -132,6 +135,23 @@ import Testing
         let bad = try CLIRunner.run(["simulate", "cascade", path, "--stage-budget", "hole"])
         #expect(bad.exitCode == 2)
         #expect(bad.stderr.contains("unknown value 'hole' (did you mean 'whole'?); choose from: whole, split, search"), "\(bad.stderr)")
+    }
+
+    /// The text of `plan cascade examples/cascade-deepseek.yaml --no-evaluate`, rendered in-process:
+    /// the README's plan (θ = 80, 0; 8/24/0 GPUs; quality 85.75) and baselines (the 70B alone at
+    /// 88.58 on 32 GPUs, 16/16, 8/24, 5/27), the plan's row listing only its stages with GPUs.
+    @Test func textRendersThePlanAndItsBaselines() throws {
+        let planned = try CascadeServingPlanner().plan(try CascadeProblem.deepseek(gpus: 32, rate: 4, target: 85), context: PlanningContext())
+        let text = CascadeText.render(try CascadeReport(kind: "plan-cascade", planned: planned, evaluator: nil))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("thresholds 80, 0; quality 85.75 (target 85.0); max-stage-latency ") == true, "\(text)")
+        let rows = lines.drop { $0 != "Not simulated (--no-evaluate):" }.dropFirst(3).map { $0.split(separator: " ").map(String.init) }
+        #expect(rows == [
+            ["cascadia", "85.75", "8/24"], ["single-model", "88.58", "32"], ["uniform-gpus", "85.75", "16/16"],
+            ["uniform-layout", "85.75", "8/24"], ["proportional-gpus", "85.75", "5/27"],
+        ], "\(text)")
+        let v3 = try #require(lines.first { $0.hasPrefix("deepseek-v3-awq") }).split(separator: " ").map(String.init)
+        #expect(v3 == ["deepseek-v3-awq", "0", "-", "0.0", "%", "0.00", "0.00"])
     }
 
     @Test(arguments: [
