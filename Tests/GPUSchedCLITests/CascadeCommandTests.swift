@@ -1,5 +1,8 @@
+import Cascade
 import Foundation
+import Planning
 import Testing
+@testable import GPUSchedCLI
 
 /// `gpusched plan cascade` and `simulate cascade`: the JSON contract, re-planning and bad input.
 @Suite struct CascadeCommandTests {
@@ -28,13 +31,20 @@ import Testing
     @Test func planHasTheJSONContract() throws {
         let path = try CLIRunner.temporaryFile(Self.scenario())
         let report = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--replan", "synthetic:8"]))
-        let thresholds = try #require(report["thresholds"] as? [Double])
+        #expect(report["kind"] as? String == "plan-cascade" && report["schemaVersion"] as? Int == 2)
+        let solve = try #require(report["solve"] as? [String: Any])
+        #expect(solve["status"] as? String == "heuristic" && solve["solves"] as? Int == 1 && solve["bestBound"] is NSNull)
+        let plan = try #require(report["plan"] as? [String: Any])
+        #expect(plan["name"] as? String == "cascadia")
+        let thresholds = try #require(plan["thresholds"] as? [Double])
         #expect(thresholds.count == 2)
-        #expect(try #require(report["quality"] as? Double) >= 85)
-        #expect(report["meetsTarget"] as? Bool == true)
-        #expect(report["objective"] as? String == "max-stage-latency")
-        #expect(try #require(report["iterations"] as? Int) >= 1)
-        let stages = try #require(report["stages"] as? [[String: Any]])
+        #expect(try #require(plan["quality"] as? Double) >= 85)
+        let search = try #require(plan["search"] as? [String: Any])
+        #expect(search["meetsTarget"] as? Bool == true)
+        #expect(search["objectiveName"] as? String == "max-stage-latency")
+        #expect(search["stageBudgetSeconds"] is NSNull)
+        #expect(try #require(search["iterations"] as? Int) >= 1)
+        let stages = try #require(plan["stages"] as? [[String: Any]])
         #expect(stages.map { $0["model"] as? String } == [
             "deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-llama-70b", "deepseek-v3-awq",
         ])
@@ -48,15 +58,39 @@ import Testing
             let replicas = try #require(stage["replicas"] as? [[String: Int]])
             let used = try replicas.map { try #require($0["tp"]) * #require($0["pp"]) }.reduce(0, +)
             #expect(try !replicas.isEmpty && used <= #require(stage["gpus"] as? Int))
-            #expect(try #require(stage["p95Latency"] as? Double) > 0)
+            #expect(try #require(stage["p95LatencySeconds"] as? Double) > 0)
         }
+        // max-stage-latency: the objective L is the slowest stage's estimated p95.
+        let slowest = try stages.map { try #require($0["p95LatencySeconds"] as? Double) }.max()
+        #expect(try abs(#require(solve["objective"] as? Double) - #require(slowest)) < 1e-9)
         let baselines = try #require(report["baselines"] as? [[String: Any]])
-        #expect(baselines.map { $0["name"] as? String } == ["single-model", "uniform-gpus", "uniform-layout", "proportional-gpus"])
-        for row in baselines + [try #require(report["simulated"] as? [String: Any])] {
-            #expect(row["p95Latency"] is Double && row["p99Latency"] is Double && row["sloAttainment"] is [[String: Double]])
+        let names = ["single-model", "uniform-gpus", "uniform-layout", "proportional-gpus"]
+        #expect(baselines.map { $0["name"] as? String } == names)
+        #expect(baselines.allSatisfy { $0["search"] is NSNull && $0["replan"] is NSNull })
+        #expect(report["seeds"] as? [Int] == [1])
+        let evaluations = try #require(report["evaluations"] as? [[String: Any]])
+        #expect(evaluations.map { $0["name"] as? String } == ["cascadia"] + names)
+        for row in evaluations {
+            #expect(row["p95LatencySeconds"] is Double && row["p99LatencySeconds"] is Double && row["sloAttainment"] is [[String: Double]])
+            #expect(row["sustainableRate"] is NSNull && row["arrivalRate"] as? Double == 1.5 && row["sloSeconds"] as? Double == 20)
         }
-        let replan = try #require(report["replan"] as? [String: Any])
+        #expect((report["notes"] as? [String])?.isEmpty == true)
+        let replan = try #require(plan["replan"] as? [String: Any])
         #expect((replan["changes"] as? [[String: Any]])?.count == 3)
+        #expect((replan["solve"] as? [String: Any])?["status"] as? String == "heuristic")
+    }
+
+    /// `--no-evaluate` solves only: no seeds, no evaluations, the plan and baselines still listed;
+    /// `--seeds 2` simulates seeds 1 and 2.
+    @Test func planEvaluationFlags() throws {
+        let path = try CLIRunner.temporaryFile(Self.scenario())
+        let bare = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--no-evaluate"]))
+        #expect(bare["seeds"] as? [Int] == [] && (bare["evaluations"] as? [Any])?.isEmpty == true)
+        #expect((bare["baselines"] as? [Any])?.count == 4)
+        let text = try CLIRunner.run(["plan", "cascade", path, "--no-evaluate"])
+        #expect(text.exitCode == 0 && text.stdout.contains("Not simulated (--no-evaluate):"), "\(text.stdout)")
+        let two = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--seeds", "2"]))
+        #expect(two["seeds"] as? [Int] == [1, 2] && (two["evaluations"] as? [Any])?.count == 5)
     }
 
     /// The sustainable rate is found by doubling or halving from the scenario's 1.5 req/s, so it is
@@ -66,7 +100,8 @@ import Testing
     @Test func simulateFindsSustainableRates() throws {
         let path = try CLIRunner.temporaryFile(Self.scenario())
         let report = try json(try CLIRunner.run(["simulate", "cascade", path, "--json"]))
-        let rows = [try #require(report["simulated"] as? [String: Any])] + (try #require(report["baselines"] as? [[String: Any]]))
+        #expect(report["kind"] as? String == "simulate-cascade")
+        let rows = try #require(report["evaluations"] as? [[String: Any]])
         #expect(rows.count == 5)
         for row in rows {
             let name = row["name"] as? String ?? ""
@@ -87,16 +122,36 @@ import Testing
     @Test func throughputModeReportsStageBudgets() throws {
         let text = Self.scenario().replacingOccurrences(of: "objective: max-stage-latency", with: "objective: throughput")
         let path = try CLIRunner.temporaryFile(text)
-        let report = try json(try CLIRunner.run(["plan", "cascade", path, "--json"]))
-        let budgets = try #require(report["stageBudgets"] as? [Double])
-        #expect(budgets.count == 3 && budgets.allSatisfy { $0 > 0 && $0 <= 20 - 2 * 0.27 + 1e-9 }, "\(budgets)")
-        #expect(try #require(report["objectiveValue"] as? Double) > 0)
+        let report = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--no-evaluate"]))
+        func budgets(_ report: [String: Any]) -> [Double]? {
+            ((report["plan"] as? [String: Any])?["search"] as? [String: Any])?["stageBudgetSeconds"] as? [Double]
+        }
+        let planned = try #require(budgets(report))
+        #expect(planned.count == 3 && planned.allSatisfy { $0 > 0 && $0 <= 20 - 2 * 0.27 + 1e-9 }, "\(planned)")
+        #expect(try #require((report["solve"] as? [String: Any])?["objective"] as? Double) > 0)
         let wholePath = try CLIRunner.temporaryFile(text + "\nstageBudget: whole\n")
-        let whole = try json(try CLIRunner.run(["plan", "cascade", wholePath, "--json"]))
-        #expect(whole["stageBudgets"] as? [Double] == [19.46, 19.46, 19.46])
-        let bad = try CLIRunner.run(["simulate", "cascade", path, "--stage-budget", "half"])
+        let whole = try json(try CLIRunner.run(["plan", "cascade", wholePath, "--json", "--no-evaluate"]))
+        #expect(budgets(whole) == [19.46, 19.46, 19.46])
+        let bad = try CLIRunner.run(["simulate", "cascade", path, "--stage-budget", "hole"])
         #expect(bad.exitCode == 2)
-        #expect(bad.stderr.contains("--stage-budget must be search, whole or split, got 'half'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("unknown value 'hole' (did you mean 'whole'?); choose from: whole, split, search"), "\(bad.stderr)")
+    }
+
+    /// The text of `plan cascade examples/cascade-deepseek.yaml --no-evaluate`, rendered in-process:
+    /// the README's plan (θ = 80, 0; 8/24/0 GPUs; quality 85.75) and baselines (the 70B alone at
+    /// 88.58 on 32 GPUs, 16/16, 8/24, 5/27), the plan's row listing only its stages with GPUs.
+    @Test func textRendersThePlanAndItsBaselines() throws {
+        let planned = try CascadeServingPlanner().plan(try CascadeProblem.deepseek(gpus: 32, rate: 4, target: 85), context: PlanningContext())
+        let text = CascadeText.render(try CascadeReport(kind: "plan-cascade", planned: planned, evaluator: nil))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("thresholds 80, 0; quality 85.75 (target 85.0); max-stage-latency ") == true, "\(text)")
+        let rows = lines.drop { $0 != "Not simulated (--no-evaluate):" }.dropFirst(3).map { $0.split(separator: " ").map(String.init) }
+        #expect(rows == [
+            ["cascadia", "85.75", "8/24"], ["single-model", "88.58", "32"], ["uniform-gpus", "85.75", "16/16"],
+            ["uniform-layout", "85.75", "8/24"], ["proportional-gpus", "85.75", "5/27"],
+        ], "\(text)")
+        let v3 = try #require(lines.first { $0.hasPrefix("deepseek-v3-awq") }).split(separator: " ").map(String.init)
+        #expect(v3 == ["deepseek-v3-awq", "0", "-", "0.0", "%", "0.00", "0.00"])
     }
 
     @Test(arguments: [

@@ -16,10 +16,13 @@ import Solver
 /// reach-weighted sum of stage latencies (a GPU the bottleneck stage cannot use goes where it
 /// shortens a path), for throughput the highest sum of the stages' rates (spare capacity).
 public enum DeploymentMILP {
-    /// The solution: GPUs per stage and the objective value (without the ε terms).
+    /// The solution: GPUs per stage and the objective value (without the ε terms), with the
+    /// backend's seconds and branch-and-bound nodes (0 for the DP).
     public struct Solution: Sendable, Hashable {
         public var gpus: [Int]
         public var objective: Double
+        public var solveSeconds = 0.0
+        public var nodes = 0
     }
 
     /// Solves the MILP over `tables` (one per stage) for `totalGPUs`; nil when no allocation serves
@@ -85,7 +88,9 @@ public enum DeploymentMILP {
         let gpus = tieBroken(
             keeping: primary, tables: tables, weights: weights, totalGPUs: totalGPUs, objective: objective, previous: previous)
             ?? solved
-        return Solution(gpus: gpus, objective: value(of: gpus, tables: tables, weights: weights, objective: objective))
+        return Solution(
+            gpus: gpus, objective: value(of: gpus, tables: tables, weights: weights, objective: objective),
+            solveSeconds: result.solveSeconds, nodes: result.nodeCount)
     }
 
     /// Among the allocations whose every stage keeps the min-max optimum `primary` (latency at most

@@ -1,3 +1,4 @@
+import Planning
 import ServingModel
 
 /// Evaluates cascades in the simulator on the same workload and seeds: percentiles, SLO attainment
@@ -17,6 +18,8 @@ public struct CascadeEvaluator: Sendable {
     public var seeds: [UInt64]
     /// Requests per run, warm-up, judge latency.
     public var settings: CascadeSimulationSettings
+    /// Whether `evaluate` also searches the sustainable rate (`simulate cascade`).
+    public var searchesRate: Bool
 
     /// Default SLO scales.
     public static let defaultScales = [0.5, 0.75, 1, 1.5, 2, 3]
@@ -24,7 +27,8 @@ public struct CascadeEvaluator: Sendable {
     /// An evaluator; see the properties.
     public init(
         samples: QualitySamples, engine: CascadeEngine, rate: Double, slo: Double,
-        scales: [Double] = CascadeEvaluator.defaultScales, seeds: [UInt64], settings: CascadeSimulationSettings
+        scales: [Double] = CascadeEvaluator.defaultScales, seeds: [UInt64], settings: CascadeSimulationSettings,
+        searchesRate: Bool = false
     ) {
         self.samples = samples
         self.engine = engine
@@ -33,6 +37,33 @@ public struct CascadeEvaluator: Sendable {
         self.scales = scales
         self.seeds = seeds
         self.settings = settings
+        self.searchesRate = searchesRate
+    }
+
+    /// The evaluation of `scenario`: its sample, engine, arrival rate, SLO and simulation settings, on `seeds`.
+    /// ```
+    /// let evaluator = CascadeEvaluator(scenario: scenario, seeds: scenario.seeds, searchesRate: true)
+    /// ```
+    public init(scenario: CascadeScenario, seeds: [UInt64], searchesRate: Bool = false) {
+        self.init(
+            samples: scenario.problem.samples, engine: scenario.problem.engine, rate: scenario.problem.arrivalRate,
+            slo: scenario.slo, seeds: seeds, settings: scenario.settings, searchesRate: searchesRate)
+    }
+
+    /// Requests simulated for five cascades (the plan and four baselines): per seed one run at the
+    /// rate, or 19 with the rate search; a run has at least `settings.requests` and spans ten SLOs.
+    public var simulatedRequests: Double {
+        let withSearch = CascadeWorkEstimate.simulatedRequests(seeds: seeds.count, requests: settings.requests, rate: rate, slo: slo)
+        return searchesRate ? withSearch : withSearch / 19
+    }
+
+    /// Throws when `simulatedRequests` exceed `limits`; `path` names the flag that drives it.
+    public func check(_ limits: WorkLimits, at path: String) throws(ScenarioError) {
+        try limits.check(
+            requests: simulatedRequests,
+            what: "simulated requests (seeds × 5 cascades × \(searchesRate ? "19 runs" : "1 run") × requests per run, "
+                + "a run spanning ten SLOs)",
+            at: path)
     }
 
     /// Latencies of every seed's measured requests at `rate`, pooled and sorted. A run has at least
@@ -41,8 +72,8 @@ public struct CascadeEvaluator: Sendable {
     public func latencies(_ cascade: CascadeConfiguration, rate: Double) -> [Double] {
         var run = settings
         run.requests = max(settings.requests, Int((rate * 10 * slo).rounded(.up)))
-        return seeds.flatMap { CascadeSimulator.run(cascade, samples: samples, rate: rate, engine: engine, settings: run, seed: $0) }
-            .sorted()
+        return SeedRuns.map(seeds) { CascadeSimulator.run(cascade, samples: samples, rate: rate, engine: engine, settings: run, seed: $0) }
+            .flatMap { $0 }.sorted()
     }
 
     /// Percentiles and attainment at the evaluator's rate; the sustainable rate when `searchRate`.

@@ -37,6 +37,9 @@ public struct CascadePlan: Sendable {
     public var trajectory: [Double]
     /// Distinct thresholds evaluated (each one a deployment solve).
     public var evaluations: Int
+    /// Seconds and branch-and-bound nodes of the chosen thresholds' deployment MILP.
+    public var deploymentSolveSeconds: Double
+    public var deploymentNodes: Int
 
     /// GPUs per stage.
     public var gpus: [Int] { stages.map(\.gpus) }

@@ -174,7 +174,7 @@ public struct CascadePlanner: Sendable {
             objectiveValue: objective, stageBudgets: best.budgets,
             score: score(latency: latencyTerm(objective: objective, outcome: best.outcome), quality: best.outcome.quality),
             iterations: rounds, trajectory: trajectory,
-            evaluations: search.cache.count)
+            evaluations: search.cache.count, deploymentSolveSeconds: milp.solveSeconds, deploymentNodes: milp.nodes)
     }
 
     /// The end-to-end estimate of every deployment under the routing `outcome`.

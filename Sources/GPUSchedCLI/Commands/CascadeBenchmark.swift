@@ -1,5 +1,4 @@
 import Cascade
-import Foundation
 import Planning
 
 /// `gpusched bench cascade`: wall time of the whole bi-level plan (threshold search, every stage
@@ -10,10 +9,11 @@ struct CascadeBenchmark: Encodable {
         var gpus: Int
         var arrivalRate: Double
         var qualityTarget: Double
-        var objective: String
-        var seconds: Double
+        var objectiveName: String
+        /// The plan's solve; `wallSeconds` is the measured planning time.
+        var solve: SolveSummary
         var iterations: Int
-        var evaluations: Int
+        var thresholdsEvaluated: Int
         var gpusPerStage: [Int]
         var thresholds: [Double]
     }
@@ -28,13 +28,13 @@ struct CascadeBenchmark: Encodable {
                 for objective in [DeploymentObjective.maxStageLatency, .throughput] {
                     let rate = 4.0 * Double(gpus) / 32
                     progress.say("planning \(gpus) GPUs, quality \(target), \(objective.rawValue)")
-                    let problem = try CascadeSection.deepseekProblem(gpus: gpus, rate: rate, target: target, objective: objective)
-                    let started = ContinuousClock.now
-                    let plan = try CascadePlanner(problem: problem).plan()
+                    let problem = try CascadeProblem.deepseek(gpus: gpus, rate: rate, target: target, objective: objective)
+                    let planned = try CascadeServingPlanner().plan(problem, context: PlanningContext())
+                    let plan = planned.plan.plan
                     rows.append(Row(
-                        gpus: gpus, arrivalRate: rate, qualityTarget: target, objective: objective.rawValue,
-                        seconds: (ContinuousClock.now - started).inSeconds, iterations: plan.iterations,
-                        evaluations: plan.evaluations, gpusPerStage: plan.gpus, thresholds: plan.thresholds))
+                        gpus: gpus, arrivalRate: rate, qualityTarget: target, objectiveName: objective.rawValue,
+                        solve: planned.solve, iterations: plan.iterations, thresholdsEvaluated: plan.evaluations,
+                        gpusPerStage: plan.gpus, thresholds: plan.thresholds))
                 }
             }
         }
@@ -45,12 +45,12 @@ struct CascadeBenchmark: Encodable {
         var table = TextTable(["GPUs", "rate /s", "q_min", "objective", "plan s", "rounds", "θ evaluated", "GPUs 7B/70B/V3", "thresholds"])
         for row in rows {
             table.add([
-                "\(row.gpus)", Format.fixed(row.arrivalRate, 1), Format.fixed(row.qualityTarget, 0), row.objective,
-                Format.fixed(row.seconds, 2), "\(row.iterations)", "\(row.evaluations)",
+                "\(row.gpus)", Format.fixed(row.arrivalRate, 1), Format.fixed(row.qualityTarget, 0), row.objectiveName,
+                Format.fixed(row.solve.wallSeconds, 2), "\(row.iterations)", "\(row.thresholdsEvaluated)",
                 row.gpusPerStage.map(String.init).joined(separator: "/"), row.thresholds.map { Format.fixed($0, 0) }.joined(separator: "/"),
             ])
         }
         return table.render() + "\n"
-            + "plan s = wall time of CascadePlanner (checks, threshold search, stage tables, deployment MILPs) on this machine"
+            + "plan s = wall time of CascadeServingPlanner (checks, threshold search, stage tables, deployment MILPs) on this machine"
     }
 }
