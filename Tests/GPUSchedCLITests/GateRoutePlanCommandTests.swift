@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `gpusched plan gate-route`: the JSON contract and bad input.
+/// `gpusched plan gate-route`: the JSON contract, the evaluation, and bad input.
 @Suite struct GateRoutePlanCommandTests {
     static let scenario = """
         kind: gate-route
@@ -14,9 +14,15 @@ import Testing
         """
 
     @Test func jsonContract() throws {
-        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(Self.scenario), "--json"])
+        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(Self.scenario), "--json", "--no-evaluate"])
         #expect(output.exitCode == 0, "\(output.stderr)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(report["kind"] as? String == "plan-gate-route")
+        #expect((report["evaluations"] as? [Any])?.isEmpty == true && (report["seeds"] as? [Any])?.isEmpty == true)
+        let solve = try #require(report["solve"] as? [String: Any])
+        #expect(solve["status"] as? String == "optimal" && solve["solveSeconds"] is Double)
+        #expect(abs((solve["objective"] as? Double ?? 0) - 297.70) < 0.01)
+        let json = try #require(report["plan"] as? [String: Any])
         #expect(abs((json["revenuePerGPU"] as? Double ?? 0) - 297.70) < 0.01)
         #expect(json["mixedGPUs"] as? Int == 107)
         let classes = try #require(json["classes"] as? [[String: Any]])
@@ -38,10 +44,33 @@ import Testing
     @Test func calibrationByName() throws {
         let text = Self.scenario.replacingOccurrences(
             of: "alpha: 0.0174, beta: 6.2e-5, gamma: 45.45", with: "calibration: qwen3-8b-a100-vllm0.11")
-        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--json"])
+        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--json", "--no-evaluate"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
-        #expect(abs((json["revenuePerGPU"] as? Double ?? 0) - 297.70) < 0.01)
+        #expect(abs(((json["plan"] as? [String: Any])?["revenuePerGPU"] as? Double ?? 0) - 297.70) < 0.01)
+    }
+
+    /// `plan` evaluates by default: the plan's gate-and-route first, then the scenario's baselines,
+    /// at the plan's n = 10 on the section's two seeds; each ratio is the revenue over R* = 297.70,
+    /// and the plan's M = ⌈10 × 0.21321⌉ = 3.
+    @Test func planEvaluatesThePlanFirst() throws {
+        let text = Self.scenario.replacingOccurrences(of: "gpus: 500", with: "gpus: 10")
+            + "\nsimulation: {horizon: 300, warmup: 100, seeds: 2, policies: [fi-wsp, gate-and-route]}\n"
+        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--json"])
+        #expect(output.exitCode == 0, "\(output.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(report["seeds"] as? [Int] == [1, 2])
+        let rows = try #require(report["evaluations"] as? [[String: Any]])
+        #expect(rows.map { $0["policy"] as? String } == ["gate-and-route", "fi-wsp"])
+        #expect(rows.map { $0["mixedGPUs"] as? Int } == [3, 10])
+        for row in rows {
+            let revenue = try #require((row["revenuePerGPU"] as? [String: Any])?["mean"] as? Double)
+            let ratio = try #require(row["ratioToOptimum"] as? Double)
+            #expect(abs(ratio - revenue / 297.7032) < 1e-4, "\(ratio) vs \(revenue)")
+        }
+        let table = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--seeds", "1"])
+        #expect(table.exitCode == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("note: evaluations: the CTMC at n = 10 GPUs, T = 300 s, warm-up 100 s"))
     }
 
     @Test func badInputIsReportedWithKeyPaths() throws {
@@ -75,13 +104,17 @@ import Testing
         let ctmc = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-route,fi-wsp", "--json"])
         #expect(ctmc.exitCode == 0, "\(ctmc.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(ctmc.stdout.utf8)) as? [String: Any])
+        #expect(json["kind"] as? String == "simulate-gate-route")
         #expect(abs((json["revenueOptimum"] as? Double ?? 0) - 297.70) < 0.01)
+        #expect(json["horizonSeconds"] as? Double == 400 && json["warmupSeconds"] as? Double == 100)
         let rows = try #require(json["rows"] as? [[String: Any]])
         #expect(rows.map { $0["policy"] as? String } == ["gate-and-route", "fi-wsp"])
         for row in rows {
             let ratio = try #require(row["ratioToOptimum"] as? Double)
             #expect(ratio > 0.5 && ratio < 1.1)
-            #expect(row["revenueStd"] is Double && row["averageTPOT"] is Double && row["decodeBuffer"] is Double)
+            let revenue = try #require(row["revenuePerGPU"] as? [String: Any])
+            #expect(revenue["std"] is Double && revenue["samples"] as? Int == 2)
+            #expect(row["averageTPOTSeconds"] is Double && row["decodeBuffer"] is Double)
         }
         let token = try CLIRunner.run(["simulate", "gate-route", path, "--fidelity", "token", "--policies", "gate-and-route", "--horizon", "300"])
         #expect(token.exitCode == 0, "\(token.stderr)")
@@ -115,9 +148,14 @@ import Testing
         let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario)
         let output = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-rout"])
         #expect(output.exitCode == 2)
-        #expect(output.stderr == "error: --policies: unknown policy 'gate-and-rout' (did you mean 'gate-and-route'?)\n")
+        #expect(output.stderrLines.count == 1)
+        #expect(output.stderr.hasPrefix("error: The value 'gate-and-rout' is invalid for '--policies <policies>': "
+            + "unknown value 'gate-and-rout' (did you mean 'gate-and-route'?); choose from: gate-and-route, "), "\(output.stderr)")
         let token = try CLIRunner.run(["simulate", "gate-route", path, "--fidelity", "token", "--policies", "gf-wsp"])
         #expect(token.exitCode == 2)
-        #expect(token.stderr.contains("unknown policy 'gf-wsp'"))
+        #expect(token.stderr == "error: policy 'gf-wsp' is not available at fidelity token; choose from: "
+            + "gate-and-route, prioritize-and-route, sli-aware, fi-wsp, gi-wsp, fg-sp\n")
+        let fidelity = try CLIRunner.run(["simulate", "gate-route", path, "--fidelity", "tokn"])
+        #expect(fidelity.exitCode == 2 && fidelity.stderr.contains("unknown value 'tokn' (did you mean 'token'?)"), "\(fidelity.stderr)")
     }
 }

@@ -84,7 +84,7 @@ import Testing
         switch kind {
         case "catalog": commands.append(["catalog", "models", "--scenario", file])
         case "simulate": commands.append(["simulate", file, "--max-requests", "5000"])
-        case "gate-route": commands.append(["plan", "gate-route", file])
+        case "gate-route": commands.append(["plan", "gate-route", file, "--no-evaluate"])
         default: break
         }
         return commands

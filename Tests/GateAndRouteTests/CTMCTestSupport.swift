@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import Testing
 @testable import GateAndRoute
 
@@ -63,7 +64,7 @@ enum CTMCFixtures {
 
     /// Mean and half-width of a Student-t 99.9% interval over seeds (t tables for small samples).
     static func interval(_ values: [Double]) -> (mean: Double, halfWidth: Double) {
-        let statistic = CTMCStatistic(values)
+        let statistic = Estimate(values)
         let t999: [Int: Double] = [3: 12.92, 4: 8.61, 5: 6.87, 6: 5.96, 7: 5.41, 8: 5.04, 9: 4.78, 10: 4.59]
         let t = t999[values.count] ?? 4.0
         return (statistic.mean, t * statistic.std / Double(values.count).squareRoot())

@@ -1,17 +1,18 @@
 import Foundation
+import Planning
 import Testing
 @testable import GateAndRoute
 @testable import Solver
 
 /// The fluid LPs against independently computed values.
 @Suite struct FluidLPTests {
-    let bundled = GateRoutePlanner(instance: ConvergenceInstance.instance(.bundled))
+    let bundled = GateRouteProblem(instance: ConvergenceInstance.instance(.bundled))
 
     /// Reference values (research notes §4.2, computed with SciPy's HiGHS): R* = 297.70,
     /// x* = (0.01826, 0.19495), M = 107 at n = 500, q_p* = (0.3173, 0), both decode capacities bind,
     /// completions (0.4683, 0.5), average TPOT 0.02429 s.
     @Test func bundledConvergenceInstance() throws {
-        let solution = try bundled.solve()
+        let solution = try bundled.solved()
         let plan = solution.plan
         #expect(abs(solution.revenuePerGPU - 297.70) < 0.01)
         #expect(abs(plan.classes[0].prefillOccupancy - 0.01826) < 1e-5)
@@ -36,12 +37,12 @@ import Testing
     /// The degenerate split is resolved lexicographically: class 0 ("code") as solo as possible,
     /// which puts all mixed decode on class 1, as in the reference: y_m = (0, 3.198), y_s = (10.303, 2.286).
     @Test func deterministicDecodeSplit() throws {
-        let plan = try bundled.solve().plan
+        let plan = try bundled.solved().plan
         #expect(abs(plan.classes[0].mixedDecodeOccupancy) < 1e-7)
         #expect(abs(plan.classes[1].mixedDecodeOccupancy - 3.198) < 1e-3)
         #expect(abs(plan.classes[0].soloDecodeOccupancy - 10.303) < 1e-3)
         #expect(abs(plan.classes[1].soloDecodeOccupancy - 2.286) < 1e-3)
-        let again = try bundled.solve().plan
+        let again = try bundled.solved().plan
         #expect(again == plan)
     }
 
@@ -50,14 +51,14 @@ import Testing
     /// abandons at the gate); the fully served one ("summarize") is worth its revenue net of the
     /// capacity it displaces.
     @Test func shadowPricesMatchFiniteDifferences() throws {
-        let solution = try bundled.solve()
+        let solution = try bundled.solved()
         var duals: [Double] = []
         for (index, name) in ["code", "summarize"].enumerated() {
             let dual = try #require(solution.bindingConstraints.first { $0.name == "prefillBalance[\(name)]" }).shadowPrice
             var perturbed = ConvergenceInstance.instance(.bundled)
             let step = 1e-5
             perturbed.classes[index].arrivalRate += step
-            let moved = try GateRoutePlanner(instance: perturbed).solve().revenuePerGPU
+            let moved = try GateRouteProblem(instance: perturbed).solved().revenuePerGPU
             #expect(abs((moved - solution.revenuePerGPU) / step - dual) < 1e-3 * max(1, abs(dual)), "\(name)")
             duals.append(dual)
         }
@@ -90,7 +91,7 @@ import Testing
         let primalObjective = try #require(result.objectiveValue)
         #expect(abs(dualObjective - primalObjective) < 1e-6 * primalObjective)
         // Solo decode is worth more than mixed under separate pricing (γ > 1/τ): equal per-token price.
-        let solution = try GateRoutePlanner(instance: instance).solve()
+        let solution = try GateRouteProblem(instance: instance).solved()
         #expect(solution.scheme == .separate)
         #expect(solution.revenuePerGPU > 0)
     }
@@ -99,11 +100,11 @@ import Testing
     @Test func averageTPOTLimit() throws {
         let tau = 0.033272, b = 16.0, gamma = 45.45
         let slope = tau * (b - 1) - b / gamma
-        let loose = GateRoutePlanner(instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .limit(0.025)))
-        #expect(abs(try loose.solve().revenuePerGPU - 297.70) < 0.01, "X* = 0.2132 is below the cap's 0.2788")
+        let loose = GateRouteProblem(instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .limit(0.025)))
+        #expect(abs(try loose.solved().revenuePerGPU - 297.70) < 0.01, "X* = 0.2132 is below the cap's 0.2788")
         let eta = 0.024
         let xMax = (b * eta - b / gamma) / (slope + eta)
-        let tight = try GateRoutePlanner(instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .limit(eta))).solve()
+        let tight = try GateRouteProblem(instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .limit(eta))).solved()
         #expect(abs(tight.plan.mixedFraction - xMax) < 1e-7)
         #expect(tight.revenuePerGPU < 297.70)
         let row = try #require(tight.bindingConstraints.first { $0.family == "sli.maxAverageTPOT" })
@@ -112,9 +113,9 @@ import Testing
 
     /// A TPOT cap below 1/γ (the solo-mode time per token) cannot be met by any plan.
     @Test func infeasibleTPOTNamesTheTightestValue() throws {
-        let planner = GateRoutePlanner(instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .limit(0.02)))
+        let problem = GateRouteProblem(instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .limit(0.02)))
         #expect {
-            try planner.solve()
+            try problem.solved()
         } throws: { error in
             let message = "\(error)"
             return message.hasPrefix("sli.maxAverageTPOT: no plan meets 0.02; the tightest feasible value is 0.0220022")
@@ -123,22 +124,22 @@ import Testing
 
     /// A large prefill-fairness penalty equalises x; the penalty form equals revenue − weight·max gap.
     @Test func fairnessPenalty() throws {
-        let strict = try GateRoutePlanner(
-            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(prefillFairness: .penalty(1e6))).solve()
+        let strict = try GateRouteProblem(
+            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(prefillFairness: .penalty(1e6))).solved()
         #expect(abs(strict.plan.classes[0].prefillOccupancy - strict.plan.classes[1].prefillOccupancy) < 1e-9)
-        let free = try GateRoutePlanner(
-            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(prefillFairness: .penalty(0))).solve()
+        let free = try GateRouteProblem(
+            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(prefillFairness: .penalty(0))).solved()
         #expect(abs(free.revenuePerGPU - 297.70) < 0.01)
-        let limited = try GateRoutePlanner(
-            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(prefillFairness: .limit(0.1))).solve()
+        let limited = try GateRouteProblem(
+            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(prefillFairness: .limit(0.1))).solved()
         #expect(limited.plan.classes[1].prefillOccupancy - limited.plan.classes[0].prefillOccupancy <= 0.1 + 1e-9)
     }
 
     /// The TPOT penalty's tangent epigraph stays within 0.1% of the exact ratio.
     @Test func tpotPenaltyIsAccurate() throws {
         let weight = 2000.0
-        let solution = try GateRoutePlanner(
-            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .penalty(weight))).solve()
+        let solution = try GateRouteProblem(
+            instance: ConvergenceInstance.instance(), targets: ServiceLevelTargets(averageTPOT: .penalty(weight))).solved()
         let exact = ConvergenceInstance.engine.averageTPOT(mixedFraction: solution.plan.mixedFraction)
         let charged = solution.penaltyPerGPU / weight
         #expect(abs(charged - exact) / exact < 1e-3)
@@ -147,7 +148,7 @@ import Testing
     @Test func warnsWhenEliminationDoesNotHold() throws {
         var instance = ConvergenceInstance.instance()
         instance.engine.gamma = 20
-        let solution = try GateRoutePlanner(instance: instance).solve()
+        let solution = try GateRouteProblem(instance: instance).solved()
         #expect(solution.warnings.contains { $0.hasPrefix("γτ = 0.6654 < (B−1)/B = 0.9375") })
     }
 }

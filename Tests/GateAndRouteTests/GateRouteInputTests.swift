@@ -1,5 +1,6 @@
 import Foundation
 import ServingModel
+import Planning
 import Testing
 @testable import GateAndRoute
 
@@ -96,16 +97,16 @@ import Testing
     /// An instance built in code with an invalid law or an unknown policy gets an error, not a trap.
     @Test func tokenLevelRefusesInsteadOfTrapping() throws {
         var instance = ConvergenceInstance.instance(gpus: 2)
-        let plan = try GateRoutePlanner(instance: instance).solve().plan
-        #expect(throws: TokenLevelError.unknownPolicy("gate-and-rout")) {
+        let plan = try GateRouteProblem(instance: instance).solved().plan
+        #expect(throws: TokenLevelError.unsupportedPolicy(.gfWSP)) {
             try TokenLevelExperiment.run(
-                instance: instance, plan: plan, policy: "gate-and-rout", gpus: 2, horizon: 10, warmup: 1, seeds: [1])
+                instance: instance, plan: plan, policy: .gfWSP, gpus: 2, horizon: 10, warmup: 1, seeds: [1])
         }
         instance.engine.alpha = 1
         #expect(throws: TokenLevelError.invalidLaw(
             "alpha (1 s) must be <= 1/gamma (0.022002200220022 s), so that the knee b0 = (1/gamma - alpha)/beta is >= 0")) {
             try TokenLevelExperiment.run(
-                instance: instance, plan: plan, policy: "gate-and-route", gpus: 2, horizon: 10, warmup: 1, seeds: [1])
+                instance: instance, plan: plan, policy: .gateAndRoute, gpus: 2, horizon: 10, warmup: 1, seeds: [1])
         }
     }
 
@@ -122,8 +123,8 @@ import Testing
         var targets = ServiceLevelTargets()
         targets.averageTPOT = .limit(1e6)
         targets.prefillFairness = .penalty(1e6)
-        let error = try #require(throws: GateRoutePlanningError.self) {
-            try GateRoutePlanner(instance: instance, targets: targets).solve()
+        let error = try #require(throws: PlanningError.self) {
+            try GateRouteProblem(instance: instance, targets: targets).solved()
         }
         #expect(error.lines.count == 1)
         #expect(error.lines.first?.hasPrefix("numerically hopeless model: the gate-and-route LP could not be solved") == true)

@@ -1,3 +1,4 @@
+import Planning
 import Testing
 @testable import GateAndRoute
 
@@ -12,13 +13,13 @@ import Testing
     /// gives 0.934 R* at n = 5 and 0.960 R* at n = 20, README).
     @Test func gateAndRouteBeatsFCFSImmediate() throws {
         let instance = ConvergenceInstance.instance(gpus: 10)
-        let plan = try GateRoutePlanner(instance: instance).solve().plan
+        let plan = try GateRouteProblem(instance: instance).solved().plan
         let seeds: [UInt64] = [1, 2, 3, 4, 5]
-        func revenues(_ policy: String) throws -> [Double] {
+        func revenues(_ policy: GateRoutePolicy) throws -> [Double] {
             try seeds.map { seed in
                 try TokenLevelExperiment.run(
                     instance: instance, plan: plan, policy: policy, gpus: 10, horizon: 300, warmup: 100, seeds: [seed]
-                ).revenuePerGPU
+                ).revenuePerGPU.mean
             }
         }
         func meanAndHalfWidth(_ values: [Double], t: Double) -> (mean: Double, halfWidth: Double) {
@@ -26,7 +27,7 @@ import Testing
             let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)
             return (mean, t * (variance / Double(values.count)).squareRoot())
         }
-        let gate = try revenues("gate-and-route"), fcfs = try revenues("fi-wsp")
+        let gate = try revenues(.gateAndRoute), fcfs = try revenues(.fiWSP)
         let difference = meanAndHalfWidth(zip(gate, fcfs).map { $0 - $1 }, t: 2.132)
         let revenue = meanAndHalfWidth(gate, t: 2.776)
         print("token level n=10: gate-and-route \(gate), fi-wsp \(fcfs); difference \(difference), revenue \(revenue)")
@@ -41,12 +42,12 @@ import Testing
     /// paper's never-idling gate on the same seed; the fully served class keeps its throughput.
     @Test func backPressureHoldsTheRationedClass() throws {
         let instance = ConvergenceInstance.instance(gpus: 10)
-        let plan = try GateRoutePlanner(instance: instance).solve().plan
+        let plan = try GateRouteProblem(instance: instance).solved().plan
         #expect(plan.classes.map(\.isRationed) == [true, false])
         let paper = try TokenLevelExperiment.run(
-            instance: instance, plan: plan, policy: "gate-and-route", gpus: 10, horizon: 1000, warmup: 200, seeds: [1])
+            instance: instance, plan: plan, policy: .gateAndRoute, gpus: 10, horizon: 1000, warmup: 200, seeds: [1])
         let held = try TokenLevelExperiment.run(
-            instance: instance, plan: plan, policy: "gate-and-route", gpus: 10, horizon: 1000, warmup: 200, seeds: [1],
+            instance: instance, plan: plan, policy: .gateAndRoute, gpus: 10, horizon: 1000, warmup: 200, seeds: [1],
             rationedClasses: .whenDecodeIdle)
         #expect(held.completedPerGPU[0] < paper.completedPerGPU[0])
         #expect(held.meanTPOT <= paper.meanTPOT)

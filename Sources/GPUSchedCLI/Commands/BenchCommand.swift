@@ -67,7 +67,9 @@ struct BenchCommand: ParsableCommand {
         case .solver: try runSolver(progress: progress)
         case .simulator: try runSimulator(progress: progress)
         case .roofline: try runRoofline(progress: progress)
-        case .gateRoute: try runGateRoute(progress: progress)
+        case .gateRoute:
+            let report = try GateRouteBenchmark.measure(progress: progress)
+            if output.json { try JSONOutput.print(report, kind: "bench-gate-route") } else { print(report.render()) }
         case .geo:
             let report = try GeoBenchmark.measure(timeLimit: timeLimit, progress: progress)
             if output.json { try JSONOutput.print(report, kind: "bench-geo") } else { print(report.render()) }
@@ -78,43 +80,6 @@ struct BenchCommand: ParsableCommand {
             let result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress)
             if output.json { try JSONOutput.print(result, kind: "bench-moe") } else { print(result.render()) }
         }
-    }
-
-    /// The paper's convergence instance at n = 500, T = 10,000 s (warm-up 1,000 s), 5 seeds, every
-    /// CTMC policy, one after another on one core.
-    private func runGateRoute(progress: ProgressReporter) throws {
-        let instance = GateRouteInstance(
-            classes: [
-                GateRouteClass(name: "code", promptTokens: 300, decodeTokens: 1000, arrivalRate: 0.5, abandonmentRate: 0.1),
-                GateRouteClass(name: "summarize", promptTokens: 3000, decodeTokens: 400, arrivalRate: 0.5, abandonmentRate: 0.1),
-            ],
-            engine: GateRouteEngine(batchSize: 16, chunkSize: 256, alpha: 0.0174, beta: 6.2e-5, gamma: 45.45),
-            pricing: Pricing(scheme: .bundled, prefillPrice: 0.1, decodePrice: 0.2), gpus: 500)
-        let plan = try GateRoutePlanner(instance: instance).solve().plan
-        let started = ContinuousClock.now
-        var rows: [(String, Double, Int)] = []
-        for policy in GateRoutePolicy.allCases {
-            progress.say("\(policy.rawValue): n = 500, T = 10,000 s, 5 seeds")
-            let policyStart = ContinuousClock.now
-            let summary = try CTMCExperiment.run(
-                instance: instance, plan: plan, policy: policy, horizon: 10_000, warmup: 1_000, seeds: [1, 2, 3, 4, 5])
-            rows.append((policy.rawValue, (ContinuousClock.now - policyStart).inSeconds, summary.runs.reduce(0) { $0 + $1.events }))
-        }
-        let total = (ContinuousClock.now - started).inSeconds
-        let events = rows.reduce(0) { $0 + $1.2 }
-        if output.json {
-            struct Row: Encodable { var policy: String; var seconds: Double; var events: Int }
-            struct Report: Encodable { var totalSeconds: Double; var events: Int; var eventsPerSecond: Double; var policies: [Row] }
-            try JSONOutput.print(Report(
-                totalSeconds: total, events: events, eventsPerSecond: Double(events) / total,
-                policies: rows.map { Row(policy: $0.0, seconds: $0.1, events: $0.2) }), kind: "bench-gate-route")
-            return
-        }
-        var table = TextTable(["policy", "seconds (5 seeds)", "events"])
-        for row in rows { table.add([row.0, Format.fixed(row.1, 2), Format.grouped(row.2)]) }
-        print(table.render())
-        print("total \(Format.fixed(total, 1)) s for \(Format.grouped(events)) events "
-            + "(\(Format.grouped(Int(Double(events) / total))) events/s), n = 500, T = 10,000 s, 5 seeds, all policies")
     }
 
     private func runRoofline(progress: ProgressReporter) throws {

@@ -1,21 +1,23 @@
 import ArgumentParser
-import Foundation
 import GateAndRoute
-import ServingModel
+import Planning
 
-/// `gpusched plan gate-route FILE`: the fluid LP of the prefill–decode contention model.
+/// `gpusched plan gate-route FILE`: the fluid LP of the prefill–decode contention model, then the
+/// CTMC evaluation of the plan's policy and the baselines at the scenario's n.
 struct GateRoutePlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate-route",
-        abstract: "Solve the gate-and-route fluid LP (bundled or separate pricing, optional SLIs).",
+        abstract: "Solve the gate-and-route fluid LP (bundled or separate pricing, optional SLIs) and evaluate its policies.",
         discussion: """
             Prints the revenue per GPU R*, each class's prefill and decode occupancies and queue masses, \
             the number of mixed GPUs M = ceil(n·Σx*), the binding constraints with their shadow prices, \
-            and warnings (e.g. when γτ < (B−1)/B).
+            and warnings (e.g. when γτ < (B−1)/B). Then it simulates the paper's CTMC at the scenario's n \
+            with the horizon, warm-up, seeds and policies of its 'simulation:' section: the plan's \
+            gate-and-route policy first, then the baseline policies, on the same seeds (--no-evaluate skips this).
 
-            Example:
-              gpusched plan gate-route examples/gate-route.yaml
-              gpusched plan gate-route examples/gate-route.yaml --json
+            Examples:
+              gpusched plan gate-route examples/gate-route.yaml --no-evaluate
+              gpusched plan gate-route examples/gate-route.yaml --seeds 2 --json
             """
     )
 
@@ -24,82 +26,54 @@ struct GateRoutePlanCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    /// Solves the scenario's LP; planning failures become bad-input errors (exit code 2).
-    static func solve(_ scenario: GateRouteScenario) throws -> GateRouteSolution {
-        do {
-            return try GateRoutePlanner(instance: scenario.instance, targets: scenario.targets).solve()
-        } catch let error as GateRoutePlanningError {
-            throw ScenarioError(issues: error.lines.map { ScenarioIssue(path: "", message: $0) })
-        }
-    }
+    @OptionGroup var evaluation: EvaluationOptions
+
+    @OptionGroup var seeding: SeedOptions
+
+    @OptionGroup var export: ModelExportOptions
+
+    @OptionGroup var workLimits: WorkLimitOptions
 
     func run() throws {
-        let scenario = try ScenarioKinds.loadGateRoute(path: file)
-        let solution = try GateRoutePlanCommand.solve(scenario)
+        let limits = workLimits.limits
+        let scenario = try ScenarioKinds.loadGateRoute(path: file, limits: limits)
+        let problem = GateRouteProblem(scenario)
+        let progress = output.progressReporter
+        let simulation = evaluation.evaluate
+            ? GateRouteSimulation.planEvaluation(
+                settings: scenario.simulation, gpus: problem.instance.gpus,
+                seeds: seeding.seeds(default: GateRouteSimulation.defaultSeeds(scenario.simulation)))
+            : nil
+        let planned = try export.withSolver { solver in
+            try GateRoutePlanner().plan(problem, context: PlanningContext(solver: solver, progress: progress, limits: limits))
+        }
+        try simulation?.check(problem.instance, limits: limits, at: "simulation")
+        let rows = try simulation?.evaluate(plan: planned.plan.plan, instance: problem.instance, progress: progress) ?? []
+        let report = GateRoutePlanReport(problem: problem, planned: planned, simulation: simulation, evaluations: rows)
         if output.json {
-            try JSONOutput.print(GateRoutePlanReport(solution, gpus: scenario.instance.gpus), kind: "plan-gate-route")
-        } else {
-            print(GateRoutePlanReport.render(solution, instance: scenario.instance))
+            try JSONOutput.print(report)
+            return
+        }
+        print(planned.plan.text())
+        if let simulation {
+            print("")
+            print(GateRouteEvaluationText.table(rows, plan: planned.plan.plan, simulation: simulation, targets: false))
+            for note in report.notes { print("note: \(note)") }
         }
     }
 }
 
-/// The JSON form of a gate-and-route plan (stable keys).
-struct GateRoutePlanReport: Encodable {
-    struct ClassRow: Encodable {
-        var name: String
-        var prefillOccupancy: Double
-        var mixedDecodeOccupancy: Double
-        var soloDecodeOccupancy: Double
-        var prefillQueue: Double
-        var decodeQueue: Double
-        var completionsPerGPU: Double
-    }
-
-    var scheme: String
-    var gpus: Int
-    var revenuePerGPU: Double
-    var objectivePerGPU: Double
-    var penaltyPerGPU: Double
-    var mixedFraction: Double
-    var mixedGPUs: Int
-    var classes: [ClassRow]
-    var bindingConstraints: [BindingConstraint]
-    var warnings: [String]
-    var mixedIterationSeconds: Double
-    var soloToMixedSpeedRatio: Double
-    var solveSeconds: Double
-
-    init(_ solution: GateRouteSolution, gpus: Int) {
-        scheme = solution.scheme.rawValue
-        self.gpus = gpus
-        revenuePerGPU = solution.revenuePerGPU
-        objectivePerGPU = solution.objectivePerGPU
-        penaltyPerGPU = solution.penaltyPerGPU
-        mixedFraction = solution.plan.mixedFraction
-        mixedGPUs = solution.mixedGPUs
-        classes = zip(solution.plan.classes, solution.completionsPerGPU).map { plan, completions in
-            ClassRow(
-                name: plan.name, prefillOccupancy: plan.prefillOccupancy, mixedDecodeOccupancy: plan.mixedDecodeOccupancy,
-                soloDecodeOccupancy: plan.soloDecodeOccupancy, prefillQueue: plan.prefillQueue, decodeQueue: plan.decodeQueue,
-                completionsPerGPU: completions)
-        }
-        bindingConstraints = solution.bindingConstraints
-        warnings = solution.warnings
-        mixedIterationSeconds = solution.mixedIterationSeconds
-        soloToMixedSpeedRatio = solution.soloToMixedSpeedRatio
-        solveSeconds = solution.solveSeconds
-    }
-
-    static func render(_ solution: GateRouteSolution, instance: GateRouteInstance) -> String {
+extension GateRouteSolution {
+    /// The plan as text: R*, M, the per-class optimum, the binding constraints, the warnings.
+    func text() -> String {
         var lines: [String] = []
-        let penalty = solution.penaltyPerGPU > 1e-12 ? " (objective \(Format.fixed(solution.objectivePerGPU, 4)) after SLI penalties)" : ""
-        lines.append("\(solution.scheme.rawValue) pricing, n = \(instance.gpus) GPUs: R* = \(Format.fixed(solution.revenuePerGPU, 4)) per GPU per second\(penalty)")
-        lines.append("mixed GPUs M = ⌈n·Σx*⌉ = ⌈\(instance.gpus) × \(Format.fixed(solution.plan.mixedFraction, 5))⌉ = \(solution.mixedGPUs); "
-            + "τ = \(Format.fixed(solution.mixedIterationSeconds, 6)) s, γτ = \(Format.fixed(solution.soloToMixedSpeedRatio, 4))")
+        let penalty = penaltyPerGPU > 1e-12 ? " (objective \(Format.fixed(objectivePerGPU, 4)) after SLI penalties)" : ""
+        lines.append("\(scheme.rawValue) pricing, n = \(gpus) GPUs: R* = \(Format.fixed(revenuePerGPU, 4)) per GPU per second\(penalty)")
+        lines.append("mixed GPUs M = ⌈n·Σx*⌉ = ⌈\(gpus) × \(Format.fixed(plan.mixedFraction, 5))⌉ = \(mixedGPUs); "
+            + "τ = \(Format.fixed(mixedIterationSeconds, 6)) s, γτ = \(Format.fixed(soloToMixedSpeedRatio, 4))")
         lines.append("")
         var table = TextTable(["class", "x* prefill", "y_m* mixed", "y_s* solo", "q_p* queue", "q_d* buffer", "completions/GPU/s"])
-        for (plan, completions) in zip(solution.plan.classes, solution.completionsPerGPU) {
+        for (plan, completions) in zip(plan.classes, completionsPerGPU) {
             table.add([
                 plan.name, Format.fixed(plan.prefillOccupancy, 5), Format.fixed(plan.mixedDecodeOccupancy, 4),
                 Format.fixed(plan.soloDecodeOccupancy, 4), Format.fixed(plan.prefillQueue, 4), Format.fixed(plan.decodeQueue, 4),
@@ -109,9 +83,9 @@ struct GateRoutePlanReport: Encodable {
         lines.append(table.render())
         lines.append("")
         var binding = TextTable(["binding constraint", "shadow price"])
-        for row in solution.bindingConstraints { binding.add([row.name, Format.fixed(row.shadowPrice, 4)]) }
+        for row in bindingConstraints { binding.add([row.name, Format.fixed(row.shadowPrice, 4)]) }
         lines.append(binding.render())
-        for warning in solution.warnings { lines.append("warning: \(warning)") }
+        for warning in warnings { lines.append("warning: \(warning)") }
         return lines.joined(separator: "\n")
     }
 }

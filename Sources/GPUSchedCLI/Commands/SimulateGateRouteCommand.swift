@@ -1,8 +1,6 @@
 import ArgumentParser
-import Foundation
 import GateAndRoute
-import ServingModel
-import Simulation
+import Planning
 
 /// `gpusched simulate gate-route FILE`: the policies against the fluid optimum, per policy and n.
 struct SimulateGateRouteCommand: ParsableCommand {
@@ -23,34 +21,36 @@ struct SimulateGateRouteCommand: ParsableCommand {
             """
     )
 
-    enum Fidelity: String, ExpressibleByArgument, CaseIterable {
-        case ctmc, token
-    }
-
     @Argument(help: "Scenario file (kind: gate-route).")
     var file: String
 
-    @Option(name: .long, help: "Comma-separated policies (default: all of the chosen fidelity).")
-    var policies: String?
+    @Option(
+        name: .long, help: "Comma-separated policies (default: all of the chosen fidelity; \(GateRoutePolicy.choices)).",
+        transform: GateRoutePolicy.list)
+    var policies: [GateRoutePolicy]?
 
     @Option(name: .long, help: "Comma-separated cluster sizes n (default: the scenario's simulation.gpus).")
     var gpus: String?
 
-    @Option(name: .long, help: "ctmc (the paper's model) or token (the token-level simulator).")
-    var fidelity: Fidelity = .ctmc
+    @Option(
+        name: .long, help: "ctmc (the paper's model) or token (the token-level simulator) (\(GateRouteFidelity.choices)).",
+        transform: GateRouteFidelity.choice)
+    var fidelity: GateRouteFidelity = .ctmc
 
-    @Option(name: .long, help: "Token level only: deterministic or exponential lengths.")
+    @Option(
+        name: .long, help: "Token level only: how lengths are drawn (\(TokenLevelExperiment.Lengths.choices)).",
+        transform: TokenLevelExperiment.Lengths.choice)
     var lengths: TokenLevelExperiment.Lengths = .deterministic
-
-    @Option(name: .long, help: "Override the number of seeds.")
-    var seeds: Int?
 
     @Option(name: .long, help: "Override the horizon in seconds.")
     var horizon: Double?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "When the gate admits classes the LP rations (q_p* > 0): always (the paper) or when-decode-idle.",
-        discussion: "when-decode-idle holds rationed classes back while a decode waits for a slot."))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When the gate admits classes the LP rations (q_p* > 0): always (the paper) or when-decode-idle.",
+            discussion: "when-decode-idle holds rationed classes back while a decode waits for a slot."),
+        transform: RationedAdmission.choice)
     var rationed: RationedAdmission = .always
 
     @Option(name: .long, help: ArgumentHelp(
@@ -58,97 +58,49 @@ struct SimulateGateRouteCommand: ParsableCommand {
         valueName: "kappa"))
     var staffing: Double = 0
 
-    @Option(name: .long, help: "CTMC: classes with x* = 0 are admitted never (default) or last (when no other class waits).")
+    @Option(
+        name: .long,
+        help: "CTMC: classes with x* = 0 are admitted never (default) or last (when no other class waits) (\(ZeroTargetAdmission.choices)).",
+        transform: ZeroTargetAdmission.choice)
     var zeroTarget: ZeroTargetAdmission = .never
 
+    @OptionGroup var seeding: SeedOptions
+
     @OptionGroup var output: OutputOptions
+
+    @OptionGroup var export: ModelExportOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
 
     func validate() throws {
-        if let seeds, !(1...SimulateScenario.maxSeeds).contains(seeds) {
-            throw ValidationError("--seeds must be between 1 and \(SimulateScenario.maxSeeds), got \(seeds)")
-        }
         if !(staffing >= 0) || !staffing.isFinite { throw ValidationError("--staffing must be >= 0, got \(staffing)") }
         if let horizon, !(horizon > 0 && horizon.isFinite) { throw ValidationError("--horizon must be > 0, got \(horizon)") }
     }
 
     func run() throws {
         let limits = workLimits.limits
-        let available = fidelity == .ctmc ? GateRoutePolicy.allCases.map(\.rawValue) : TokenLevelExperiment.policies
-        let requested = try policies.map { try parseList($0, option: "--policies", allowed: available) }
-        let sizeOverride = try gpus.map(parseSizes)
+        let sizes = try gpus.map(parseSizes)
         let scenario = try ScenarioKinds.loadGateRoute(path: file, limits: limits)
-        let settings = scenario.simulation
-        let names = requested ?? settings.policies ?? available
-        for name in names where !available.contains(name) {
-            throw InputError("policy '\(name)' is not available at fidelity \(fidelity.rawValue); choose from: "
-                + available.joined(separator: ", "))
-        }
-        let sizes = sizeOverride ?? settings.gpus
-        let horizon = self.horizon ?? settings.horizon
-        let warmup = min(settings.warmup, horizon / 2)
-        let seedList = (1...(seeds ?? settings.seeds)).map(UInt64.init)
-        let work = GateRouteWork(
-            instance: scenario.instance, gpus: sizes, policies: names.count, horizon: horizon, seeds: seedList.count,
-            fidelity: fidelity == .ctmc ? .ctmc : .token)
-        try work.check(limits, at: gpus != nil ? "--gpus" : "simulation")
-        let solution = try GateRoutePlanCommand.solve(scenario)
+        let problem = GateRouteProblem(scenario)
+        let simulation = GateRouteSimulation(
+            settings: scenario.simulation, fidelity: fidelity, gpus: sizes, policies: policies, horizon: horizon,
+            seeds: seeding.seeds(default: GateRouteSimulation.defaultSeeds(scenario.simulation)),
+            options: CTMCOptions(zeroTargetClasses: zeroTarget, rationedClasses: rationed, mixedSafety: staffing),
+            lengths: lengths)
+        try simulation.check(problem.instance, limits: limits, at: gpus != nil ? "--gpus" : "simulation")
         let progress = output.progressReporter
-        var rows: [GateRouteSimulationRow] = []
-        for n in sizes {
-            for name in names {
-                progress.say("\(name) on n = \(n) GPUs, \(seedList.count) seeds, T = \(Format.fixed(horizon, 0)) s")
-                var instance = scenario.instance
-                instance.gpus = n
-                switch (fidelity, GateRoutePolicy(rawValue: name)) {
-                case let (.ctmc, policy?):
-                    let summary: CTMCSummary
-                    do {
-                        summary = try CTMCExperiment.run(
-                            instance: instance, plan: solution.plan, policy: policy, gpus: n,
-                            horizon: horizon, warmup: warmup, seeds: seedList,
-                            options: CTMCOptions(zeroTargetClasses: zeroTarget, rationedClasses: rationed, mixedSafety: staffing))
-                    } catch let error as CTMCError {
-                        throw InputError(error.description)
-                    }
-                    rows.append(GateRouteSimulationRow(summary))
-                case (.ctmc, nil):
-                    throw InputError("policy '\(name)' is not a CTMC policy")
-                case (.token, _):
-                    let result: TokenLevelExperiment.Result
-                    do {
-                        result = try TokenLevelExperiment.run(
-                            instance: instance, plan: solution.plan, policy: name, gpus: n, horizon: horizon, warmup: warmup,
-                            seeds: seedList, lengths: lengths, rationedClasses: rationed, mixedSafety: staffing)
-                    } catch {
-                        throw InputError(error.description)
-                    }
-                    rows.append(GateRouteSimulationRow(result, classNames: instance.classes.map(\.name)))
-                }
-            }
+        let planned = try export.withSolver { solver in
+            try GateRoutePlanner().plan(problem, context: PlanningContext(solver: solver, progress: progress, limits: limits))
         }
-        let report = GateRouteSimulationReport(
-            fidelity: fidelity.rawValue, revenueOptimum: solution.plan.revenuePerGPU, horizon: horizon, warmup: warmup,
-            seeds: seedList, rationedClasses: rationed.rawValue, staffing: staffing, rows: rows)
+        let rows = try simulation.evaluate(plan: planned.plan.plan, instance: problem.instance, progress: progress)
+        let report = GateRouteSimulationReport(problem: problem, planned: planned, simulation: simulation, rows: rows)
         if output.json {
             try JSONOutput.print(report, kind: "simulate-gate-route")
-        } else {
-            print(report.render(plan: solution.plan))
-            if !scenario.targets.isEmpty {
-                print("note: with SLIs the ratio compares simulated revenue with the SLI LP's optimum "
-                    + "(\(Format.fixed(solution.revenuePerGPU, 2)) revenue, \(Format.fixed(solution.penaltyPerGPU, 2)) penalty); "
-                    + "the policies follow the SLI plan's targets but are not charged penalties")
-            }
+            return
         }
-    }
-
-    private func parseList(_ text: String, option: String, allowed: [String]) throws -> [String] {
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        for item in items where !allowed.contains(item) {
-            throw InputError("\(option): unknown policy '\(item)'" + NameSuggestion.hint(for: item, in: allowed))
-        }
-        return items
+        print(GateRouteEvaluationText.header(report))
+        print(GateRouteEvaluationText.table(rows, plan: planned.plan.plan, simulation: simulation, targets: true))
+        for note in report.notes { print("note: \(note)") }
     }
 
     /// `--gpus 5,20,50`: at least one size, each a whole number in 1...1,000,000.
@@ -167,108 +119,60 @@ struct SimulateGateRouteCommand: ParsableCommand {
     }
 }
 
-extension TokenLevelExperiment.Lengths: ExpressibleByArgument {}
-extension RationedAdmission: ExpressibleByArgument {}
-extension ZeroTargetAdmission: ExpressibleByArgument {}
-
-/// One policy at one cluster size (JSON keys are stable).
-struct GateRouteSimulationRow: Encodable {
-    struct ClassRow: Encodable {
-        var name: String
-        /// CTMC: X_i/n, Y_{m,i}/n, Y_{s,i}/n, Q_{p,i}/n, Q_{d,i}/n (time averages); token level: nil.
-        var prefillOccupancy: Double?
-        var mixedDecodeOccupancy: Double?
-        var soloDecodeOccupancy: Double?
-        var prefillQueue: Double?
-        var decodeQueue: Double?
-        /// Completed requests per GPU per second.
-        var throughputPerGPU: Double
-    }
-
-    var policy: String
-    var gpus: Int
-    var mixedGPUs: Int?
-    var revenuePerGPU: Double
-    var revenueStd: Double
-    var ratioToOptimum: Double
-    /// Decode buffer per GPU (CTMC only).
-    var decodeBuffer: Double?
-    /// Mean time per output token, seconds.
-    var averageTPOT: Double
-    var classes: [ClassRow]
-
-    init(_ summary: CTMCSummary) {
-        policy = summary.policy.rawValue
-        gpus = summary.gpus
-        mixedGPUs = summary.mixedGPUs
-        revenuePerGPU = summary.revenuePerGPU.mean
-        revenueStd = summary.revenuePerGPU.std
-        ratioToOptimum = summary.ratioToPlan.mean
-        decodeBuffer = summary.decodeBuffer.mean
-        averageTPOT = summary.averageTPOT.mean
-        classes = summary.classes.map {
-            ClassRow(
-                name: $0.name, prefillOccupancy: $0.prefillOccupancy.mean, mixedDecodeOccupancy: $0.mixedDecodeOccupancy.mean,
-                soloDecodeOccupancy: $0.soloDecodeOccupancy.mean, prefillQueue: $0.prefillQueue.mean,
-                decodeQueue: $0.decodeQueue.mean, throughputPerGPU: $0.throughputPerGPU.mean)
-        }
-    }
-
-    init(_ result: TokenLevelExperiment.Result, classNames: [String]) {
-        policy = result.policy
-        gpus = result.gpus
-        revenuePerGPU = result.revenuePerGPU
-        revenueStd = result.revenueStd
-        ratioToOptimum = result.ratioToOptimum
-        averageTPOT = result.meanTPOT
-        classes = zip(classNames, result.completedPerGPU).map { ClassRow(name: $0, throughputPerGPU: $1) }
+extension GateRoutePolicy: ChoiceArgument {
+    /// `a,b,c`: each name a policy (did-you-mean on an unknown one).
+    @Sendable static func list(_ text: String) throws -> [GateRoutePolicy] {
+        try text.split(separator: ",").map { try choice($0.trimmingCharacters(in: .whitespaces)) }
     }
 }
+extension GateRouteFidelity: ChoiceArgument {}
+extension TokenLevelExperiment.Lengths: ChoiceArgument {}
+extension RationedAdmission: ChoiceArgument {}
+extension ZeroTargetAdmission: ChoiceArgument {}
 
-/// `simulate gate-route` output.
-struct GateRouteSimulationReport: Encodable {
-    var fidelity: String
-    /// R*, the LP optimum per GPU per second.
-    var revenueOptimum: Double
-    var horizon: Double
-    var warmup: Double
-    var seeds: [UInt64]
-    /// The finite-n corrections: `always` or `when-decode-idle`, and κ of M = ⌈m + κ√m⌉.
-    var rationedClasses: String
-    var staffing: Double
-    var rows: [GateRouteSimulationRow]
-
-    func render(plan: GateRoutePlan) -> String {
+/// The text of gate-and-route evaluations (`simulate gate-route`, and `plan gate-route` after the plan).
+enum GateRouteEvaluationText {
+    /// The first lines of `simulate gate-route`: R*, the window, the seeds, the options if not the paper's.
+    static func header(_ report: GateRouteSimulationReport) -> String {
         var lines = [
-            "\(fidelity == "ctmc" ? "CTMC" : "token level"): R* = \(Format.fixed(revenueOptimum, 2)) per GPU per second; "
-                + "T = \(Format.fixed(horizon, 0)) s, warm-up \(Format.fixed(warmup, 0)) s, \(seeds.count) seeds (mean ± std over seeds)",
-            "",
+            "\(report.fidelity == .ctmc ? "CTMC" : "token level"): R* = \(Format.fixed(report.revenueOptimum, 2)) per GPU per second; "
+                + "T = \(Format.fixed(report.horizonSeconds, 0)) s, warm-up \(Format.fixed(report.warmupSeconds, 0)) s, "
+                + "\(report.seeds.count) seeds (mean ± std over seeds)",
         ]
-        if rationedClasses != RationedAdmission.always.rawValue || staffing != 0 {
-            lines.insert(
-                "options: rationed classes admitted \(rationedClasses), mixed GPUs M = ⌈m + κ√m⌉ with κ = "
-                    + Format.fixed(staffing, 2), at: 1)
+        if report.rationedClasses != .always || report.staffing != 0 {
+            lines.append(
+                "options: rationed classes admitted \(report.rationedClasses.rawValue), mixed GPUs M = ⌈m + κ√m⌉ with κ = "
+                    + Format.fixed(report.staffing, 2))
         }
+        lines.append("")
+        return lines.joined(separator: "\n")
+    }
+
+    /// One row per size and policy; at the CTMC also the decode buffer and each class's X/n and Q/n
+    /// (and, with `targets`, the plan's x* and q* below).
+    static func table(_ rows: [GateRouteEvaluation], plan: GateRoutePlan, simulation: GateRouteSimulation, targets: Bool) -> String {
+        let ctmc = simulation.fidelity == .ctmc
         let classNames = plan.classes.map(\.name)
         var headers = ["policy", "n", "revenue/GPU", "ratio to R*", "avg TPOT ms"]
-        if fidelity == "ctmc" {
+        if ctmc {
             headers += ["decode buffer/n"] + classNames.map { "X/n \($0)" } + classNames.map { "Q/n \($0)" }
         }
         var table = TextTable(headers, rightAligned: Set(1..<headers.count))
         for row in rows {
             var cells = [
-                row.policy, "\(row.gpus)", Format.fixed(row.revenuePerGPU, 2) + " ±" + Format.fixed(row.revenueStd, 2),
-                Format.fixed(row.ratioToOptimum, 4), Format.fixed(row.averageTPOT * 1000, 2),
+                row.policy.rawValue, "\(row.gpus)",
+                Format.fixed(row.revenuePerGPU.mean, 2) + " ±" + Format.fixed(row.revenuePerGPU.std, 2),
+                Format.fixed(row.ratioToOptimum, 4), Format.fixed(row.averageTPOTSeconds * 1000, 2),
             ]
-            if fidelity == "ctmc" {
+            if ctmc {
                 cells.append(Format.fixed(row.decodeBuffer ?? .nan, 4))
                 cells += row.classes.map { Format.fixed($0.prefillOccupancy ?? .nan, 4) }
                 cells += row.classes.map { Format.fixed($0.prefillQueue ?? .nan, 4) }
             }
             table.add(cells)
         }
-        lines.append(table.render())
-        if fidelity == "ctmc" {
+        var lines = [table.render()]
+        if ctmc && targets {
             lines.append("targets: " + plan.classes.map {
                 "x*(\($0.name)) = \(Format.fixed($0.prefillOccupancy, 4)), q*(\($0.name)) = \(Format.fixed($0.prefillQueue, 4))"
             }.joined(separator: "; "))

@@ -1,6 +1,8 @@
 import GateAndRoute
+import Planning
 
-/// Demo section: the gate-and-route paper's convergence instance, planned by the bundled fluid LP.
+/// Demo section: the gate-and-route paper's convergence instance, planned by `GateRoutePlanner`
+/// (the bundled fluid LP) and checked by a short CTMC run of `GateRouteEvaluator`.
 struct GateRouteSection {
     struct Report: Encodable {
         var revenuePerGPU: Double
@@ -32,16 +34,15 @@ struct GateRouteSection {
         pricing: Pricing(scheme: .bundled, prefillPrice: 0.1, decodePrice: 0.2), gpus: 500)
 
     let solution: GateRouteSolution
-    let check: [(label: String, summary: CTMCSummary)]
+    let check: [(label: String, evaluation: GateRouteEvaluation)]
 
     init() throws {
-        let solution = try GateRoutePlanner(instance: Self.instance).solve()
+        let solution = try GateRoutePlanner().plan(GateRouteProblem(instance: Self.instance)).plan
         self.solution = solution
         check = try Self.checkRuns.map { run in
-            let summary = try CTMCExperiment.run(
-                instance: Self.instance, plan: solution.plan, policy: run.policy, gpus: 100, horizon: 2_000, warmup: 500,
-                seeds: [1], options: run.options)
-            return (run.label, summary)
+            let evaluator = GateRouteEvaluator(
+                instance: Self.instance, plan: solution.plan, gpus: 100, horizon: 2_000, warmup: 500, options: run.options)
+            return (run.label, try evaluator.evaluate(run.policy, named: run.label, seeds: [1], progress: .silent))
         }
     }
 
@@ -51,12 +52,12 @@ struct GateRouteSection {
             revenuePerGPU: solution.revenuePerGPU, mixedGPUs: solution.mixedGPUs, gpus: Self.instance.gpus,
             prefillOccupancy: Dictionary(uniqueKeysWithValues: classes.map { ($0.name, $0.prefillOccupancy) }),
             prefillQueue: Dictionary(uniqueKeysWithValues: classes.map { ($0.name, $0.prefillQueue) }),
-            simulatedRatio: Dictionary(uniqueKeysWithValues: check.map { ($0.label, $0.summary.ratioToPlan.mean) }))
+            simulatedRatio: Dictionary(uniqueKeysWithValues: check.map { ($0.label, $0.evaluation.ratioToOptimum) }))
     }
 
     func render() -> String {
-        let simulated = check.map { "\($0.label) \(Format.fixed($0.summary.ratioToPlan.mean, 4))" }.joined(separator: ", ")
-        return GateRoutePlanReport.render(solution, instance: Self.instance)
+        let simulated = check.map { "\($0.label) \(Format.fixed($0.evaluation.ratioToOptimum, 4))" }.joined(separator: ", ")
+        return solution.text()
             + "\nCTMC check (n = 100, T = 2,000 s, 1 seed), revenue / R*: \(simulated)"
             + "\n(full comparison: gpusched simulate gate-route examples/gate-route.yaml [--rationed when-decode-idle --staffing 1])"
     }

@@ -1,3 +1,5 @@
+import Planning
+
 /// Why a CTMC run was refused.
 public enum CTMCError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidGPUCount(Int)
@@ -106,11 +108,12 @@ public enum CTMCSimulation {
             classes.append(
                 CTMCClassResult(
                     name: c.name,
-                    prefillOccupancy: engine.integrals[base] / perGPUTime,
-                    mixedDecodeOccupancy: engine.integrals[base + 1] / perGPUTime,
-                    soloDecodeOccupancy: engine.integrals[base + 2] / perGPUTime,
-                    prefillQueue: engine.integrals[base + 3] / perGPUTime,
-                    decodeQueue: engine.integrals[base + 4] / perGPUTime,
+                    state: ClassState(
+                        prefillOccupancy: engine.integrals[base] / perGPUTime,
+                        mixedDecodeOccupancy: engine.integrals[base + 1] / perGPUTime,
+                        soloDecodeOccupancy: engine.integrals[base + 2] / perGPUTime,
+                        prefillQueue: engine.integrals[base + 3] / perGPUTime,
+                        decodeQueue: engine.integrals[base + 4] / perGPUTime),
                     throughputPerGPU: Double(engine.counters[base + 2]) / perGPUTime,
                     arrivals: engine.counters[base],
                     prefillCompletions: engine.counters[base + 1],
@@ -139,15 +142,17 @@ public enum CTMCSimulation {
 
 /// Multi-seed runs of the CTMC.
 public enum CTMCExperiment {
-    /// Runs `policy` once per seed (sequentially, one core) and summarises mean and std over seeds.
+    /// Runs `policy` once per seed (sequentially, one core, each seed announced to `progress`) and
+    /// summarises each metric over seeds as an `Estimate`.
     public static func run(
         instance: GateRouteInstance, plan: GateRoutePlan, policy: GateRoutePolicy, gpus: Int? = nil,
-        horizon: Double, warmup: Double, seeds: [UInt64], options: CTMCOptions = CTMCOptions()
+        horizon: Double, warmup: Double, seeds: [UInt64], options: CTMCOptions = CTMCOptions(),
+        progress: ProgressReporter = .silent
     ) throws -> CTMCSummary {
         guard !seeds.isEmpty else { throw CTMCError.noSeeds }
-        let runs = try seeds.map {
+        let runs = try SeedRuns.map(seeds, progress: progress, label: policy.rawValue) { seed in
             try CTMCSimulation.run(
-                instance: instance, plan: plan, policy: policy, gpus: gpus, horizon: horizon, warmup: warmup, seed: $0,
+                instance: instance, plan: plan, policy: policy, gpus: gpus, horizon: horizon, warmup: warmup, seed: seed,
                 options: options)
         }
         return CTMCSummary(runs: runs)

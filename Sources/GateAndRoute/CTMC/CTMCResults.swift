@@ -1,20 +1,14 @@
+import Planning
+
 /// Results of the CTMC runs. Every average is over the measurement window [warmup, horizon]; every
 /// per-GPU quantity divides by n. Occupancies split decodes by **speed** (mixed while their GPU runs a
 /// prefill, solo otherwise), as the model's Y_m and Y_s do.
 
-/// One class in one run.
-public struct CTMCClassResult: Sendable, Hashable, Codable {
+/// One class in one run: the time averages of X_i/n, Y_{m,i}/n, Y_{s,i}/n, Q_{p,i}/n and Q_{d,i}/n
+/// (all decode buffers) as its `state`, and the event counts of the window.
+public struct CTMCClassResult: CarriesClassState, Sendable, Hashable, Codable {
     public var name: String
-    /// Time average of X_i/n.
-    public var prefillOccupancy: Double
-    /// Time average of Y_{m,i}/n.
-    public var mixedDecodeOccupancy: Double
-    /// Time average of Y_{s,i}/n.
-    public var soloDecodeOccupancy: Double
-    /// Time average of Q_{p,i}/n.
-    public var prefillQueue: Double
-    /// Time average of Q_{d,i}/n (all decode buffers).
-    public var decodeQueue: Double
+    public var state: ClassState<Double>
     /// Completed requests per GPU per second.
     public var throughputPerGPU: Double
     /// Counts of events in the window.
@@ -29,16 +23,11 @@ public struct CTMCClassResult: Sendable, Hashable, Codable {
     public var inSystemAtEnd: Int
 
     public init(
-        name: String, prefillOccupancy: Double, mixedDecodeOccupancy: Double, soloDecodeOccupancy: Double,
-        prefillQueue: Double, decodeQueue: Double, throughputPerGPU: Double, arrivals: Int, prefillCompletions: Int,
+        name: String, state: ClassState<Double>, throughputPerGPU: Double, arrivals: Int, prefillCompletions: Int,
         completions: Int, prefillAbandonments: Int, decodeAbandonments: Int, inSystemAtWarmup: Int, inSystemAtEnd: Int
     ) {
         self.name = name
-        self.prefillOccupancy = prefillOccupancy
-        self.mixedDecodeOccupancy = mixedDecodeOccupancy
-        self.soloDecodeOccupancy = soloDecodeOccupancy
-        self.prefillQueue = prefillQueue
-        self.decodeQueue = decodeQueue
+        self.state = state
         self.throughputPerGPU = throughputPerGPU
         self.arrivals = arrivals
         self.prefillCompletions = prefillCompletions
@@ -105,53 +94,21 @@ public struct CTMCRunResult: Sendable, Hashable, Codable {
     }
 }
 
-/// Mean and sample standard deviation (n − 1 divisor; 0 for a single value) over seeds.
-public struct CTMCStatistic: Sendable, Hashable, Codable {
-    public var mean: Double
-    public var std: Double
-
-    public init(mean: Double, std: Double) {
-        self.mean = mean
-        self.std = std
-    }
-
-    public init(_ values: [Double]) {
-        guard !values.isEmpty else {
-            self.init(mean: 0, std: 0)
-            return
-        }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        self.init(mean: mean, std: values.count > 1 ? (squares / Double(values.count - 1)).squareRoot() : 0)
-    }
-}
-
-/// One class over seeds.
-public struct CTMCClassSummary: Sendable, Hashable, Codable {
+/// One class over seeds: each quantity of the state and the throughput as an `Estimate`.
+public struct CTMCClassSummary: CarriesClassState, Sendable, Hashable, Codable {
     public var name: String
-    public var prefillOccupancy: CTMCStatistic
-    public var mixedDecodeOccupancy: CTMCStatistic
-    public var soloDecodeOccupancy: CTMCStatistic
-    public var prefillQueue: CTMCStatistic
-    public var decodeQueue: CTMCStatistic
-    public var throughputPerGPU: CTMCStatistic
+    public var state: ClassState<Estimate>
+    public var throughputPerGPU: Estimate
 
-    public init(
-        name: String, prefillOccupancy: CTMCStatistic, mixedDecodeOccupancy: CTMCStatistic,
-        soloDecodeOccupancy: CTMCStatistic, prefillQueue: CTMCStatistic, decodeQueue: CTMCStatistic,
-        throughputPerGPU: CTMCStatistic
-    ) {
-        self.name = name
-        self.prefillOccupancy = prefillOccupancy
-        self.mixedDecodeOccupancy = mixedDecodeOccupancy
-        self.soloDecodeOccupancy = soloDecodeOccupancy
-        self.prefillQueue = prefillQueue
-        self.decodeQueue = decodeQueue
-        self.throughputPerGPU = throughputPerGPU
+    /// Summarises the same class (by index) over runs.
+    public init(_ results: [CTMCClassResult]) {
+        name = results.first?.name ?? ""
+        state = ClassState.combining(results.map(\.state), Estimate.init)
+        throughputPerGPU = Estimate(results.map(\.throughputPerGPU))
     }
 }
 
-/// One policy on one instance over several seeds: mean and std of each metric, plus every run.
+/// One policy on one instance over several seeds: the `Estimate` of each metric, plus every run.
 public struct CTMCSummary: Sendable, Hashable, Codable {
     public var policy: GateRoutePolicy
     public var gpus: Int
@@ -161,12 +118,12 @@ public struct CTMCSummary: Sendable, Hashable, Codable {
     public var seeds: [UInt64]
     public var scheme: PricingScheme
     public var planRevenuePerGPU: Double
-    public var revenuePerGPU: CTMCStatistic
-    public var ratioToPlan: CTMCStatistic
-    public var bundledRevenuePerGPU: CTMCStatistic
-    public var separateRevenuePerGPU: CTMCStatistic
-    public var decodeBuffer: CTMCStatistic
-    public var averageTPOT: CTMCStatistic
+    public var revenuePerGPU: Estimate
+    public var ratioToPlan: Estimate
+    public var bundledRevenuePerGPU: Estimate
+    public var separateRevenuePerGPU: Estimate
+    public var decodeBuffer: Estimate
+    public var averageTPOT: Estimate
     public var classes: [CTMCClassSummary]
     public var runs: [CTMCRunResult]
 
@@ -182,22 +139,13 @@ public struct CTMCSummary: Sendable, Hashable, Codable {
         seeds = runs.map(\.seed)
         scheme = first.scheme
         planRevenuePerGPU = first.planRevenuePerGPU
-        revenuePerGPU = CTMCStatistic(runs.map(\.revenuePerGPU))
-        ratioToPlan = CTMCStatistic(runs.map(\.ratioToPlan))
-        bundledRevenuePerGPU = CTMCStatistic(runs.map(\.bundledRevenuePerGPU))
-        separateRevenuePerGPU = CTMCStatistic(runs.map(\.separateRevenuePerGPU))
-        decodeBuffer = CTMCStatistic(runs.map(\.decodeBuffer))
-        averageTPOT = CTMCStatistic(runs.map(\.averageTPOT))
-        classes = first.classes.indices.map { i in
-            CTMCClassSummary(
-                name: first.classes[i].name,
-                prefillOccupancy: CTMCStatistic(runs.map { $0.classes[i].prefillOccupancy }),
-                mixedDecodeOccupancy: CTMCStatistic(runs.map { $0.classes[i].mixedDecodeOccupancy }),
-                soloDecodeOccupancy: CTMCStatistic(runs.map { $0.classes[i].soloDecodeOccupancy }),
-                prefillQueue: CTMCStatistic(runs.map { $0.classes[i].prefillQueue }),
-                decodeQueue: CTMCStatistic(runs.map { $0.classes[i].decodeQueue }),
-                throughputPerGPU: CTMCStatistic(runs.map { $0.classes[i].throughputPerGPU }))
-        }
+        revenuePerGPU = Estimate(runs.map(\.revenuePerGPU))
+        ratioToPlan = Estimate(runs.map(\.ratioToPlan))
+        bundledRevenuePerGPU = Estimate(runs.map(\.bundledRevenuePerGPU))
+        separateRevenuePerGPU = Estimate(runs.map(\.separateRevenuePerGPU))
+        decodeBuffer = Estimate(runs.map(\.decodeBuffer))
+        averageTPOT = Estimate(runs.map(\.averageTPOT))
+        classes = first.classes.indices.map { i in CTMCClassSummary(runs.map { $0.classes[i] }) }
         self.runs = runs
     }
 }

@@ -119,7 +119,7 @@ public enum CTMCExecution: String, Sendable, Hashable, Codable {
 }
 
 /// What the ξ gate does with classes whose target x_i* is 0 (the gate divides by x_i*; the paper is silent).
-public enum ZeroTargetAdmission: String, Sendable, Hashable, Codable {
+public enum ZeroTargetAdmission: String, Sendable, Hashable, Codable, CaseIterable {
     /// Never admit them (default): the plan rations them out, so they wait and abandon.
     case never
     /// Admit them only when no class with x_i* > 0 is waiting: the one with the longest prefill queue

@@ -1,27 +1,22 @@
-/// The fluid optimum of one class, per GPU (long-run averages).
-public struct ClassPlan: Sendable, Hashable, Codable {
+/// The fluid optimum of one class, per GPU (long-run averages): x_i*, y_{m,i}*, y_{s,i}*, q_{p,i}*,
+/// q_{d,i}* as its `state`, read as its own members (`plan.prefillOccupancy`).
+public struct ClassPlan: CarriesClassState, Sendable, Hashable, Codable {
     public var name: String
-    /// x_i*: fraction of GPUs running a class-i prefill.
-    public var prefillOccupancy: Double
-    /// y_{m,i}*: class-i decode streams per GPU in mixed mode.
-    public var mixedDecodeOccupancy: Double
-    /// y_{s,i}*: class-i decode streams per GPU in solo mode.
-    public var soloDecodeOccupancy: Double
-    /// q_{p,i}*: class-i jobs per GPU waiting for prefill.
-    public var prefillQueue: Double
-    /// q_{d,i}*: class-i jobs per GPU waiting for a decode slot.
-    public var decodeQueue: Double
+    public var state: ClassState<Double>
 
+    public init(name: String, state: ClassState<Double>) {
+        self.name = name
+        self.state = state
+    }
+
+    /// The plan of one class from its five values.
     public init(
         name: String, prefillOccupancy: Double, mixedDecodeOccupancy: Double, soloDecodeOccupancy: Double,
         prefillQueue: Double, decodeQueue: Double
     ) {
-        self.name = name
-        self.prefillOccupancy = prefillOccupancy
-        self.mixedDecodeOccupancy = mixedDecodeOccupancy
-        self.soloDecodeOccupancy = soloDecodeOccupancy
-        self.prefillQueue = prefillQueue
-        self.decodeQueue = decodeQueue
+        self.init(name: name, state: ClassState(
+            prefillOccupancy: prefillOccupancy, mixedDecodeOccupancy: mixedDecodeOccupancy,
+            soloDecodeOccupancy: soloDecodeOccupancy, prefillQueue: prefillQueue, decodeQueue: decodeQueue))
     }
 
     /// q_{p,i}* (jobs per GPU) at or below this is LP round-off, not rationing: HiGHS leaves ~1e-7 on
@@ -29,7 +24,7 @@ public struct ClassPlan: Sendable, Hashable, Codable {
     public static let rationedQueueThreshold = 1e-6
 
     /// Whether the plan rations the class: part of its demand is meant to wait and abandon.
-    public var isRationed: Bool { prefillQueue > Self.rationedQueueThreshold }
+    public var isRationed: Bool { state.prefillQueue > Self.rationedQueueThreshold }
 }
 
 /// The static plan the policies follow: the LP optimum per GPU and, for n GPUs, the mixed pool size.

@@ -164,8 +164,8 @@ public struct GateRouteSimulationSettings: Sendable {
     public var seeds: Int
     /// Cluster sizes to simulate (default: the scenario's `gpus`).
     public var gpus: [Int]
-    /// Policy names (nil: all that apply).
-    public var policies: [String]?
+    /// Policies to run (nil: all that apply).
+    public var policies: [GateRoutePolicy]?
 
     init(defaultGPUs: Int) {
         horizon = 10_000
@@ -193,14 +193,9 @@ public struct GateRouteSimulationSettings: Sendable {
             if sizes.count == list.count { settings.gpus = sizes } else { failed = true }
         }
         if let list = object["policies"]?.list(nonEmpty: true) {
-            let names = list.compactMap { $0.choice(GateRoutePolicyNames.all) }
-            if names.count == list.count { settings.policies = names } else { failed = true }
+            let policies = list.compactMap { $0.choice(GateRoutePolicy.allCases.map(\.rawValue)).flatMap(GateRoutePolicy.init(rawValue:)) }
+            if policies.count == list.count { settings.policies = policies } else { failed = true }
         }
         return failed ? nil : settings
     }
-}
-
-/// Names of the gate-and-route policies and the paper's baselines.
-public enum GateRoutePolicyNames {
-    public static let all = GateRoutePolicy.allCases.map(\.rawValue)
 }

@@ -1,6 +1,14 @@
 import ServingModel
 import Simulation
 
+/// The simulator that evaluates gate-and-route policies.
+public enum GateRouteFidelity: String, Sendable, Codable, CaseIterable {
+    /// The paper's continuous-time Markov chain (`CTMCExperiment`).
+    case ctmc
+    /// The token-level simulator (`TokenLevelExperiment`).
+    case token
+}
+
 /// The work of `simulate gate-route`, estimated before any run starts and checked against the
 /// command's `WorkLimits`.
 ///
@@ -10,11 +18,6 @@ import Simulation
 /// CTMC arrivals count as one request against `--max-requests`. Memory: the per-GPU state arrays of
 /// the largest n, plus, at worst, every arrival of one run waiting in a queue at once.
 public struct GateRouteWork: Sendable {
-    /// The simulator the runs use.
-    public enum Fidelity: String, Sendable {
-        case ctmc, token
-    }
-
     /// CTMC arrivals that count as one simulated request.
     public static let ctmcArrivalsPerRequest = 100.0
     /// Bytes per waiting CTMC job (FIFO entry, live index, sequence, position, class).
@@ -25,9 +28,9 @@ public struct GateRouteWork: Sendable {
     public var policies: Int
     public var horizon: Double
     public var seeds: Int
-    public var fidelity: Fidelity
+    public var fidelity: GateRouteFidelity
 
-    public init(instance: GateRouteInstance, gpus: [Int], policies: Int, horizon: Double, seeds: Int, fidelity: Fidelity) {
+    public init(instance: GateRouteInstance, gpus: [Int], policies: Int, horizon: Double, seeds: Int, fidelity: GateRouteFidelity) {
         self.instance = instance
         self.gpus = gpus
         self.policies = policies

@@ -1,17 +1,20 @@
+import Planning
 import ServingModel
 import Simulation
 
 /// Why a token-level run was refused.
 public enum TokenLevelError: Error, Equatable, Sendable, CustomStringConvertible {
-    case unknownPolicy(String)
+    /// A CTMC policy the token-level simulator does not implement.
+    case unsupportedPolicy(GateRoutePolicy)
     case invalidLaw(String)
     case invalidGPUCount(Int)
     case noSeeds
 
     public var description: String {
         switch self {
-        case let .unknownPolicy(name):
-            "unknown token-level policy '\(name)'; choose from: " + TokenLevelExperiment.policies.joined(separator: ", ")
+        case let .unsupportedPolicy(policy):
+            "policy '\(policy.rawValue)' is not available at token level; choose from: "
+                + TokenLevelExperiment.policies.map(\.rawValue).joined(separator: ", ")
         case let .invalidLaw(problem): "the engine's iteration law is invalid: \(problem)"
         case let .invalidGPUCount(n): "the token-level simulation needs at least one GPU (got \(n))"
         case .noSeeds: "the experiment needs at least one seed"
@@ -25,7 +28,7 @@ public enum TokenLevelError: Error, Equatable, Sendable, CustomStringConvertible
 /// model has none).
 public enum TokenLevelExperiment {
     /// Policies available at this fidelity level.
-    public static let policies = ["gate-and-route", "prioritize-and-route", "sli-aware", "fi-wsp", "gi-wsp", "fg-sp"]
+    public static let policies: [GateRoutePolicy] = [.gateAndRoute, .prioritizeAndRoute, .sliAware, .fiWSP, .giWSP, .fgSP]
 
     /// How request lengths are drawn.
     public enum Lengths: String, Sendable, CaseIterable {
@@ -37,12 +40,11 @@ public enum TokenLevelExperiment {
 
     /// One policy at one n, over seeds.
     public struct Result: Sendable, Codable {
-        public var policy: String
+        public var policy: GateRoutePolicy
         public var gpus: Int
-        /// Bundled revenue per GPU per second, mean and standard deviation over seeds.
-        public var revenuePerGPU: Double
-        public var revenueStd: Double
-        /// revenuePerGPU / R*.
+        /// Bundled revenue per GPU per second over seeds.
+        public var revenuePerGPU: Estimate
+        /// The mean of revenuePerGPU / R*.
         public var ratioToOptimum: Double
         public var completedPerGPU: [Double]
         public var abandonedPerGPU: [Double]
@@ -54,11 +56,26 @@ public enum TokenLevelExperiment {
     /// Runs `policy` on n GPUs over `seeds`. `rationedClasses` and `mixedSafety` are the finite-n
     /// corrections of `CTMCOptions` (decode back-pressure, M = ⌈m + κ√m⌉), off by default.
     public static func run(
-        instance: GateRouteInstance, plan: GateRoutePlan, policy: String, gpus n: Int, horizon: Double, warmup: Double,
-        seeds: [UInt64], lengths: Lengths = .deterministic, rationedClasses: RationedAdmission = .always,
-        mixedSafety: Double = 0
+        instance: GateRouteInstance, plan: GateRoutePlan, policy: GateRoutePolicy, gpus n: Int, horizon: Double,
+        warmup: Double, seeds: [UInt64], lengths: Lengths = .deterministic, rationedClasses: RationedAdmission = .always,
+        mixedSafety: Double = 0, progress: ProgressReporter = .silent
     ) throws(TokenLevelError) -> Result {
-        guard policies.contains(policy) else { throw .unknownPolicy(policy) }
+        let rates = instance.rates
+        let soloProbability = plan.classes.indices.map { i -> Double in
+            let solo = rates.soloDecode[i] * plan.classes[i].soloDecodeOccupancy
+            let total = solo + rates.mixedDecode[i] * plan.classes[i].mixedDecodeOccupancy
+            return total > 0 ? solo / total : 1
+        }
+        let (gate, router): (TokenLevelGateRoutePolicy.Gate, TokenLevelGateRoutePolicy.Router)
+        switch policy {
+        case .gateAndRoute: (gate, router) = (.occupancyDeviation, .soloFirst)
+        case .prioritizeAndRoute: (gate, router) = (.largestDecodeToPromptRatio, .soloFirst)
+        case .sliAware: (gate, router) = (.occupancyDeviation, .sliAware(soloProbability: soloProbability))
+        case .fiWSP: (gate, router) = (.fcfs, .immediate)
+        case .giWSP: (gate, router) = (.occupancyDeviation, .immediate)
+        case .fgSP: (gate, router) = (.fcfs, .soloFirst)
+        case .sliAwareGeneral, .gfWSP: throw .unsupportedPolicy(policy)
+        }
         guard n >= 1 else { throw .invalidGPUCount(n) }
         guard !seeds.isEmpty else { throw .noSeeds }
         let engine = instance.engine
@@ -68,7 +85,7 @@ public enum TokenLevelExperiment {
         } catch {
             throw .invalidLaw(error.message)
         }
-        let staticPlan = !["fi-wsp", "gi-wsp"].contains(policy)
+        let staticPlan = policy.placement == .staticPlan
         let mixed = staticPlan ? max(1, plan.mixedGPUs(forGPUs: n, safety: mixedSafety)) : 0
         let replicas = (0..<n).map { index in
             ReplicaConfiguration(
@@ -84,43 +101,21 @@ public enum TokenLevelExperiment {
         let configuration = SimulationConfiguration(
             replicas: replicas, classNames: instance.classes.map(\.name), horizon: horizon, warmup: warmup,
             meanPatience: instance.classes.map { $0.abandonmentRate > 0 ? 1 / $0.abandonmentRate : nil }, sampleCount: 0)
-        let rates = instance.rates
-        let soloProbability = plan.classes.indices.map { i -> Double in
-            let solo = rates.soloDecode[i] * plan.classes[i].soloDecodeOccupancy
-            let total = solo + rates.mixedDecode[i] * plan.classes[i].mixedDecodeOccupancy
-            return total > 0 ? solo / total : 1
-        }
-        var revenues: [Double] = []
-        var reports: [SimulationReport] = []
-        for seed in seeds {
-            let (gate, router): (TokenLevelGateRoutePolicy.Gate, TokenLevelGateRoutePolicy.Router)
-            switch policy {
-            case "gate-and-route": (gate, router) = (.occupancyDeviation, .soloFirst)
-            case "prioritize-and-route": (gate, router) = (.largestDecodeToPromptRatio, .soloFirst)
-            case "sli-aware": (gate, router) = (.occupancyDeviation, .sliAware(soloProbability: soloProbability))
-            case "fi-wsp": (gate, router) = (.fcfs, .immediate)
-            case "gi-wsp": (gate, router) = (.occupancyDeviation, .immediate)
-            default: (gate, router) = (.fcfs, .soloFirst)  // fg-sp
-            }
+        let reports = SeedRuns.map(seeds, progress: progress, label: policy.rawValue) { seed in
             let clusterPolicy = TokenLevelGateRoutePolicy(
-                name: policy, gate: gate, router: router, plan: plan, classes: instance.classes, gpus: n,
+                name: policy.rawValue, gate: gate, router: router, plan: plan, classes: instance.classes, gpus: n,
                 seed: SeededRandom(seed: seed).substream(0x6761_7465).seed, rationedClasses: rationedClasses)
             var source = SyntheticWorkload(classes: classes, horizon: horizon, seed: seed)
-            let report = Simulator(configuration: configuration, policy: clusterPolicy, seed: seed).run(&source)
-            reports.append(report)
-            let window = horizon - warmup
-            let revenue = zip(instance.classes, report.classes).reduce(0.0) {
-                $0 + instance.pricing.bundledRevenue(of: $1.0) * Double($1.1.completed)
-            }
-            revenues.append(revenue / window / Double(n))
+            return Simulator(configuration: configuration, policy: clusterPolicy, seed: seed).run(&source)
         }
-        let mean = revenues.reduce(0, +) / Double(revenues.count)
-        let variance = revenues.count > 1
-            ? revenues.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(revenues.count - 1) : 0
+        let revenue = SeedRuns.estimate(reports) { report in
+            zip(instance.classes, report.classes).reduce(0.0) {
+                $0 + instance.pricing.bundledRevenue(of: $1.0) * Double($1.1.completed)
+            } / (horizon - warmup) / Double(n)
+        }
         let window = (horizon - warmup) * Double(n) * Double(seeds.count)
         return Result(
-            policy: policy, gpus: n, revenuePerGPU: mean, revenueStd: variance.squareRoot(),
-            ratioToOptimum: mean / plan.revenuePerGPU,
+            policy: policy, gpus: n, revenuePerGPU: revenue, ratioToOptimum: revenue.mean / plan.revenuePerGPU,
             completedPerGPU: instance.classes.indices.map { i in Double(reports.reduce(0) { $0 + $1.classes[i].completed }) / window },
             abandonedPerGPU: instance.classes.indices.map { i in Double(reports.reduce(0) { $0 + $1.classes[i].abandoned }) / window },
             meanTPOT: reports.map(\.overall.tpot.mean).reduce(0, +) / Double(reports.count),

@@ -1,44 +1,11 @@
 import Foundation
+import Planning
 import Solver
 
-/// A constraint that holds with equality at the optimum, and its shadow price (change of the
-/// optimal objective per unit increase of the constraint's bound).
-public struct BindingConstraint: Sendable, Hashable, Codable {
-    public var name: String
-    public var family: String
-    public var shadowPrice: Double
-}
-
-/// The planner's answer: the plan, its revenue, and what limits it.
-public struct GateRouteSolution: Sendable, Codable {
-    public var plan: GateRoutePlan
-    public var scheme: PricingScheme
-    /// Optimal objective per GPU per second (revenue minus SLI penalties).
-    public var objectivePerGPU: Double
-    /// Revenue per GPU per second at the optimum (equal to the objective without penalties).
-    public var revenuePerGPU: Double
-    /// Total SLI penalty per GPU per second.
-    public var penaltyPerGPU: Double
-    /// M = ⌈n Σ x*⌉ for the instance's n.
-    public var mixedGPUs: Int
-    /// Completed requests per GPU per second, by class (μ_m y_m + μ_s y_s).
-    public var completionsPerGPU: [Double]
-    /// Rows tight at the optimum with their shadow prices, in model order.
-    public var bindingConstraints: [BindingConstraint]
-    /// Conditions a user should know about (e.g. γτ < (B−1)/B).
-    public var warnings: [String]
-    /// τ = α + βC and γτ.
-    public var mixedIterationSeconds: Double
-    public var soloToMixedSpeedRatio: Double
-    /// HiGHS time of the main solve.
-    public var solveSeconds: Double
-}
-
-/// Why planning failed (bad input, exit code 2 in the CLI).
-public struct GateRoutePlanningError: Error, Sendable, CustomStringConvertible {
+/// Why the LP gave no plan (bad input); `GateRoutePlanner` turns it into a `PlanningError`.
+struct GateRoutePlanningError: Error, Sendable {
     /// One line per problem.
-    public var lines: [String]
-    public var description: String { lines.joined(separator: "\n") }
+    var lines: [String]
 }
 
 /// Solves the fluid LP and makes its optimum deterministic.
@@ -47,23 +14,23 @@ public struct GateRoutePlanningError: Error, Sendable, CustomStringConvertible {
 /// decode buffer when γτ ≥ (B−1)/B). After the main solve, the planner fixes the objective at its
 /// optimum (relative tolerance 1e-9) and picks lexicographically: first the smallest total decode
 /// buffer Σ q_d (the Prop. 3.2 optimum), then, class by class in scenario order, the largest solo
-/// decode occupancy y_{s,i}. Shadow prices come from the main solve.
-public struct GateRoutePlanner: Sendable {
-    public var instance: GateRouteInstance
-    public var targets: ServiceLevelTargets
+/// decode occupancy y_{s,i}. Shadow prices come from the main solve. Every solve goes through
+/// `solver` (the planning context's, so `--export-model` sees each).
+struct FluidLPSolve {
+    var instance: GateRouteInstance
+    var targets: ServiceLevelTargets
+    var solver: any LinearSolver
 
-    public init(instance: GateRouteInstance, targets: ServiceLevelTargets = ServiceLevelTargets()) {
-        self.instance = instance
-        self.targets = targets
-    }
-
-    /// The deterministic optimum. Throws `GateRoutePlanningError` for an infeasible or unbounded LP,
-    /// and for one HiGHS cannot solve or take (the instance's numbers were range-checked when read,
-    /// so that is numerical trouble); other solver errors (no library) pass through.
-    public func solve(with solver: some LinearSolver = HighsSolver()) throws -> GateRouteSolution {
+    /// The deterministic optimum and the summary of its solves (the main solve's status, objective
+    /// and bound; seconds and solves over the main and tie-break solves). Throws
+    /// `GateRoutePlanningError` for an infeasible or unbounded LP, and for one HiGHS cannot solve or
+    /// take (the instance's numbers were range-checked when read, so that is numerical trouble);
+    /// other solver errors (no library) pass through.
+    func solve() throws -> (solution: GateRouteSolution, summary: SolveSummary) {
+        let watch = Stopwatch()
         let (model, handles) = FluidLP(instance: instance, targets: targets).build()
         do {
-            return try solve(model, handles: handles, solver: solver)
+            return try solve(model, handles: handles, watch: watch)
         } catch SolverError.backendFailure(let detail) {
             throw hopeless(model, detail)
         } catch SolverError.invalidModel(let detail) {
@@ -71,17 +38,23 @@ public struct GateRoutePlanner: Sendable {
         }
     }
 
-    private func solve(_ model: LinearModel, handles: FluidLP.Handles, solver: some LinearSolver) throws -> GateRouteSolution {
+    private func solve(
+        _ model: LinearModel, handles: FluidLP.Handles, watch: Stopwatch
+    ) throws -> (solution: GateRouteSolution, summary: SolveSummary) {
         let main = try solver.solve(model)
         switch main.status {
         case .optimal: break
-        case .infeasible: throw try infeasibility(model: model, solver: solver)
+        case .infeasible: throw try infeasibility(model: model)
         case .unbounded: throw GateRoutePlanningError(lines: ["the gate-and-route LP is unbounded"])
         default: throw hopeless(model, "HiGHS stopped with status \(main.status)")
         }
         guard let objective = main.objectiveValue else { throw hopeless(model, "HiGHS returned no objective value") }
-        let values = try tieBroken(model: model, handles: handles, objective: objective, solver: solver, fallback: main.values)
-        return solution(handles: handles, values: values, objective: objective, main: main, model: model)
+        let stages = try tieBroken(model: model, handles: handles, objective: objective, fallback: main.values)
+        let solution = solution(handles: handles, values: stages.values, objective: objective, main: main, model: model)
+        var summary = SolveSummary(main, wallSeconds: watch.seconds)
+        summary.solveSeconds += stages.solveSeconds
+        summary.solves += stages.solves
+        return (solution, summary)
     }
 
     /// The error for a well-formed LP (its inputs were range-checked when read) that HiGHS could not
@@ -102,24 +75,29 @@ public struct GateRoutePlanner: Sendable {
 
     // MARK: Deterministic optimum
 
+    /// The values after the lexicographic tie-break, with the seconds and count of its solves.
     private func tieBroken(
-        model: LinearModel, handles: FluidLP.Handles, objective: Double, solver: some LinearSolver, fallback: [Double]
-    ) throws -> [Double] {
+        model: LinearModel, handles: FluidLP.Handles, objective: Double, fallback: [Double]
+    ) throws -> (values: [Double], solveSeconds: Double, solves: Int) {
         var stage = model
         let tolerance = 1e-9 * max(1, abs(objective))
         stage.addConstraint(handles.revenue - handles.penalty >= objective - tolerance, name: "optimality", family: "optimality")
         var values = fallback
+        var seconds = 0.0
+        var solves = 0
         var steps: [(LinearExpression, ObjectiveSense)] = [(LinearExpression.sum(handles.decodeQueue), .minimize)]
         steps += handles.solo.map { ($0.expression, .maximize) }
         for (expression, sense) in steps {
             stage.setObjective(expression, sense: sense)
             let result = try solver.solve(stage)
+            seconds += result.solveSeconds
+            solves += 1
             guard result.status == .optimal, let best = result.objectiveValue else { break }
             values = result.values
             let slack = 1e-9 * max(1, abs(best))
             stage.addConstraint(sense == .minimize ? expression <= best + slack : expression >= best - slack, family: "tieBreak")
         }
-        return values
+        return (values, seconds, solves)
     }
 
     // MARK: Report
@@ -159,25 +137,25 @@ public struct GateRoutePlanner: Sendable {
             warnings.append("x* = 0 for \(idle): the gate never admits such a class (its jobs abandon)")
         }
         return GateRouteSolution(
-            plan: plan, scheme: instance.pricing.scheme, objectivePerGPU: objective, revenuePerGPU: revenue,
+            plan: plan, scheme: instance.pricing.scheme, gpus: instance.gpus, objectivePerGPU: objective, revenuePerGPU: revenue,
             penaltyPerGPU: revenue - objective, mixedGPUs: plan.mixedGPUs(forGPUs: instance.gpus),
             completionsPerGPU: instance.classes.indices.map {
                 rates.mixedDecode[$0] * classes[$0].mixedDecodeOccupancy + rates.soloDecode[$0] * classes[$0].soloDecodeOccupancy
             },
             bindingConstraints: binding, warnings: warnings, mixedIterationSeconds: engine.mixedIterationSeconds,
-            soloToMixedSpeedRatio: engine.soloToMixedSpeedRatio, solveSeconds: main.solveSeconds)
+            soloToMixedSpeedRatio: engine.soloToMixedSpeedRatio)
     }
 
     // MARK: Infeasibility
 
     /// Names the conflicting constraint families; for each conflicting SLI, the tightest value that
     /// would be feasible with everything else unchanged.
-    private func infeasibility(model: LinearModel, solver: some LinearSolver) throws -> GateRoutePlanningError {
+    private func infeasibility(model: LinearModel) throws -> GateRoutePlanningError {
         let diagnosis = try solver.diagnoseInfeasibility(of: model)
         var lines: [String] = []
         for kind in SLIKind.allCases where diagnosis.conflictingFamilies.contains(kind.family) {
             let given = requirementValue(kind)
-            if let tightest = try tightestFeasible(kind, solver: solver) {
+            if let tightest = try tightestFeasible(kind) {
                 lines.append(String(format: "sli.%@: no plan meets %g; the tightest feasible value is %.6g", kind.rawValue, given, tightest))
             } else {
                 lines.append("sli.\(kind.rawValue): infeasible together with the other indicators (\(diagnosis))")
@@ -199,7 +177,7 @@ public struct GateRoutePlanner: Sendable {
     }
 
     /// The smallest value of the indicator over the LP without its own limit (nil when that LP is infeasible too).
-    private func tightestFeasible(_ kind: SLIKind, solver: some LinearSolver) throws -> Double? {
+    private func tightestFeasible(_ kind: SLIKind) throws -> Double? {
         var relaxed = targets
         switch kind {
         case .prefillFairness: relaxed.prefillFairness = .penalty(0)
