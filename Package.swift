@@ -53,18 +53,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
-        .testTarget(name: "SolverTests", dependencies: ["Solver"]),
-        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Solver"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel"]),
-        .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel", "Simulation"]),
-        .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver"]),
-        .testTarget(name: "CascadeTests", dependencies: ["Cascade", "Solver", "ServingModel", "Simulation"]),
-        .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver"]),
-        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel"]),
+        // What the test targets share: running the built binary, temporary files, repository folders,
+        // the JSON Schema validator.
+        .target(name: "GPUSchedTestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SolverTests", dependencies: ["Solver", "GPUSchedTestSupport"]),
+        .testTarget(name: "ServingModelTests", dependencies: ["ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Solver", "GPUSchedTestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(name: "GateAndRouteTests", dependencies: ["GateAndRoute", "Solver", "ServingModel", "Simulation", "GPUSchedTestSupport"]),
+        .testTarget(name: "GeoPlacementTests", dependencies: ["GeoPlacement", "Solver", "GPUSchedTestSupport"]),
+        .testTarget(name: "CascadeTests", dependencies: ["Cascade", "Solver", "ServingModel", "Simulation", "GPUSchedTestSupport"]),
+        .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(
             name: "GPUSchedCLITests",
-            dependencies: ["GPUSchedCLI", "Solver", "ServingModel", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "GPUSchedCLI", "Solver", "ServingModel", "GPUSchedTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ]
 )

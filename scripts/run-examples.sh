@@ -41,5 +41,19 @@ while IFS= read -r file; do
     failures=$((failures + 1))
   fi
 done < <(find examples -name '*.yaml' | sort)
-echo "examples: $((count - failures)) passed, $failures failed"
+
+# The benchmarks whose --json outputs are too slow for the tests (JSONSchemaTests lists them):
+# run once each on the release build and check against their schemas.
+for suite in "bench cascade" "bench geo" "bench moe --time-limit 10" "bench gate-route"; do
+  count=$((count + 1))
+  start=$(date +%s)
+  # shellcheck disable=SC2086
+  if "$binary" $suite --json >"$scratch/out.json" && check_schema "$scratch/out.json"; then
+    echo "ok   gpusched $suite ($(( $(date +%s) - start )) s)"
+  else
+    echo "FAIL gpusched $suite" >&2
+    failures=$((failures + 1))
+  fi
+done
+echo "examples and benchmarks: $((count - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// Bad input gets one clear line per problem on stderr and exit code 2, never a crash.
 @Suite struct BadInputTests {
@@ -13,14 +14,14 @@ import Testing
     }
 
     @Test func malformedYAML() throws {
-        let path = try CLIRunner.temporaryFile("kind: catalog\ncatalog: {gpus: [\n")
+        let path = try TemporaryFiles.file("kind: catalog\ncatalog: {gpus: [\n")
         let output = try CLIRunner.run(["validate", path])
         expectClean(output, lines: 1)
         #expect(output.stderr.hasPrefix("error: malformed YAML at line"))
     }
 
     @Test func wrongTypeNamesTheKeyPath() throws {
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: catalog
             catalog:
               gpus:
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func unknownKeySuggestsTheNearest() throws {
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: catalog
             catalog:
               gpus:
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func negativeAndZeroValuesAreAllReported() throws {
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: catalog
             catalog:
               gpus:
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func unknownCatalogNamesSuggestTheNearest() throws {
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: catalog
             catalog:
               models:
@@ -82,18 +83,18 @@ import Testing
     }
 
     @Test func unknownKindAndMissingKind() throws {
-        let unknown = try CLIRunner.run(["validate", try CLIRunner.temporaryFile("kind: catalogue\n")])
+        let unknown = try CLIRunner.run(["validate", try TemporaryFiles.file("kind: catalogue\n")])
         expectClean(unknown, lines: 1)
         #expect(unknown.stderr.hasPrefix("error: kind: unknown value 'catalogue' (did you mean 'catalog'?)"))
-        let missing = try CLIRunner.run(["validate", try CLIRunner.temporaryFile("catalog: {}\n")])
+        let missing = try CLIRunner.run(["validate", try TemporaryFiles.file("catalog: {}\n")])
         expectClean(missing, lines: 1)
         #expect(missing.stderr.hasPrefix("error: kind: missing required key"))
-        let notAMapping = try CLIRunner.run(["validate", try CLIRunner.temporaryFile("- 1\n- 2\n")])
+        let notAMapping = try CLIRunner.run(["validate", try TemporaryFiles.file("- 1\n- 2\n")])
         expectClean(notAMapping, lines: 1)
     }
 
     @Test func malformedJSON() throws {
-        let path = try CLIRunner.temporaryFile(#"{"kind": "catalog", "catalog": {"gpus": [}"#, extension: "json")
+        let path = try TemporaryFiles.file(#"{"kind": "catalog", "catalog": {"gpus": [}"#, extension: "json")
         let output = try CLIRunner.run(["validate", path])
         expectClean(output, lines: 1)
         #expect(output.stderrLines == ["error: malformed JSON at line 1, column 42: expected a value, got '}'"])
@@ -113,7 +114,7 @@ import Testing
     @Test func solveRejectsMissingAndInfeasibleModels() throws {
         let missing = try CLIRunner.run(["solve", "/nonexistent/model.mps"])
         expectClean(missing, lines: 1)
-        let lp = try CLIRunner.temporaryFile("Minimize\n obj: x\nSubject To\n c1: x >= 5\n c2: x <= 3\nEnd\n", extension: "lp")
+        let lp = try TemporaryFiles.file("Minimize\n obj: x\nSubject To\n c1: x >= 5\n c2: x <= 3\nEnd\n", extension: "lp")
         let infeasible = try CLIRunner.run(["solve", lp])
         #expect(infeasible.exitCode == 2)
         #expect(infeasible.stdout.contains("status      infeasible"))

@@ -3,6 +3,7 @@ import Foundation
 import Planning
 import Testing
 @testable import GPUSchedCLI
+import GPUSchedTestSupport
 
 /// `gpusched plan cascade` and `simulate cascade`: the JSON contract, re-planning and bad input.
 @Suite struct CascadeCommandTests {
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func planHasTheJSONContract() throws {
-        let path = try CLIRunner.temporaryFile(Self.scenario())
+        let path = try TemporaryFiles.file(Self.scenario())
         let report = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--replan", "synthetic:8"]))
         #expect(report["kind"] as? String == "plan-cascade" && report["schemaVersion"] as? Int == 2)
         let solve = try #require(report["solve"] as? [String: Any])
@@ -83,7 +84,7 @@ import Testing
     /// `--no-evaluate` solves only: no seeds, no evaluations, the plan and baselines still listed;
     /// `--seeds 2` simulates seeds 1 and 2.
     @Test func planEvaluationFlags() throws {
-        let path = try CLIRunner.temporaryFile(Self.scenario())
+        let path = try TemporaryFiles.file(Self.scenario())
         let bare = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--no-evaluate"]))
         #expect(bare["seeds"] as? [Int] == [] && (bare["evaluations"] as? [Any])?.isEmpty == true)
         #expect((bare["baselines"] as? [Any])?.count == 4)
@@ -98,9 +99,12 @@ import Testing
     /// (the attainment row at scale 1), and at most 0.75 otherwise (0 when no rate tried is sustainable). Attainment over the SLO scales
     /// is a distribution function: non-decreasing, within [0, 1].
     @Test func simulateFindsSustainableRates() throws {
-        let path = try CLIRunner.temporaryFile(Self.scenario())
-        let report = try json(try CLIRunner.run(["simulate", "cascade", path, "--json"]))
+        let path = try TemporaryFiles.file(Self.scenario())
+        let output = try CLIRunner.run(["simulate", "cascade", path, "--json"])
+        let report = try json(output)
         #expect(report["kind"] as? String == "simulate-cascade")
+        // The output's schema (JSONSchemaTests lists this test as where simulate-cascade is checked).
+        #expect(try SchemaValidator.problems(in: output.stdout) == [])
         let rows = try #require(report["evaluations"] as? [[String: Any]])
         #expect(rows.count == 5)
         for row in rows {
@@ -121,7 +125,7 @@ import Testing
     /// less the two judge calls); `--stage-budget` accepts only search, whole or split.
     @Test func throughputModeReportsStageBudgets() throws {
         let text = Self.scenario().replacingOccurrences(of: "objective: max-stage-latency", with: "objective: throughput")
-        let path = try CLIRunner.temporaryFile(text)
+        let path = try TemporaryFiles.file(text)
         let report = try json(try CLIRunner.run(["plan", "cascade", path, "--json", "--no-evaluate"]))
         func budgets(_ report: [String: Any]) -> [Double]? {
             ((report["plan"] as? [String: Any])?["search"] as? [String: Any])?["stageBudgetSeconds"] as? [Double]
@@ -129,7 +133,7 @@ import Testing
         let planned = try #require(budgets(report))
         #expect(planned.count == 3 && planned.allSatisfy { $0 > 0 && $0 <= 20 - 2 * 0.27 + 1e-9 }, "\(planned)")
         #expect(try #require((report["solve"] as? [String: Any])?["objective"] as? Double) > 0)
-        let wholePath = try CLIRunner.temporaryFile(text + "\nstageBudget: whole\n")
+        let wholePath = try TemporaryFiles.file(text + "\nstageBudget: whole\n")
         let whole = try json(try CLIRunner.run(["plan", "cascade", wholePath, "--json", "--no-evaluate"]))
         #expect(budgets(whole) == [19.46, 19.46, 19.46])
         let bad = try CLIRunner.run(["simulate", "cascade", path, "--stage-budget", "hole"])

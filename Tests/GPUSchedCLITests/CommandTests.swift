@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Solver
+import GPUSchedTestSupport
 
 /// The verbs on good input: versions, help, catalog, validate, solve, demo.
 @Suite struct CommandTests {
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func catalogMergesAScenarioEntry() throws {
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: catalog
             description: a slower-network H100 variant
             catalog:
@@ -97,8 +98,7 @@ import Testing
 /// Every shipped example scenario validates.
 @Suite struct ExampleScenarioTests {
     static let examples: [String] = {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples")
+        let folder = Repository.examples
         let names = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
             .map { folder.appendingPathComponent($0).path }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// The malformed inputs of issue 12 that reach the parsing core and the generic verbs: each exits
 /// with code 2 and the exact `error:` lines, never a trap, within seconds.
@@ -41,13 +42,13 @@ import Testing
     ]
 
     @Test func validateRejectsWhatCatalogWouldTrapOn() throws {
-        let path = try CLIRunner.temporaryFile(Self.hugeShapes)
+        let path = try TemporaryFiles.file(Self.hugeShapes)
         try expectBadInput(["validate", path], Self.hugeShapeErrors)
         try expectBadInput(["catalog", "models", "--scenario", path], Self.hugeShapeErrors)
     }
 
     @Test func duplicateCatalogNamesAreReported() throws {
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: catalog
             catalog:
               gpus: [{name: A, base: H100-80GB}, {name: A, base: A100-40GB}]
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func promptTokensBeyondTheMaximumAreBadInput() throws {
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: simulate
             model: llama-3.1-8b
             replicas: [{gpu: H100-80GB, tp: 1, count: 1}]
@@ -74,10 +75,10 @@ import Testing
     }
 
     @Test func aCalibrationFileWithAnImpossibleLawIsRefused() throws {
-        let law = try CLIRunner.temporaryFile(
+        let law = try TemporaryFiles.file(
             #"{"name": "bad", "model": "qwen3-8b", "gpu": "A100-40GB", "engine": "e", "source": "s", "law": {"alpha": 0.05, "beta": 6.2e-5, "gamma": 45.45}}"#,
             extension: "json")
-        let path = try CLIRunner.temporaryFile("""
+        let path = try TemporaryFiles.file("""
             kind: simulate
             model: qwen3-8b
             replicas: [{gpu: A100-40GB, tp: 1, count: 1}]
@@ -99,7 +100,7 @@ import Testing
         for level in 1...12 {
             lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]")
         }
-        let path = try CLIRunner.temporaryFile(lines.joined(separator: "\n") + "\n")
+        let path = try TemporaryFiles.file(lines.joined(separator: "\n") + "\n")
         let (output, seconds) = try timed(["validate", path])
         #expect(output.exitCode == 2)
         #expect(output.stderrLines == [
@@ -111,7 +112,7 @@ import Testing
 
     @Test func tenMegabytesOfJunkAnswerInSeconds() throws {
         let line = "%% junk :: [ not yaml at all ] ## {{ \n"
-        let path = try CLIRunner.temporaryFile(String(repeating: line, count: 10_000_000 / line.utf8.count))
+        let path = try TemporaryFiles.file(String(repeating: line, count: 10_000_000 / line.utf8.count))
         let (output, seconds) = try timed(["validate", path])
         #expect(output.exitCode == 2)
         #expect(output.stderrLines.count == 1)
@@ -120,31 +121,31 @@ import Testing
     }
 
     @Test func deepNestingAndForeignTagsAreRefused() throws {
-        let deep = try CLIRunner.temporaryFile("kind: catalog\nx: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n")
+        let deep = try TemporaryFiles.file("kind: catalog\nx: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n")
         try expectBadInput(["validate", deep], ["error: line 2: nesting deeper than 64 levels; a scenario needs far fewer"])
-        let tagged = try CLIRunner.temporaryFile("kind: catalog\ndescription: !!python/object/apply:os.system [ls]\n")
+        let tagged = try TemporaryFiles.file("kind: catalog\ndescription: !!python/object/apply:os.system [ls]\n")
         try expectBadInput(["validate", tagged], [
             "error: line 2: YAML tag '!!python/object/apply:os.system' is not supported; scenarios hold plain values (remove the tag)",
         ])
     }
 
     @Test func oversizedScenarioIsRefusedBeforeReading() throws {
-        let path = try CLIRunner.temporaryFile("kind: catalog\n" + String(repeating: "#", count: 64 * 1_048_576) + "\n")
+        let path = try TemporaryFiles.file("kind: catalog\n" + String(repeating: "#", count: 64 * 1_048_576) + "\n")
         try expectBadInput(["validate", path], [
             "error: the file is 67108879 bytes, over the limit of 67108864 bytes (64 MiB) for a scenario",
         ])
     }
 
     @Test func jsonWithATrailingCommaIsMalformed() throws {
-        let trailing = try CLIRunner.temporaryFile(#"{"kind": "catalog",}"#, extension: "json")
+        let trailing = try TemporaryFiles.file(#"{"kind": "catalog",}"#, extension: "json")
         try expectBadInput(["validate", trailing], ["error: malformed JSON at line 1, column 20: trailing comma before '}'"])
-        let unclosed = try CLIRunner.temporaryFile(#"{"kind": "catalog", "catalog": {"gpus": [}"#, extension: "json")
+        let unclosed = try TemporaryFiles.file(#"{"kind": "catalog", "catalog": {"gpus": [}"#, extension: "json")
         try expectBadInput(["validate", unclosed], ["error: malformed JSON at line 1, column 42: expected a value, got '}'"])
     }
 
     @Test func twentyThousandInlineGPUsValidateQuickly() throws {
         let entries = (0..<20_000).map { "    - {name: G\($0), base: H100-80GB, memory: \(80 + $0 % 50)GB}" }
-        let path = try CLIRunner.temporaryFile("kind: catalog\ncatalog:\n  gpus:\n" + entries.joined(separator: "\n") + "\n")
+        let path = try TemporaryFiles.file("kind: catalog\ncatalog:\n  gpus:\n" + entries.joined(separator: "\n") + "\n")
         let (output, seconds) = try timed(["validate", path])
         #expect(output.exitCode == 0)
         #expect(output.stdout.contains("catalog with \(20_000 + 5) GPUs (20000 new)"))
@@ -156,14 +157,14 @@ import Testing
 
     @Test func problemsBeyondTwentyAreCounted() throws {
         let keys = (0..<5_000).map { "unknown\($0): 1" }
-        let path = try CLIRunner.temporaryFile("kind: catalog\n" + keys.joined(separator: "\n") + "\n")
+        let path = try TemporaryFiles.file("kind: catalog\n" + keys.joined(separator: "\n") + "\n")
         let output = try CLIRunner.run(["validate", path])
         #expect(output.exitCode == 2)
         #expect(output.stderrLines == (0..<20).map { "error: unknown\($0): unknown key" } + ["error: … and 4980 more problems"])
     }
 
     @Test func validateJSONReportsProblemsAsData() throws {
-        let path = try CLIRunner.temporaryFile(Self.hugeShapes)
+        let path = try TemporaryFiles.file(Self.hugeShapes)
         let invalid = try CLIRunner.run(["validate", path, "--json"])
         #expect(invalid.exitCode == 2)
         #expect(invalid.stderrLines == Self.hugeShapeErrors)
@@ -174,7 +175,7 @@ import Testing
         let problems = try #require(report["problems"] as? [[String: String]])
         #expect(problems.map { "error: \($0["path"] ?? ""): \($0["message"] ?? "")" } == Self.hugeShapeErrors)
 
-        let valid = try CLIRunner.run(["validate", try CLIRunner.temporaryFile("kind: catalog\n"), "--json"])
+        let valid = try CLIRunner.run(["validate", try TemporaryFiles.file("kind: catalog\n"), "--json"])
         #expect(valid.exitCode == 0)
         let validReport = try #require(try JSONSerialization.jsonObject(with: Data(valid.stdout.utf8)) as? [String: Any])
         #expect(validReport["schemaVersion"] as? Int == 2)

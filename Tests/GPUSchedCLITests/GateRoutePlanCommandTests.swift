@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// `gpusched plan gate-route`: the JSON contract, the evaluation, and bad input.
 @Suite struct GateRoutePlanCommandTests {
@@ -14,7 +15,7 @@ import Testing
         """
 
     @Test func jsonContract() throws {
-        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(Self.scenario), "--json", "--no-evaluate"])
+        let output = try CLIRunner.run(["plan", "gate-route", try TemporaryFiles.file(Self.scenario), "--json", "--no-evaluate"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         #expect(report["kind"] as? String == "plan-gate-route")
@@ -44,7 +45,7 @@ import Testing
     @Test func calibrationByName() throws {
         let text = Self.scenario.replacingOccurrences(
             of: "alpha: 0.0174, beta: 6.2e-5, gamma: 45.45", with: "calibration: qwen3-8b-a100-vllm0.11")
-        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--json", "--no-evaluate"])
+        let output = try CLIRunner.run(["plan", "gate-route", try TemporaryFiles.file(text), "--json", "--no-evaluate"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         #expect(abs(((json["plan"] as? [String: Any])?["revenuePerGPU"] as? Double ?? 0) - 297.70) < 0.01)
@@ -56,7 +57,7 @@ import Testing
     @Test func planEvaluatesThePlanFirst() throws {
         let text = Self.scenario.replacingOccurrences(of: "gpus: 500", with: "gpus: 10")
             + "\nsimulation: {horizon: 300, warmup: 100, seeds: 2, policies: [fi-wsp, gate-and-route]}\n"
-        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--json"])
+        let output = try CLIRunner.run(["plan", "gate-route", try TemporaryFiles.file(text), "--json"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         #expect(report["seeds"] as? [Int] == [1, 2])
@@ -68,7 +69,7 @@ import Testing
             let ratio = try #require(row["ratioToOptimum"] as? Double)
             #expect(abs(ratio - revenue / 297.7032) < 1e-4, "\(ratio) vs \(revenue)")
         }
-        let table = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text), "--seeds", "1"])
+        let table = try CLIRunner.run(["plan", "gate-route", try TemporaryFiles.file(text), "--seeds", "1"])
         #expect(table.exitCode == 0, "\(table.stderr)")
         #expect(table.stdout.contains("note: evaluations: the CTMC at n = 10 GPUs, T = 300 s, warm-up 100 s"))
     }
@@ -79,7 +80,7 @@ import Testing
             .replacingOccurrences(of: "chunkSize: 256", with: "chunkSize: 0")
             .replacingOccurrences(of: "arrivalRate: 0.5, abandonmentRate: 0.1}\n  - {name: summarize", with: "arrivalRate: 0, abandonmentRate: 0.1}\n  - {name: summarize")
             + "\nsimulation: {policies: [gate-and-rout]}\n"
-        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text)])
+        let output = try CLIRunner.run(["plan", "gate-route", try TemporaryFiles.file(text)])
         #expect(output.exitCode == 2)
         let lines = output.stderrLines
         #expect(lines.contains("error: engine.batchSize: must be >= 2, got 1"))
@@ -91,7 +92,7 @@ import Testing
 
     @Test func infeasibleSLINamesTheTightestValue() throws {
         let text = Self.scenario + "\nsli: {maxAverageTPOT: 0.02}\n"
-        let output = try CLIRunner.run(["plan", "gate-route", try CLIRunner.temporaryFile(text)])
+        let output = try CLIRunner.run(["plan", "gate-route", try TemporaryFiles.file(text)])
         #expect(output.exitCode == 2)
         #expect(output.stderr == "error: sli.maxAverageTPOT: no plan meets 0.02; the tightest feasible value is 0.0220022\n")
     }
@@ -100,7 +101,7 @@ import Testing
 /// `gpusched simulate gate-route`: a short CTMC and token-level run with the JSON contract.
 @Suite struct SimulateGateRouteCommandTests {
     @Test func ctmcAndTokenLevelRuns() throws {
-        let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario + "\nsimulation: {horizon: 400, warmup: 100, seeds: 2, gpus: [10]}\n")
+        let path = try TemporaryFiles.file(GateRoutePlanCommandTests.scenario + "\nsimulation: {horizon: 400, warmup: 100, seeds: 2, gpus: [10]}\n")
         let ctmc = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-route,fi-wsp", "--json"])
         #expect(ctmc.exitCode == 0, "\(ctmc.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(ctmc.stdout.utf8)) as? [String: Any])
@@ -124,7 +125,7 @@ import Testing
     /// Decode back-pressure and square-root staffing: m = 10·0.21321 = 2.13, M = ⌈2.13 + √2.13⌉ = 4
     /// mixed GPUs instead of ⌈2.13⌉ = 3; work-sharing baselines keep every GPU mixed.
     @Test func finiteNOptions() throws {
-        let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario + "\nsimulation: {horizon: 200, warmup: 50, seeds: 1, gpus: [10]}\n")
+        let path = try TemporaryFiles.file(GateRoutePlanCommandTests.scenario + "\nsimulation: {horizon: 200, warmup: 50, seeds: 1, gpus: [10]}\n")
         let plain = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-route", "--json"])
         let tuned = try CLIRunner.run([
             "simulate", "gate-route", path, "--policies", "gate-and-route,gf-wsp", "--rationed", "when-decode-idle",
@@ -145,7 +146,7 @@ import Testing
     }
 
     @Test func unknownPoliciesAreRejected() throws {
-        let path = try CLIRunner.temporaryFile(GateRoutePlanCommandTests.scenario)
+        let path = try TemporaryFiles.file(GateRoutePlanCommandTests.scenario)
         let output = try CLIRunner.run(["simulate", "gate-route", path, "--policies", "gate-and-rout"])
         #expect(output.exitCode == 2)
         #expect(output.stderrLines.count == 1)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// The geo scenario's bad inputs: each is one `error:` line naming its key path, exit code 2.
 @Suite struct GeoBadInputTests {
@@ -14,7 +15,7 @@ import Testing
 
     /// Runs `plan geo` on `text` and checks for exit 2 and exactly one error line that starts with `prefix`.
     func expectError(_ text: String, _ prefix: String, contains parts: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let output = try CLIRunner.run(["plan", "geo", try CLIRunner.temporaryFile(text)])
+        let output = try CLIRunner.run(["plan", "geo", try TemporaryFiles.file(text)])
         #expect(output.exitCode == 2, sourceLocation: sourceLocation)
         #expect(output.stderrLines.count == 1, "\(output.stderr)", sourceLocation: sourceLocation)
         #expect(output.stderr.hasPrefix("error: " + prefix), "\(output.stderr)", sourceLocation: sourceLocation)

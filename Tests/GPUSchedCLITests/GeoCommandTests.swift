@@ -1,10 +1,10 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// `gpusched plan geo` and `simulate geo` on the clustered example.
 @Suite struct GeoCommandTests {
-    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("examples/geo-clustered.yaml").path
+    static let example = Repository.examples.appendingPathComponent("geo-clustered.yaml").path
 
     /// The blocks a placement row (`firstBlock`, `blockCount`) covers.
     static func blocks(_ row: [String: Any]) throws -> Range<Int> {
@@ -76,7 +76,7 @@ import Testing
         let text = try String(contentsOfFile: Self.example, encoding: .utf8)
             .replacingOccurrences(of: "memoryBytes: 79.13e9", with: "memoryBytes: 10e9")
             + "plannedRequests: 40\n"
-        let output = try CLIRunner.run(["plan", "geo", try CLIRunner.temporaryFile(text)])
+        let output = try CLIRunner.run(["plan", "geo", try TemporaryFiles.file(text)])
         #expect(output.exitCode == 2)
         #expect(output.stderr.contains("Corollary 1"), "\(output.stderr)")
     }
@@ -89,7 +89,7 @@ import Testing
     @Test func milpReportsTheOptimumAndGaps() throws {
         let text = try String(contentsOfFile: Self.example, encoding: .utf8)
             .replacingOccurrences(of: "methods: [cg-bp+ws-rr, petals]", with: "methods: [cg-bp+ws-rr, petals, milp]")
-        let file = try CLIRunner.temporaryFile(text)
+        let file = try TemporaryFiles.file(text)
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("geo-\(UUID().uuidString).mps").path
         defer { try? FileManager.default.removeItem(atPath: model) }
         let output = try CLIRunner.run(["plan", "geo", file, "--json", "--no-evaluate", "--export-model", model])

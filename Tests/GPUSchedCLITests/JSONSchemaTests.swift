@@ -1,94 +1,111 @@
 import Foundation
+import GPUSchedTestSupport
 import Testing
 
-/// The JSON contract, checked by an independent validator: every `--json` output kind has a JSON
-/// Schema in `schemas/`, each schema is a valid draft 2020-12 schema, and the outputs of the verbs
-/// below validate against the schema their `kind` names (check-jsonschema from PyPI, installed into
-/// .deps/jsonschema by `make test`).
+/// The JSON contract, checked by an independent validator (check-jsonschema from PyPI, installed
+/// into .deps/jsonschema by `make test`): every `--json` output kind has a JSON Schema in
+/// `schemas/`, each schema is a valid draft 2020-12 schema, and real outputs validate against the
+/// schema their `kind` names.
 @Suite(.serialized) struct JSONSchemaTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let schemas = root.appendingPathComponent("schemas")
+    /// A gate-and-route scenario with a short evaluation (n = 10, T = 300 s, 2 seeds, 2 policies).
+    static let smallGateRoute = """
+        kind: gate-route
+        gpus: 10
+        engine: {batchSize: 16, chunkSize: 256, alpha: 0.0174, beta: 6.2e-5, gamma: 45.45}
+        pricing: {scheme: bundled, prefillPrice: 0.1, decodePrice: 0.2}
+        classes:
+          - {name: code, promptTokens: 300, decodeTokens: 1000, arrivalRate: 0.5, abandonmentRate: 0.1}
+          - {name: summarize, promptTokens: 3000, decodeTokens: 400, arrivalRate: 0.5, abandonmentRate: 0.1}
+        simulation: {horizon: 300, warmup: 100, seeds: 2, policies: [fi-wsp, gate-and-route]}
+        """
 
-    /// Verb invocations whose outputs together print every kind (the slow planners in their
-    /// smallest settings; `make examples` validates every example's output as well).
-    static let invocations: [[String]] = [
-        ["validate", "examples/gate-route.yaml"],
-        ["validate", "examples/does-not-exist.yaml"],
-        ["catalog"],
-        ["catalog", "models", "--scenario", "examples/catalog.yaml"],
-        ["calibrate", "examples/iteration-times.csv"],
-        ["solve", "examples/wyndor.lp"],
-        ["fit-workload", "data/traces/splitwise_code.csv"],
-        ["simulate", "examples/simulate-chat.yaml", "--seeds", "1"],
-        ["simulate", "examples/simulate-chat.yaml", "--seeds", "2"],
-        ["bench", "simulator", "--requests", "2000", "--replicas", "2"],
-        ["bench", "solver", "--time-limit", "20"],
-    ]
-
-    /// Runs `scripts/check-jsonschema.sh` with `arguments`; the validator's exit code and output.
-    static func checkJSONSchema(_ arguments: [String]) throws -> CLIRunner.Output {
-        let process = Process()
-        process.executableURL = root.appendingPathComponent("scripts/check-jsonschema.sh")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIRunner.Output(exitCode: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+    /// Verb invocations (without `--json`) whose outputs together print every kind but the ones
+    /// below; the slow planners in small settings.
+    static func invocations() throws -> [[String]] {
+        [
+            ["validate", Repository.example("gate-route.yaml")],
+            ["validate", Repository.example("does-not-exist.yaml")],
+            ["catalog"],
+            ["catalog", "models", "--scenario", Repository.example("catalog.yaml")],
+            ["calibrate", Repository.example("iteration-times.csv")],
+            ["fit-workload", Repository.dataPath("traces/splitwise_code.csv")],
+            ["solve", Repository.example("wyndor.lp")],
+            ["simulate", Repository.example("simulate-chat.yaml"), "--seeds", "1"],
+            ["simulate", Repository.example("simulate-chat.yaml"), "--seeds", "2"],
+            ["plan", "gate-route", Repository.example("gate-route.yaml"), "--no-evaluate"],
+            ["plan", "gate-route", try TemporaryFiles.file(smallGateRoute)],
+            ["simulate", "gate-route", Repository.example("gate-route.yaml"), "--gpus", "5", "--seeds", "2", "--horizon", "200"],
+            ["simulate", "gate-route", Repository.example("gate-route.yaml"), "--fidelity", "token", "--gpus", "5", "--seeds", "1",
+             "--horizon", "200"],
+            ["plan", "geo", Repository.example("geo-clustered.yaml")],
+            ["simulate", "geo", Repository.example("geo-clustered.yaml")],
+            ["plan", "cascade", Repository.example("cascade-deepseek.yaml")],
+            ["plan", "cascade", Repository.example("cascade-deepseek.yaml"), "--no-evaluate", "--replan", "synthetic:8"],
+            ["plan", "moe", Repository.example("moe-csv.yaml")],
+            ["demo"],
+            ["bench", "simulator", "--requests", "2000", "--replicas", "2"],
+            ["bench", "solver", "--time-limit", "20"],
+        ]
     }
 
-    static var schemaFiles: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: schemas.path)) ?? [])
-            .filter { $0.hasSuffix(".schema.json") }.sorted()
+    /// Kinds whose outputs take minutes to make, and where they are validated instead.
+    static let validatedElsewhere: [String: String] = [
+        "simulate-cascade": "CascadeCommandTests.simulateFindsSustainableRates",
+        "bench-cascade": "scripts/run-examples.sh (make examples)",
+        "bench-gate-route": "scripts/run-examples.sh (make examples)",
+        "bench-geo": "scripts/run-examples.sh (make examples)",
+        "bench-moe": "scripts/run-examples.sh (make examples)",
+    ]
+
+    static var schemaKinds: Set<String> {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: Repository.schemas.path)) ?? []
+        return Set(files.filter { $0.hasSuffix(".schema.json") }.map { String($0.dropLast(".schema.json".count)) })
+            .subtracting(["defs"])
     }
 
     @Test func validatorIsInstalled() {
-        let installed = FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(".deps/jsonschema/check_jsonschema").path)
-        #expect(installed, "run scripts/install-jsonschema.sh (make test does)")
+        #expect(SchemaValidator.isInstalled, "run scripts/install-jsonschema.sh (make test does)")
     }
 
     @Test func everySchemaIsAValidSchema() throws {
-        let paths = Self.schemaFiles.map { Self.schemas.appendingPathComponent($0).path }
-        #expect(paths.count > 1)
-        let result = try Self.checkJSONSchema(["--check-metaschema"] + paths)
+        let paths = (Self.schemaKinds.sorted() + ["defs"]).map { Repository.schemas.appendingPathComponent("\($0).schema.json").path }
+        #expect(paths.count > 10)
+        let result = try SchemaValidator.run(["--check-metaschema"] + paths)
         #expect(result.exitCode == 0, "\(result.stdout)")
     }
 
-    /// The validator is not a rubber stamp: a string where the contract wants a number fails.
-    @Test func aStringInANumericFieldFails() throws {
-        let file = try CLIRunner.temporaryFile(
-            #"{"schemaVersion": 2, "kind": "solve", "solve": {"status": "optimal", "objective": "nan", "bestBound": null, "#
-                + #""relativeGap": null, "solveSeconds": 0, "wallSeconds": 0, "nodes": 0, "solves": 1}, "variables": []}"#,
-            extension: "json")
-        let result = try Self.checkJSONSchema(["--schemafile", Self.schemas.appendingPathComponent("solve.schema.json").path, file])
-        #expect(result.exitCode != 0)
-        #expect(result.stdout.contains("objective"))
+    /// The validator is not a rubber stamp: a string where the contract wants a number fails, and
+    /// so does an omitted key.
+    @Test func brokenOutputsFail() throws {
+        let solve = #"{"status": "optimal", "objective": "nan", "bestBound": null, "relativeGap": null, "#
+            + #""solveSeconds": 0, "wallSeconds": 0, "nodes": 0, "solves": 1}"#
+        let stringNumber = try SchemaValidator.problems(in: #"{"schemaVersion": 2, "kind": "solve", "solve": \#(solve), "variables": []}"#)
+        #expect(stringNumber.count == 1 && stringNumber.joined().contains("objective"))
+        let omitted = try SchemaValidator.problems(in: #"{"schemaVersion": 2, "kind": "solve", "variables": []}"#)
+        #expect(omitted.count == 1 && omitted.joined().contains("solve"))
     }
 
     /// Each invocation's output validates against the schema its `kind` names, and every schema
-    /// in `schemas/` is some invocation's (so none drifts from its output unseen).
+    /// in `schemas/` is printed by some invocation or validated where `validatedElsewhere` says.
     @Test func everyOutputMatchesItsSchemaAndEverySchemaIsExercised() throws {
         var kinds: Set<String> = []
-        for arguments in Self.invocations {
-            let output = try CLIRunner.run(arguments + ["--json"], workingDirectory: Self.root)
+        for arguments in try Self.invocations() {
+            let output = try CLIRunner.run(arguments + ["--json"], workingDirectory: Repository.root)
             let command = "gpusched " + arguments.joined(separator: " ") + " --json"
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any], "\(command): \(output.stderr)")
-            let kind = try #require(json["kind"] as? String, "\(command)")
+            let kind = try #require(SchemaValidator.kind(of: output.stdout), "\(command): \(output.stderr)")
             kinds.insert(kind)
-            #expect(json["schemaVersion"] as? Int == 2, "\(command)")
-            let schema = Self.schemas.appendingPathComponent("\(kind).schema.json").path
-            guard FileManager.default.fileExists(atPath: schema) else {
-                Issue.record("\(command): no schema for kind '\(kind)'")
-                continue
-            }
-            let file = try CLIRunner.temporaryFile(output.stdout, extension: "json")
-            let result = try Self.checkJSONSchema(["--schemafile", schema, file])
-            #expect(result.exitCode == 0, "\(command): \(result.stdout)")
+            #expect(try SchemaValidator.problems(in: output.stdout) == [], "\(command)")
         }
-        let documented = Set(Self.schemaFiles.map { String($0.dropLast(".schema.json".count)) }).subtracting(["defs"])
-        #expect(documented.subtracting(kinds).isEmpty, "schemas no invocation prints: \(documented.subtracting(kinds).sorted())")
+        let unexercised = Self.schemaKinds.subtracting(kinds).subtracting(Self.validatedElsewhere.keys)
+        #expect(unexercised.isEmpty, "schemas no invocation prints: \(unexercised.sorted())")
+    }
+
+    /// `make examples` validates the benchmark kinds listed above: its script runs each suite.
+    @Test func examplesScriptRunsTheBenchmarksValidatedThere() throws {
+        let script = try String(contentsOf: Repository.root.appendingPathComponent("scripts/run-examples.sh"), encoding: .utf8)
+        for (kind, place) in Self.validatedElsewhere where place.hasPrefix("scripts/run-examples.sh") {
+            let suite = kind.dropFirst("bench-".count)
+            #expect(script.contains("bench \(suite)"), "run-examples.sh does not run bench \(suite)")
+        }
     }
 }

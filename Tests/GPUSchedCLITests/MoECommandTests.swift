@@ -1,10 +1,10 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// `gpusched plan moe` and `export moe`, and their bad-input exits.
 @Suite struct MoECommandTests {
-    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("examples")
+    static let examples = Repository.examples
     static let csvExample = examples.appendingPathComponent("moe-csv.yaml").path
     static let stats = examples.appendingPathComponent("moe-mixtral-stats.csv").path
 
@@ -75,10 +75,10 @@ import Testing
     }
 
     @Test func exportWritesSGLangPhysicalToLogicalMap() throws {
-        let scenario = try CLIRunner.temporaryFile(Self.fullSlotsScenario())
+        let scenario = try TemporaryFiles.file(Self.fullSlotsScenario())
         let plan = try CLIRunner.run(["plan", "moe", scenario, "--json"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
-        let planFile = try CLIRunner.temporaryFile(plan.stdout, extension: "json")
+        let planFile = try TemporaryFiles.file(plan.stdout, extension: "json")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         let placements = Dictionary(uniqueKeysWithValues: try Self.candidates(json).all.map {
             (try #require($0["method"] as? String), try #require($0["placement"] as? [[[Int]]]))
@@ -112,18 +112,18 @@ import Testing
         #expect(oldFlag.exitCode == 2)
         // 8 experts in 12 slots leave GPUs uneven, which SGLang's format cannot express.
         let uneven = try CLIRunner.run(["plan", "moe", Self.csvExample, "--json"])
-        let unevenFile = try CLIRunner.temporaryFile(uneven.stdout, extension: "json")
+        let unevenFile = try TemporaryFiles.file(uneven.stdout, extension: "json")
         let refused = try CLIRunner.run(["export", "moe", unevenFile, "--format", "sglang"])
         #expect(refused.exitCode == 2)
         #expect(refused.stderr.contains("same number of experts"), "\(refused.stderr)")
         // Another kind's output is refused by its kind.
-        let other = try CLIRunner.temporaryFile(#"{"kind": "plan-geo", "plan": {}, "baselines": []}"#, extension: "json")
+        let other = try TemporaryFiles.file(#"{"kind": "plan-geo", "plan": {}, "baselines": []}"#, extension: "json")
         let wrongKind = try CLIRunner.run(["export", "moe", other])
         #expect(wrongKind.exitCode == 2)
     }
 
     @Test func balanceRowAndSweep() throws {
-        let scenario = try CLIRunner.temporaryFile(Self.fullSlotsScenario(extra: "balance: {maxImbalance: 2, sweep: [4, 2]}"))
+        let scenario = try TemporaryFiles.file(Self.fullSlotsScenario(extra: "balance: {maxImbalance: 2, sweep: [4, 2]}"))
         let output = try CLIRunner.run(["plan", "moe", scenario, "--json"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
@@ -144,11 +144,11 @@ import Testing
     /// memoryPerGPU: 60 GB ÷ (3 × 7168 × 2048 bytes × 58 MoE layers = 2.55 GB) = 23 slots per GPU.
     @Test func memoryBudgetBecomesSlots() throws {
         let text = try String(contentsOfFile: Self.examples.appendingPathComponent("moe-dragonfly.yaml").path, encoding: .utf8)
-        let valid = try CLIRunner.run(["validate", try CLIRunner.temporaryFile(
+        let valid = try CLIRunner.run(["validate", try TemporaryFiles.file(
             text.replacingOccurrences(of: "slotsPerGPU: 4", with: "memoryPerGPU: 60GB"))])
         #expect(valid.exitCode == 0, "\(valid.stderr)")
         #expect(valid.stdout.contains("23 slots each"), "\(valid.stdout)")
-        let small = try CLIRunner.run(["validate", try CLIRunner.temporaryFile(
+        let small = try CLIRunner.run(["validate", try TemporaryFiles.file(
             text.replacingOccurrences(of: "slotsPerGPU: 4", with: "memoryPerGPU: 1GB"))])
         #expect(small.exitCode == 2)
         #expect(small.stderr.contains("1 GB cannot hold one expert of each of the 58 MoE layers (2.55 GB)"), "\(small.stderr)")
@@ -157,9 +157,9 @@ import Testing
     @Test func badInputExitsTwoWithTheNumbers() throws {
         let tooFewSlots = Self.fullSlotsScenario().replacingOccurrences(of: "slotsPerGPU: 2", with: "slotsPerGPU: 1")
         let disconnected = Self.fullSlotsScenario().replacingOccurrences(of: "links: [{from: a, to: b, weight: 1}]", with: "links: []")
-        let badLayer = try CLIRunner.temporaryFile("layer,expert,count\n0,0,5\n40,1,3\n", extension: "csv")
-        let negative = try CLIRunner.temporaryFile("layer,expert,count\n0,0,5\n1,1,-3\n", extension: "csv")
-        let badSource = try CLIRunner.temporaryFile("layer,source,expert,count\n0,4,1,3\n", extension: "csv")
+        let badLayer = try TemporaryFiles.file("layer,expert,count\n0,0,5\n40,1,3\n", extension: "csv")
+        let negative = try TemporaryFiles.file("layer,expert,count\n0,0,5\n1,1,-3\n", extension: "csv")
+        let badSource = try TemporaryFiles.file("layer,source,expert,count\n0,4,1,3\n", extension: "csv")
         let cases: [(String, [String], String)] = [
             (tooFewSlots, ["validate"], "4 GPUs × 1 slots = 4 cannot hold 8 experts"),
             (disconnected, ["validate"], "disconnected"),
@@ -169,7 +169,7 @@ import Testing
             (Self.fullSlotsScenario(extra: "balance: {maxImbalance: 1.01}"), ["plan", "moe"], "balance 1.01 is infeasible"),
         ]
         for (text, verb, message) in cases {
-            let output = try CLIRunner.run(verb + [try CLIRunner.temporaryFile(text)])
+            let output = try CLIRunner.run(verb + [try TemporaryFiles.file(text)])
             #expect(output.exitCode == 2, "\(verb) \(message)")
             #expect(output.stderr.contains(message), "\(output.stderr)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import ServingModel
 import Testing
+import GPUSchedTestSupport
 
 /// Every example scenario, mutated at random (a value's type, sign or magnitude changed, a key deleted
 /// or duplicated), must either run or be refused as bad input: exit 0, or exit 2 with every stderr
@@ -64,8 +65,7 @@ import Testing
 
     /// The repository's `examples/**/*.yaml`, found from the package root.
     static func exampleFiles() throws -> [Example] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples")
+        let root = Repository.examples
         guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return [] }
         var examples: [Example] = []
         for case let relative as String in enumerator where relative.hasSuffix(".yaml") {

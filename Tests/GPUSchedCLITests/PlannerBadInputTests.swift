@@ -1,11 +1,11 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// Malformed and oversized inputs of the geo, cascade and MoE planners (issue 12): each exits with
 /// code 2 and exactly the expected `error:` line, before any large allocation or long run.
 @Suite struct PlannerBadInputTests {
-    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("examples")
+    static let examples = Repository.examples
 
     static func example(_ name: String) throws -> String {
         try String(contentsOfFile: examples.appendingPathComponent(name).path, encoding: .utf8)
@@ -21,7 +21,7 @@ import Testing
     func expectLines(
         _ arguments: [String], _ text: String, _ lines: [String], sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let output = try CLIRunner.run(arguments + [try CLIRunner.temporaryFile(text)])
+        let output = try CLIRunner.run(arguments + [try TemporaryFiles.file(text)])
         #expect(output.exitCode == 2, "\(output.stderr)", sourceLocation: sourceLocation)
         #expect(output.stderrLines == lines, sourceLocation: sourceLocation)
     }
@@ -200,13 +200,13 @@ import Testing
 
     /// Plans `smallMoE`, then returns the plan's JSON object.
     static func smallPlan() throws -> [String: Any] {
-        let output = try CLIRunner.run(["plan", "moe", try CLIRunner.temporaryFile(smallMoE), "--json"])
+        let output = try CLIRunner.run(["plan", "moe", try TemporaryFiles.file(smallMoE), "--json"])
         try #require(output.exitCode == 0, "\(output.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     }
 
     static func write(_ plan: [String: Any]) throws -> String {
-        try CLIRunner.temporaryFile(String(decoding: try JSONSerialization.data(withJSONObject: plan), as: UTF8.self), extension: "json")
+        try TemporaryFiles.file(String(decoding: try JSONSerialization.data(withJSONObject: plan), as: UTF8.self), extension: "json")
     }
 
     /// The plan and baselines with `transform` applied to the placement of `method`.
@@ -287,7 +287,7 @@ import Testing
         let output = try CLIRunner.run(["export", "moe", path, "--scenario", other])
         #expect(output.exitCode == 2)
         #expect(output.stderrLines == ["error: '\(path)' does not match scenario '\(other)': its model is mixtral-8x7b, expected deepseek-v3"])
-        let wider = try CLIRunner.temporaryFile(Self.smallMoE.replacingOccurrences(of: "gpusPerNode: 2", with: "gpusPerNode: 4"))
+        let wider = try TemporaryFiles.file(Self.smallMoE.replacingOccurrences(of: "gpusPerNode: 2", with: "gpusPerNode: 4"))
         let mismatch = try CLIRunner.run(["export", "moe", path, "--scenario", wider])
         #expect(mismatch.stderrLines == [
             "error: '\(path)' does not match scenario '\(wider)': its topology is explicit graph, 2 servers × 2 GPUs, "

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// Malformed and oversized input to `simulate`, `simulate gate-route`, `plan gate-route` and
 /// `bench simulator`: exit code 2 and the exact line, never a trap or a runaway run.
@@ -19,7 +20,7 @@ import Testing
 
     /// Runs `arguments` with the scenario `text` written to a file in place of FILE.
     private func run(_ text: String, _ arguments: [String]) throws -> CLIRunner.Output {
-        let path = try CLIRunner.temporaryFile(text)
+        let path = try TemporaryFiles.file(text)
         return try CLIRunner.run(arguments.map { $0 == "FILE" ? path : $0 })
     }
 
@@ -96,7 +97,7 @@ import Testing
     /// A trace of five requests, two with prompts above the set KV capacity of 1,000 tokens: exactly
     /// two rejected (not abandoned), with the reason, in JSON, in the table and as one warning.
     @Test func oversizedRequestsAreRejectedWithAWarning() throws {
-        let trace = try CLIRunner.temporaryFile(
+        let trace = try TemporaryFiles.file(
             "arrived_at,num_prefill_tokens,num_decode_tokens\n0,100,10\n1,200000,10\n2,300,10\n3,500000,10\n4,50,10\n",
             extension: "csv")
         let text = Self.fleet

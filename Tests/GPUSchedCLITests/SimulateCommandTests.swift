@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GPUSchedTestSupport
 
 /// `gpusched simulate` end to end: output contract and bad input.
 @Suite struct SimulateCommandTests {
@@ -27,7 +28,7 @@ import Testing
     ]
 
     @Test func jsonContract() throws {
-        let path = try CLIRunner.temporaryFile(Self.scenario)
+        let path = try TemporaryFiles.file(Self.scenario)
         let output = try CLIRunner.run(["simulate", path, "--json"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
@@ -64,7 +65,7 @@ import Testing
     /// SLO TTFT ≤ 0.1 s: chat meets it, batch does not. Percentiles are within 0.5 % (log buckets)
     /// and never beyond the exact minimum and maximum.
     @Test func jsonValuesOfADeterministicTrace() throws {
-        let trace = try CLIRunner.temporaryFile(
+        let trace = try TemporaryFiles.file(
             "arrived_at,num_prefill_tokens,num_decode_tokens,class\n0,500,101,chat\n100,1000,51,batch\n200,500,101,chat\n300,1000,51,batch\n",
             extension: "csv")
         let text = """
@@ -77,7 +78,7 @@ import Testing
             seeds: 1
             slo: {ttft: 0.1, tpot: 0.05}
             """
-        let output = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(text), "--json"])
+        let output = try CLIRunner.run(["simulate", try TemporaryFiles.file(text), "--json"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let overall = try #require(json["overall"] as? [String: Any])
@@ -120,7 +121,7 @@ import Testing
     /// 5 requests/s, so at 3× over a 200 s window about 3,000 arrive (Poisson: ±4σ = ±219), the
     /// window and the seed are the ones asked for; bad values name their flag.
     @Test func horizonWarmupRateScaleAndSeedOverrides() throws {
-        let path = try CLIRunner.temporaryFile(Self.scenario)
+        let path = try TemporaryFiles.file(Self.scenario)
         let output = try CLIRunner.run([
             "simulate", path, "--rate-scale", "3", "--horizon", "220", "--warmup", "20", "--seed", "9", "--seeds", "1", "--json",
         ])
@@ -141,7 +142,7 @@ import Testing
     }
 
     @Test func textOutputAndPolicyOverride() throws {
-        let path = try CLIRunner.temporaryFile(Self.scenario)
+        let path = try TemporaryFiles.file(Self.scenario)
         let output = try CLIRunner.run(["simulate", path, "--policy", "round-robin", "--seeds", "1"])
         #expect(output.exitCode == 0, "\(output.stderr)")
         #expect(output.stdout.contains("policy round-robin"))
@@ -158,7 +159,7 @@ import Testing
             .replacingOccurrences(of: "arrivalRate: 4", with: "arrivalRate: -4")
             .replacingOccurrences(of: "{gpu: H100-80GB, tp: 1, count: 2}", with: "{gpu: A100-40GB, tp: 1, count: 2}")
             .replacingOccurrences(of: "model: llama-3.1-8b", with: "model: llama-3.1-70b")
-        let output = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(text)])
+        let output = try CLIRunner.run(["simulate", try TemporaryFiles.file(text)])
         #expect(output.exitCode == 2)
         #expect(output.stderrLines.contains { $0.hasPrefix("error: workload.classes[0].arrivalRate: must be > 0, got -4") })
         #expect(output.stderrLines.contains {
@@ -171,21 +172,21 @@ import Testing
         let empty = Self.scenario.replacingOccurrences(
             of: "  classes:\n    - {name: chat, arrivalRate: 4, promptTokens: {lognormal: {mean: 500, sd: 200}}, outputTokens: {exponential: {mean: 100}}}\n    - {name: batch, arrivalRate: 1, promptTokens: 2000, outputTokens: 50}",
             with: "  classes: []")
-        let emptyOutput = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(empty)])
+        let emptyOutput = try CLIRunner.run(["simulate", try TemporaryFiles.file(empty)])
         #expect(emptyOutput.exitCode == 2)
         #expect(emptyOutput.stderr.contains("workload.classes"))
         let zero = Self.scenario.replacingOccurrences(of: "outputTokens: 50", with: "outputTokens: 0")
-        let zeroOutput = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(zero)])
+        let zeroOutput = try CLIRunner.run(["simulate", try TemporaryFiles.file(zero)])
         #expect(zeroOutput.exitCode == 2)
         #expect(zeroOutput.stderr.contains("workload.classes[1].outputTokens"))
     }
 
     @Test func unsortedTraceIsRejected() throws {
-        let trace = try CLIRunner.temporaryFile("arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,100,10\n2.0,100,10\n1.0,100,10\n", extension: "csv")
+        let trace = try TemporaryFiles.file("arrived_at,num_prefill_tokens,num_decode_tokens\n0.0,100,10\n2.0,100,10\n1.0,100,10\n", extension: "csv")
         let text = Self.scenario.replacingOccurrences(
             of: "  classes:\n    - {name: chat, arrivalRate: 4, promptTokens: {lognormal: {mean: 500, sd: 200}}, outputTokens: {exponential: {mean: 100}}}\n    - {name: batch, arrivalRate: 1, promptTokens: 2000, outputTokens: 50}",
             with: "  trace: \(trace)")
-        let output = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(text)])
+        let output = try CLIRunner.run(["simulate", try TemporaryFiles.file(text)])
         #expect(output.exitCode == 2)
         #expect(output.stderr.contains("line 4"), "\(output.stderr)")
     }
@@ -196,7 +197,7 @@ import Testing
     let text = SimulateCommandTests.scenario.replacingOccurrences(
         of: "replicas: [{gpu: H100-80GB, tp: 1, count: 2}]",
         with: "replicas: [{gpu: H100-80GB, tp: 1, count: 2}, {gpu: A100-80GB, tp: 2, count: 1, model: qwen3-32b}]")
-    let output = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(text), "--json", "--seeds", "1"])
+    let output = try CLIRunner.run(["simulate", try TemporaryFiles.file(text), "--json", "--seeds", "1"])
     #expect(output.exitCode == 0, "\(output.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     #expect(json["replicas"] as? Int == 3)
@@ -212,7 +213,7 @@ import Testing
         #expect(report["completed"] as? Int == report["arrived"] as? Int, "\(report["name"] ?? "")")
     }
     let bad = text.replacingOccurrences(of: "model: qwen3-32b", with: "model: qwen3-23b")
-    let badOutput = try CLIRunner.run(["simulate", try CLIRunner.temporaryFile(bad)])
+    let badOutput = try CLIRunner.run(["simulate", try TemporaryFiles.file(bad)])
     #expect(badOutput.exitCode == 2)
     #expect(badOutput.stderr.contains("replicas[1].model: unknown model 'qwen3-23b' (did you mean 'qwen3-32b'"))
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ServingModel
+import GPUSchedTestSupport
 
 // Fitted iteration-time laws: least squares, the hinge law, the published calibrations, the
 // measurements CSV and calibration files.
@@ -48,9 +49,6 @@ private func syntheticQwen8BSamples() -> [IterationSample] {
     }
     return samples
 }
-
-private let examplesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("examples")
 
 // MARK: - Least squares
 
@@ -249,7 +247,7 @@ private let examplesFolder = URL(fileURLWithPath: #filePath).deletingLastPathCom
     /// The shipped example is the synthetic Qwen-8B data of `syntheticQwen8BSamples()`, and
     /// calibrating on it gives back the paper's law within the noise.
     @Test func exampleFileIsSyntheticQwen8BData() throws {
-        let samples = try IterationTimeCSV.read(path: examplesFolder.appendingPathComponent("iteration-times.csv").path)
+        let samples = try IterationTimeCSV.read(path: Repository.examples.appendingPathComponent("iteration-times.csv").path)
         #expect(samples == syntheticQwen8BSamples())
         let report = try IterationLawFit.report(samples)
         #expect(report.method == .paper)

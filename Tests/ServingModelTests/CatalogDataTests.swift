@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ServingModel
+import GPUSchedTestSupport
 
 // Checks of the built-in catalog data against independently known values: vendor datasheets,
 // NVIDIA aiconfigurator's system files (data/hardware/*.yaml), Hugging Face config.json files
@@ -137,7 +138,7 @@ private let aiconfiguratorSystems = [
 
 /// The `gpu.mem_capacity` bytes of one of aiconfigurator's system files in data/hardware.
 private func memoryCapacity(inSystemFile file: String) throws -> Double {
-    let text = try String(contentsOfFile: referenceDataPath("hardware/" + file), encoding: .utf8)
+    let text = try String(contentsOfFile: Repository.dataPath("hardware/" + file), encoding: .utf8)
     let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("  mem_capacity:") })
     let value = line.dropFirst("  mem_capacity:".count).split(separator: "#")[0].trimmingCharacters(in: .whitespaces)
     return try #require(Double(value))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ServingModel
+import GPUSchedTestSupport
 
 // Bounded parsing and sane maxima: the YAML pre-pass (aliases, depth, tags), strict JSON, the
 // `max:` accessors of `ConfigNode`, the catalog's range checks and duplicate names, workload and
@@ -236,7 +237,7 @@ private func nested(_ depth: Int) -> String {
     }
 
     @Test func traceTokensAndLinesAreBounded() throws {
-        let big = try writeTemporaryFile("trace.csv", "arrival,prompt,output\n0,20000000,5\n1e12,5,5\n")
+        let big = try TemporaryFiles.file(named: "trace.csv", "arrival,prompt,output\n0,20000000,5\n1e12,5,5\n")
         var names: [String] = []
         #expect(scenarioIssues { _ = try TraceWorkload.load(path: big, classNames: &names) } == [
             "trace line 2: prompt tokens must be <= 10000000, got 20000000",
@@ -250,7 +251,7 @@ private func nested(_ depth: Int) -> String {
     }
 
     @Test func traceLinesWithCRLFAndSpacesAreRead() throws {
-        let file = try writeTemporaryFile(
+        let file = try TemporaryFiles.file(named: 
             "trace.jsonl", "\r\n {\"arrival\": 0.5, \"prompt\": 12, \"output\": 3}\r\n{\"arrival\": 1, \"prompt\": 7, \"output\": 2} \r\n")
         var names: [String] = []
         let requests = try TraceWorkload.load(path: file, classNames: &names)
@@ -268,7 +269,7 @@ private func nested(_ depth: Int) -> String {
         #expect(FittedIterationLaw.validationProblem(c: 7200, a: 0, b0: 0) == "c must be <= 3600 seconds, got 7200")
         #expect(FittedIterationLaw.validationProblem(alpha: -1e6, beta: 1e-6, gamma: 1)
             == "the knee b0 = (1/gamma - alpha)/beta = 1000001000000 tokens must be <= 100000000; check alpha and beta")
-        let file = try writeTemporaryFile(
+        let file = try TemporaryFiles.file(named: 
             "law.json",
             #"{"name": "bad", "model": "m", "gpu": "g", "engine": "e", "source": "s", "law": {"alpha": 0.05, "beta": 6.2e-5, "gamma": 45.45}}"#)
         #expect(throws: CalibrationError("\(file): not a calibration: law: alpha (0.05 s) must be <= 1/gamma "

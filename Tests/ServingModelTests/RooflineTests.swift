@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ServingModel
+import GPUSchedTestSupport
 
 // The roofline iteration-time model: physics bounds computed by hand from Llama-3.1-8B's published
 // shape and the H100 datasheet, TP/PP structure, and the error distribution against measured data
@@ -168,7 +169,7 @@ func decodeIsNeverFasterThanReadingWeightsAndCache(streams: Int) throws {
 // MARK: - Validation against measured data
 
 /// The repository's data/ folder.
-private let dataDirectory = referenceDataPath("")
+private let dataDirectory = Repository.dataPath("")
 
 /// Loaded once for all data tests; each data test fails with the loader's error (naming the
 /// missing directory or file) when the data is absent.

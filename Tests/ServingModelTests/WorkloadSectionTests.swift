@@ -1,4 +1,5 @@
 import Foundation
+import GPUSchedTestSupport
 import Testing
 
 @testable import ServingModel
@@ -50,7 +51,7 @@ private let validClass = "name: chat, arrivalRate: 2, promptTokens: 100, outputT
     }
 
     @Test func empiricalLengthsComeFromAFileOrTheMatchingTraceColumn() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryFiles.directory(prefix: "gpusched-workload").path
         try "7\n9\n".write(toFile: directory + "/lengths.txt", atomically: true, encoding: .utf8)
         try "arrival,prompt,output\n0,100,5\n1,200,6\n".write(toFile: directory + "/pairs.csv", atomically: true, encoding: .utf8)
         let (workload, issues) = try readWorkload("""
@@ -123,7 +124,7 @@ private let validClass = "name: chat, arrivalRate: 2, promptTokens: 100, outputT
     }
 
     @Test func emptyFilesAndMissingFilesOfEmpiricalLengths() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryFiles.directory(prefix: "gpusched-workload").path
         try "5\n0\n".write(toFile: directory + "/bad.txt", atomically: true, encoding: .utf8)
         let issues = try classIssues(
             "name: a, arrivalRate: 1, promptTokens: {empirical: bad.txt}, outputTokens: {empirical: gone.txt}",
@@ -147,7 +148,7 @@ private let validClass = "name: chat, arrivalRate: 2, promptTokens: 100, outputT
     }
 
     @Test func traceIsResolvedRelativeToTheScenarioAndScaledInTime() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryFiles.directory(prefix: "gpusched-workload").path
         try FileManager.default.createDirectory(atPath: directory + "/traces", withIntermediateDirectories: true)
         try "arrival,prompt,output,class\n1,10,2,chat\n3,20,4,code\n".write(
             toFile: directory + "/traces/t.csv", atomically: true, encoding: .utf8)
@@ -166,7 +167,7 @@ private let validClass = "name: chat, arrivalRate: 2, promptTokens: 100, outputT
     }
 
     @Test func traceProblemsCarryTheKeyPath() throws {
-        let directory = try makeTemporaryDirectory()
+        let directory = try TemporaryFiles.directory(prefix: "gpusched-workload").path
         try "arrival,prompt,output\n2,10,2\n1,0,4\n".write(toFile: directory + "/t.csv", atomically: true, encoding: .utf8)
         #expect(try readWorkload("workload: {trace: t.csv, timeScale: 0}\n", directory: directory).1 == [
             "workload.timeScale: must be > 0, got 0",

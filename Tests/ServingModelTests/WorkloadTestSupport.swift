@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ServingModel
+import GPUSchedTestSupport
 
 // Helpers shared by the Workload* test suites.
 
@@ -31,20 +32,6 @@ func drain(_ source: some RequestSource) -> [Request] {
     return requests
 }
 
-/// A fresh temporary folder for one test's files.
-func makeTemporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-workload-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
-}
-
-/// Writes `text` to `name` in a fresh temporary folder and returns the file's path.
-func writeTemporaryFile(_ name: String, _ text: String) throws -> String {
-    let path = (try makeTemporaryDirectory() as NSString).appendingPathComponent(name)
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
-}
-
 /// The issue lines a throwing call produces (`path: message`), or nil when it does not throw a `ScenarioError`.
 func scenarioIssues(_ body: () throws -> Void) -> [String]? {
     do {
@@ -60,7 +47,7 @@ func scenarioIssues(_ body: () throws -> Void) -> [String]? {
 
 /// A reference trace in the repository's `data/traces/`.
 func referenceTracePath(_ name: String) throws -> String {
-    let path = referenceDataPath("traces/\(name)")
+    let path = Repository.dataPath("traces/\(name)")
     try #require(FileManager.default.fileExists(atPath: path), "reference trace missing: \(path)")
     return path
 }

@@ -2,12 +2,13 @@ import Foundation
 import Testing
 
 @testable import ServingModel
+import GPUSchedTestSupport
 
 // Trace replay files (CSV and JSONL) and length files: loading, class mapping and exact errors.
 
 /// The issue lines `TraceWorkload.load` throws for a CSV or JSONL text.
 private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [String]? {
-    let path = try writeTemporaryFile(name, text)
+    let path = try TemporaryFiles.file(named: name, text)
     var classNames: [String] = []
     return scenarioIssues { _ = try TraceWorkload.load(path: path, classNames: &classNames) }
 }
@@ -31,7 +32,7 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
     }
 
     @Test func csvClassesExtendTheKnownClassNames() throws {
-        let path = try writeTemporaryFile("classes.csv", """
+        let path = try TemporaryFiles.file(named: "classes.csv", """
             arrival, prompt, output, class
             0.5, 100, 20, chat
             1.0, 200, 30, "code"
@@ -51,13 +52,13 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
         #expect(try traceIssues("arrival,prompt,output,class\n0.5,100,20,\"chat, long\"\n\n1.0,200,30,x,y\n")
             == ["trace line 4: expected 4 fields, got 5"])
         var classNames: [String] = []
-        let good = try writeTemporaryFile("quoted-good.csv", "arrival,prompt,output,class\n0.5,100,20,\"chat, long\"\n")
+        let good = try TemporaryFiles.file(named: "quoted-good.csv", "arrival,prompt,output,class\n0.5,100,20,\"chat, long\"\n")
         _ = try TraceWorkload.load(path: good, classNames: &classNames)
         #expect(classNames == ["chat, long"])
     }
 
     @Test func jsonlWithAndWithoutClassKeys() throws {
-        let path = try writeTemporaryFile("trace.jsonl", """
+        let path = try TemporaryFiles.file(named: "trace.jsonl", """
             {"arrivalTime": 0.25, "promptTokens": 12, "outputTokens": 3, "class": "chat", "user": "x"}
 
             {"arrivalTime": 1, "promptTokens": "40", "outputTokens": 4.0}
@@ -110,8 +111,8 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
     }
 
     @Test func emptyAndMissingFiles() throws {
-        let empty = try writeTemporaryFile("empty.csv", "\n\n")
-        let headerOnly = try writeTemporaryFile("header.csv", "arrival,prompt,output\n")
+        let empty = try TemporaryFiles.file(named: "empty.csv", "\n\n")
+        let headerOnly = try TemporaryFiles.file(named: "header.csv", "arrival,prompt,output\n")
         var classNames: [String] = []
         #expect(scenarioIssues { _ = try TraceWorkload.load(path: empty, classNames: &classNames) }
             == ["trace: the file is empty: \(empty)"])
@@ -133,9 +134,9 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
     // MARK: Length files
 
     @Test func plainLengthFilesWithAndWithoutHeader() throws {
-        let bare = try writeTemporaryFile("lengths.txt", "12\n\n7\n300\n")
-        let titled = try writeTemporaryFile("lengths.csv", "tokens\n12\n7\n")
-        let column = try writeTemporaryFile("prompts.csv", "num_prefill_tokens\n40\n")
+        let bare = try TemporaryFiles.file(named: "lengths.txt", "12\n\n7\n300\n")
+        let titled = try TemporaryFiles.file(named: "lengths.csv", "tokens\n12\n7\n")
+        let column = try TemporaryFiles.file(named: "prompts.csv", "num_prefill_tokens\n40\n")
         #expect(try LengthFile.load(path: bare) == .plain([12, 7, 300]))
         #expect(try LengthFile.load(path: titled) == .plain([12, 7]))
         #expect(try LengthFile.load(path: column) == .plain([40]))
@@ -143,7 +144,7 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
     }
 
     @Test func traceLengthFilesKeepBothColumnsAndNeedNoTimes() throws {
-        let path = try writeTemporaryFile("pairs.csv", "promptTokens,outputTokens\n100,7\n50,9\n")
+        let path = try TemporaryFiles.file(named: "pairs.csv", "promptTokens,outputTokens\n100,7\n50,9\n")
         let file = try LengthFile.load(path: path)
         #expect(file == .trace(prompt: [100, 50], output: [7, 9]))
         #expect(file.lengths(.prompt) == [100, 50])
@@ -151,14 +152,14 @@ private func traceIssues(_ text: String, name: String = "trace.csv") throws -> [
     }
 
     @Test func lengthFileErrorsNameTheFileAndLine() throws {
-        let zero = try writeTemporaryFile("lengths.txt", "5\n0\n")
+        let zero = try TemporaryFiles.file(named: "lengths.txt", "5\n0\n")
         #expect(scenarioIssues { _ = try LengthFile.load(path: zero) } == ["lengths.txt line 2: length must be >= 1, got 0"])
-        let wide = try writeTemporaryFile("wide.csv", "a,b\n1,2\n")
+        let wide = try TemporaryFiles.file(named: "wide.csv", "a,b\n1,2\n")
         #expect(scenarioIssues { _ = try LengthFile.load(path: wide) } == [
             "wide.csv line 1: missing column for the prompt tokens (accepted names: prompt, promptTokens, num_prefill_tokens)",
             "wide.csv line 1: missing column for the output tokens (accepted names: output, outputTokens, num_decode_tokens)",
         ])
-        let titled = try writeTemporaryFile("only-header.txt", "tokens\n")
+        let titled = try TemporaryFiles.file(named: "only-header.txt", "tokens\n")
         #expect(scenarioIssues { _ = try LengthFile.load(path: titled) } == ["only-header.txt: no lengths in \(titled)"])
     }
 }

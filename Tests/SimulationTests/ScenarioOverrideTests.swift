@@ -3,6 +3,7 @@ import Foundation
 import ServingModel
 import Testing
 @testable import Simulation
+import GPUSchedTestSupport
 
 /// `SimulateScenario.override(horizon:warmup:rateScale:)`, the command line's `--horizon`,
 /// `--warmup` and `--rate-scale`.
@@ -10,8 +11,7 @@ import Testing
     /// examples/simulate-chat.yaml: Poisson chat at 20 and summarize at 4 requests/s, horizon 600 s,
     /// warm-up 60 s.
     private func scenario() throws -> SimulateScenario {
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("examples")
+        let examples = Repository.examples
         let envelope = try ScenarioEnvelope.read(
             path: examples.appendingPathComponent("simulate-chat.yaml").path, kinds: ["simulate": SimulateScenario.keys])
         return try SimulateScenario.read(envelope, baseDirectory: examples.path)

@@ -124,7 +124,7 @@ public struct MoEScenario: Sendable {
                 }
             }
         case (.some, .some): body.report("give slotsPerGPU or memoryPerGPU, not both")
-        case (nil, nil): body.report("missing slotsPerGPU (or memoryPerGPU)")
+        case (nil, nil): body.report(key: "slotsPerGPU", "missing required key (or give memoryPerGPU)")
         }
         if let slots, let gpuCount, let model, let moe = model.moe, let redundant,
            slots * gpuCount < moe.routedExperts + redundant {

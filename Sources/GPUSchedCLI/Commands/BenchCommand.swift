@@ -51,6 +51,8 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var export: ModelExportOptions
+
     @OptionGroup var workLimits: WorkLimitOptions
 
     func validate() throws {
@@ -62,22 +64,26 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        try export.withSolver { solver in try run(solver: solver) }
+    }
+
+    private func run(solver: any LinearSolver) throws {
         let progress = output.progressReporter
         switch suite {
-        case .solver: try runSolver(progress: progress)
+        case .solver: try runSolver(progress: progress, solver: solver)
         case .simulator: try runSimulator(progress: progress)
         case .roofline: try runRoofline(progress: progress)
         case .gateRoute:
-            let report = try GateRouteBenchmark.measure(progress: progress)
+            let report = try GateRouteBenchmark.measure(progress: progress, solver: solver)
             if output.json { try JSONOutput.print(report, kind: "bench-gate-route") } else { print(report.render()) }
         case .geo:
-            let report = try GeoBenchmark.measure(timeLimit: timeLimit, progress: progress)
+            let report = try GeoBenchmark.measure(timeLimit: timeLimit, progress: progress, solver: solver)
             if output.json { try JSONOutput.print(report, kind: "bench-geo") } else { print(report.render()) }
         case .cascade:
-            let report = try CascadeBenchmark.measure(progress: progress)
+            let report = try CascadeBenchmark.measure(progress: progress, solver: solver)
             if output.json { try JSONOutput.print(report, kind: "bench-cascade") } else { print(report.render()) }
         case .moe:
-            let result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress)
+            let result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress, solver: solver)
             if output.json { try JSONOutput.print(result, kind: "bench-moe") } else { print(result.render()) }
         }
     }
@@ -119,7 +125,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func runSolver(progress: ProgressReporter) throws {
+    private func runSolver(progress: ProgressReporter, solver: any LinearSolver) throws {
         let cases: [(name: String, build: () -> LinearModel)] = [
             ("transportation LP 200x250 (50,000 variables)",
              BenchmarkModels.TransportationInstance(sources: 200, sinks: 250, seed: 1).model),
@@ -129,7 +135,7 @@ struct BenchCommand: ParsableCommand {
         var results: [SolverBenchmark] = []
         for (name, build) in cases {
             progress.say("building and solving \(name)")
-            results.append(try SolverBenchmark.measure(name: name, timeLimit: timeLimit, build: build))
+            results.append(try SolverBenchmark.measure(name: name, timeLimit: timeLimit, solver: solver, build: build))
         }
         if output.json {
             try JSONOutput.print(["models": results], kind: "bench-solver")
@@ -168,18 +174,18 @@ struct SolverBenchmark: Encodable {
     /// The solve (status, objective, bound, gap, nodes).
     var solve: SolveSummary
 
-    static func measure(name: String, timeLimit: Double, build: () -> LinearModel) throws -> SolverBenchmark {
+    static func measure(name: String, timeLimit: Double, solver: any LinearSolver, build: () -> LinearModel) throws -> SolverBenchmark {
         var durations: [Double] = []
         var model = LinearModel()
         var nonzeros = 0
         for _ in 0..<buildRepeats {
-            let start = ContinuousClock.now
+            let watch = Stopwatch()
             model = build()
             nonzeros = model.columnwiseMatrix().index.count
-            durations.append((ContinuousClock.now - start).inSeconds)
+            durations.append(watch.seconds)
         }
         let buildSeconds = durations.sorted()[durations.count / 2]
-        let result = try HighsSolver().solve(model, options: SolveOptions(timeLimit: timeLimit))
+        let result = try solver.solve(model, options: SolveOptions(timeLimit: timeLimit))
         return SolverBenchmark(
             name: name, variables: model.variableCount, constraints: model.constraintCount, nonzeros: nonzeros,
             buildSeconds: buildSeconds, solveSeconds: result.solveSeconds,

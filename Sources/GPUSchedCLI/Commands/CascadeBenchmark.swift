@@ -1,5 +1,6 @@
 import Cascade
 import Planning
+import Solver
 
 /// `gpusched bench cascade`: wall time of the whole bi-level plan (threshold search, every stage
 /// table, every MILP) for the DeepSeek cascade on 32 and 256 H100s, arrival rate 4 requests/s per
@@ -21,7 +22,7 @@ struct CascadeBenchmark: Encodable {
     var rows: [Row]
 
     /// Plans every case, in order, announcing each to `progress`.
-    static func measure(progress: ProgressReporter) throws -> CascadeBenchmark {
+    static func measure(progress: ProgressReporter, solver: any LinearSolver) throws -> CascadeBenchmark {
         var rows: [Row] = []
         for gpus in [32, 256] {
             for target in [85.0, 90.0] {
@@ -29,7 +30,7 @@ struct CascadeBenchmark: Encodable {
                     let rate = 4.0 * Double(gpus) / 32
                     progress.say("planning \(gpus) GPUs, quality \(target), \(objective.rawValue)")
                     let problem = try CascadeProblem.deepseek(gpus: gpus, rate: rate, target: target, objective: objective)
-                    let planned = try CascadeServingPlanner().plan(problem, context: PlanningContext())
+                    let planned = try CascadeServingPlanner().plan(problem, context: PlanningContext(solver: solver))
                     let plan = planned.plan.plan
                     rows.append(Row(
                         gpus: gpus, arrivalRate: rate, qualityTarget: target, objectiveName: objective.rawValue,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Deployment
+import Planning
 import ServingModel
 import Solver
 
@@ -24,6 +25,8 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var export: ModelExportOptions
+
     struct Report: Encodable {
         var highsVersion: String
         var gpus: Int
@@ -41,11 +44,13 @@ struct DemoCommand: ParsableCommand {
         let packingGPU = try catalog.requireGPU(named: gpu)
         let (version, _) = try HighsSolver.libraryVersion()
         let memory = MemoryFitSection(catalog: catalog)
-        let packing = try NodePackingSection(catalog: catalog, gpu: packingGPU)
-        let gateRoute = try GateRouteSection()
-        let geo = try GeoSection()
-        let cascade = try CascadeSection()
-        let experts = try ExpertPlacementSection(catalog: catalog)
+        let (packing, gateRoute, geo, cascade, experts) = try export.withSolver { solver in
+            let context = PlanningContext(solver: solver, progress: output.progressReporter)
+            return (
+                try NodePackingSection(catalog: catalog, gpu: packingGPU, context: context), try GateRouteSection(context: context),
+                try GeoSection(), try CascadeSection(context: context), try ExpertPlacementSection(catalog: catalog, context: context)
+            )
+        }
         if output.json {
             try JSONOutput.print(Report(
                 highsVersion: version, gpus: catalog.gpus.count, models: catalog.models.count,

@@ -1,5 +1,6 @@
 import GateAndRoute
 import Planning
+import Solver
 
 /// `gpusched bench gate-route`: the paper's convergence instance at n = 500, T = 10,000 s (warm-up
 /// 1,000 s), 5 seeds, every CTMC policy, one after another on one core (JSON keys `totalSeconds`,
@@ -18,9 +19,9 @@ struct GateRouteBenchmark: Encodable {
     var policies: [Row]
 
     /// Plans the instance with `GateRoutePlanner`, then times every policy's CTMC runs.
-    static func measure(progress: ProgressReporter) throws -> GateRouteBenchmark {
+    static func measure(progress: ProgressReporter, solver: any LinearSolver) throws -> GateRouteBenchmark {
         let instance = GateRouteSection.instance
-        let plan = try GateRoutePlanner().plan(GateRouteProblem(instance: instance)).plan.plan
+        let plan = try GateRoutePlanner().plan(GateRouteProblem(instance: instance), context: PlanningContext(solver: solver)).plan.plan
         let watch = Stopwatch()
         var rows: [Row] = []
         for policy in GateRoutePolicy.allCases {

@@ -43,7 +43,7 @@ struct GeoBenchmark: Encodable {
 
     /// The paper's large testbed (5 A100s + 21 MIG slices), then fleets of 100, 250 and 1,000 servers
     /// with one A100 in five, all on the clustered network; the MILP within `timeLimit` seconds on `solver`.
-    static func measure(timeLimit: Double, progress: ProgressReporter, solver: any LinearSolver = HighsSolver()) throws -> GeoBenchmark {
+    static func measure(timeLimit: Double, progress: ProgressReporter, solver: any LinearSolver) throws -> GeoBenchmark {
         let sizes = [(5, 21), (20, 80), (50, 200), (200, 800)]
         var fleets: [Fleet] = []
         for (a100s, migs) in sizes {

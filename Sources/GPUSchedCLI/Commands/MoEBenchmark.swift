@@ -20,7 +20,7 @@ struct MoEBenchmark: Encodable {
     var instance: String
     var cases: [Case]
 
-    static func measure(timeLimit: Double, progress: ProgressReporter) throws(PlanningError) -> MoEBenchmark {
+    static func measure(timeLimit: Double, progress: ProgressReporter, solver: any LinearSolver) throws(PlanningError) -> MoEBenchmark {
         guard let model = Catalog.builtin.model(named: "deepseek-v3"), let moe = model.moe else {
             throw .failure("the built-in catalog has no deepseek-v3")
         }
@@ -50,7 +50,7 @@ struct MoEBenchmark: Encodable {
                     topology: topology.label, gpus: placement.gpus, nodes: distances.nodeCount, slotsPerGPU: slots,
                     redundantExperts: redundant))
             progress.say("\(method), \(redundant) redundant experts, \(slots) slots per GPU")
-            let planned = try MoEPlanner().plan(problem, context: PlanningContext(solver: HighsSolver(), progress: .silent))
+            let planned = try MoEPlanner().plan(problem, context: PlanningContext(solver: solver, progress: .silent))
             let scores = try MoEEvaluator(problem).evaluate(planned.plan.plan, named: method.rawValue, seeds: [], progress: progress)
             cases.append(Case(
                 name: "\(method) (\(redundant) redundant, \(slots) slots/GPU\(balance.map { ", max/mean ≤ \($0)" } ?? ""))",

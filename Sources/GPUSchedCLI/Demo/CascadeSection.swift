@@ -17,9 +17,9 @@ struct CascadeSection {
 
     let report: Report
 
-    init() throws {
+    init(context: PlanningContext) throws {
         let planned = try CascadeServingPlanner().plan(
-            try CascadeProblem.deepseek(gpus: 32, rate: 4, target: 85), context: PlanningContext())
+            try CascadeProblem.deepseek(gpus: 32, rate: 4, target: 85), context: context)
         let served = planned.plan
         let evaluator = CascadeEvaluator(
             samples: served.planner.problem.samples, engine: served.planner.problem.engine, rate: 4,

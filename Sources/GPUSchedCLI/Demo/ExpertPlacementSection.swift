@@ -24,7 +24,7 @@ struct ExpertPlacementSection {
 
     let report: Report
 
-    init(catalog: Catalog) throws {
+    init(catalog: Catalog, context: PlanningContext) throws {
         let model = try catalog.requireModel(named: "deepseekmoe-16b")
         guard let moe = model.moe else { throw InputError("deepseekmoe-16b in the catalog has no MoE part") }
         let topology = ClusterTopology.dragonfly(groups: 4, nodesPerGroup: 2, gpusPerNode: 2, drop: 0.5, seed: 1)
@@ -41,7 +41,7 @@ struct ExpertPlacementSection {
                 model: .init(name: model.name, layers: model.layers, moeLayers: moe.moeLayers, experts: moe.routedExperts,
                              expertsPerToken: moe.expertsPerToken),
                 topology: topology.label, gpus: placement.gpus, nodes: distances.nodeCount, slotsPerGPU: 5, redundantExperts: 16))
-        let planned = try MoEPlanner().plan(problem, context: PlanningContext(solver: HighsSolver()))
+        let planned = try MoEPlanner().plan(problem, context: context)
         let plan = try MoEPlanReport(planned, evaluator: try MoEEvaluator(problem))
         let rows = plan.evaluations.sorted { Self.rank($0.method) < Self.rank($1.method) }
         report = Report(topology: topology.label, methods: rows.map {

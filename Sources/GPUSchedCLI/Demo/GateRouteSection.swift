@@ -36,8 +36,8 @@ struct GateRouteSection {
     let solution: GateRouteSolution
     let check: [(label: String, evaluation: GateRouteEvaluation)]
 
-    init() throws {
-        let solution = try GateRoutePlanner().plan(GateRouteProblem(instance: Self.instance)).plan
+    init(context: PlanningContext) throws {
+        let solution = try GateRoutePlanner().plan(GateRouteProblem(instance: Self.instance), context: context).plan
         self.solution = solution
         check = try Self.checkRuns.map { run in
             let evaluator = GateRouteEvaluator(

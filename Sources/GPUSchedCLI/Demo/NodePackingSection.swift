@@ -15,7 +15,7 @@ struct NodePackingSection {
 
     let report: Report
 
-    init(catalog: Catalog, gpu: GPUSpec, gpusPerNode: Int = 8, context: PlanningContext = PlanningContext()) throws {
+    init(catalog: Catalog, gpu: GPUSpec, gpusPerNode: Int = 8, context: PlanningContext) throws {
         var replicas: [NodePackingProblem.Replica] = []
         var unplaced: [String] = []
         for model in catalog.models {

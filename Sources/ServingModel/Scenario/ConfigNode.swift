@@ -281,6 +281,10 @@ public struct ConfigObject: Sendable {
         return ConfigNode(value: entry.value, path: childPath(key), diagnostics: diagnostics)
     }
 
+    /// Reports a problem at `key` of this mapping, present or not (e.g. a key that must be given
+    /// unless another is).
+    public func report(key: String, _ message: String) { diagnostics.report(childPath(key), message) }
+
     /// The value at `key`; reports "missing required key" when absent.
     public func require(_ key: String) -> ConfigNode? {
         guard let node = self[key] else {

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import ServingModel
 
 /// The state of one run: the event loop between the cluster policy (global scheduler) and the
@@ -87,12 +88,11 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     }
 
     mutating func run(_ source: inout some RequestSource) -> SimulationReport {
-        let started = ContinuousClock.now
+        let watch = Stopwatch()
         begin(&source)
         while step(&source) { checkInvariants() }
         checkInvariants(always: true)
-        let wall = (ContinuousClock.now - started).inSeconds
-        return report(wallSeconds: wall)
+        return report(wallSeconds: watch.seconds)
     }
 
     /// Schedules the first sample and reads the first arrival.

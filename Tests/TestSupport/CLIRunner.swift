@@ -1,16 +1,27 @@
 import Foundation
 
 /// Runs the built `gpusched` executable and captures its output.
-struct CLIRunner {
-    struct Output {
-        var exitCode: Int32
-        var stdout: String
-        var stderr: String
-        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+/// ```
+/// let output = try CLIRunner.run(["validate", Repository.example("gate-route.yaml")])
+/// #expect(output.exitCode == 0)
+/// ```
+public enum CLIRunner {
+    /// A finished run: exit code and what it printed.
+    public struct Output: Sendable {
+        public var exitCode: Int32
+        public var stdout: String
+        public var stderr: String
+        public var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+
+        public init(exitCode: Int32, stdout: String, stderr: String) {
+            self.exitCode = exitCode
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// The executable built next to the test bundle (`swift build --build-tests` builds both).
-    static let executable: URL = {
+    public static let executable: URL = {
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = testBinary.deletingLastPathComponent()
         for _ in 0..<4 {
@@ -18,12 +29,11 @@ struct CLIRunner {
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             folder.deleteLastPathComponent()
         }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return packageRoot.appendingPathComponent(".build/debug/gpusched")
+        return Repository.root.appendingPathComponent(".build/debug/gpusched")
     }()
 
-    static func run(_ arguments: [String], workingDirectory: URL? = nil) throws -> Output {
+    /// Runs `gpusched arguments…` (in `workingDirectory` when given) and waits for it.
+    public static func run(_ arguments: [String], workingDirectory: URL? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -39,12 +49,5 @@ struct CLIRunner {
         return Output(
             exitCode: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData, as: UTF8.self))
-    }
-
-    /// Writes `text` to a fresh temporary file with the given extension and returns its path.
-    static func temporaryFile(_ text: String, extension ext: String = "yaml") throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-test-\(UUID()).\(ext)")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
     }
 }
