@@ -1,5 +1,6 @@
 import Deployment
 import Planning
+import ServingModel
 import Solver
 import Testing
 
@@ -46,7 +47,7 @@ import Testing
 
     /// Random small instances: the MILP's node count equals brute force's.
     @Test func matchesBruteForceOnRandomInstances() throws {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededRandom(seed: 42)
         for _ in 0..<12 {
             let capacity = Int(generator.next() % 6) + 4
             let sizes = (0..<(Int(generator.next() % 5) + 3)).map { _ in Int(generator.next() % UInt64(capacity)) + 1 }
@@ -71,18 +72,5 @@ import Testing
         let planned = try NodePackingPlanner().plan(problem, context: PlanningContext(solver: solver))
         #expect(planned.plan.nodes == 1)
         #expect(solver.exported == [path])
-    }
-}
-
-/// A small deterministic generator for test instances (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
