@@ -109,6 +109,12 @@ import GPUSchedTestSupport
         #expect(badValue.stderr.contains("--time-limit must be > 0"))
         let badSection = try CLIRunner.run(["catalog", "cpus"])
         #expect(badSection.exitCode == 2)
+        #expect(badSection.stderrLines == [
+            "error: The value 'cpus' is invalid for '<section>': unknown value 'cpus' (did you mean 'gpus'?); choose from: gpus, models",
+        ])
+        let badSuite = try CLIRunner.run(["bench", "simulatr"])
+        #expect(badSuite.exitCode == 2)
+        #expect(badSuite.stderr.contains("unknown value 'simulatr' (did you mean 'simulator'?)"))
     }
 
     @Test func solveRejectsMissingAndInfeasibleModels() throws {

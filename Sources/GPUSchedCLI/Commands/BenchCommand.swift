@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    enum Suite: String, ExpressibleByArgument, CaseIterable {
+    enum Suite: String, ChoiceArgument {
         case solver, simulator, roofline
         case gateRoute = "gate-route"
         case geo
@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
         case moe
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels).")
+    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels).", transform: Suite.choice)
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")

@@ -17,11 +17,11 @@ struct CatalogCommand: ParsableCommand {
             """
     )
 
-    enum Section: String, ExpressibleByArgument, CaseIterable {
+    enum Section: String, ChoiceArgument {
         case gpus, models
     }
 
-    @Argument(help: "What to list: gpus or models (default: both).")
+    @Argument(help: "What to list: gpus or models (default: both).", transform: Section.choice)
     var section: Section?
 
     @Option(name: .long, help: "A scenario file whose inline 'catalog:' entries are merged in.")

@@ -4,7 +4,7 @@ import ArgumentParser
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Solve a planner's optimisation model for a scenario.",
+        abstract: "Solve a planner's model for a scenario, then evaluate the plan and its baselines the same way (--no-evaluate: solve only).",
         discussion: """
             Example:
               gpusched plan gate-route examples/gate-route.yaml --json
