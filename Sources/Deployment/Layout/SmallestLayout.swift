@@ -4,8 +4,8 @@ import ServingModel
 /// The smallest single-node tensor-parallel layout (TP 1, 2, 4 or 8; PP 1) whose weights fit a GPU
 /// under vLLM's memory rule (`MemoryFit`), and the KV-cache tokens one replica then holds.
 /// ```
-/// let fit = SmallestLayout(model: llama70B, gpu: h100)   // TP2, 29,904 tokens at 6 sequences …
-/// print(fit.tensorParallel ?? 0, fit.kvCapacityTokens ?? 0)
+/// let fit = SmallestLayout(model: llama70B, gpu: h100)
+/// print(fit.tensorParallel ?? 0, fit.kvCapacityTokens ?? 0)   // 2 3552 (vllm serve's default limits)
 /// ```
 public struct SmallestLayout: Sendable, Codable, Equatable {
     /// The tensor-parallel degrees tried, smallest first (one 8-GPU node at most).
