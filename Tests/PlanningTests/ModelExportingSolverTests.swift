@@ -1,4 +1,5 @@
 import Foundation
+import GPUSchedTestSupport
 import Planning
 import Solver
 import Testing
@@ -29,9 +30,26 @@ import Testing
         }
     }
 
+    /// A file HiGHS cannot write (its folder does not exist) is bad input naming the flag, and is
+    /// not listed as exported.
+    @Test func anUnwritablePathIsBadInput() throws {
+        let path = "/nonexistent-gpusched-folder/plan.lp"
+        let solver = try ModelExportingSolver(wrapping: HighsSolver(), path: path)
+        var model = LinearModel()
+        let x = model.addVariable(name: "x", lower: 0, upper: 4)
+        model.maximize(2 * x)
+        do {
+            _ = try solver.solve(model)
+            Issue.record("an unwritable export path was accepted")
+        } catch let error as PlanningError {
+            #expect(error.cause == .badInput)
+            #expect(error.lines.count == 1 && error.lines[0].hasPrefix("--export-model: cannot write '\(path)'"), "\(error)")
+        }
+        #expect(solver.exported.isEmpty)
+    }
+
     @Test func writesARealModelThroughHiGHS() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryFiles.directory(prefix: "export")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("tiny.lp").path
         var model = LinearModel()

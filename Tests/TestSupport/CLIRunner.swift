@@ -43,8 +43,7 @@ public enum CLIRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        let (stdoutData, stderrData) = PipeReader.readBoth(out, err)
         process.waitUntilExit()
         return Output(
             exitCode: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),

@@ -20,7 +20,7 @@ public enum SchemaValidator {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = PipeReader.readAll(pipe)
         process.waitUntilExit()
         return CLIRunner.Output(exitCode: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
     }

@@ -50,6 +50,8 @@ public struct CascadeServingPlanner: Planner {
             plan = try planner.plan(previous: previous)
         } catch let error as CascadeError {
             throw prefixed(.badInput(error.message))
+        } catch let error as PlanningError {
+            throw prefixed(error)
         } catch let error as SolverError {
             switch error {
             case .invalidModel, .invalidOption: throw prefixed(.badInput(error.description))

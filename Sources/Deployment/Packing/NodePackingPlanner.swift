@@ -41,6 +41,8 @@ public struct NodePackingPlanner: Planner {
         let result: SolveResult
         do {
             result = try context.solver.solve(model, options: SolveOptions(timeLimit: timeLimit, relativeGap: 0))
+        } catch let error as PlanningError {
+            throw error
         } catch {
             throw .failure("node packing: \(error)")
         }

@@ -25,12 +25,18 @@ struct ModelExportOptions: ParsableArguments {
     }
 
     /// Runs `body` with HiGHS (wrapped to export when `--export-model` is given), then lists the
-    /// files written on stderr, also when `body` throws.
+    /// files written on stderr (also when `body` throws after writing some).
     func withSolver<Value>(_ body: (any LinearSolver) throws -> Value) throws -> Value {
         guard let exportModel else { return try body(HighsSolver()) }
         let solver = try ModelExportingSolver(wrapping: HighsSolver(), path: exportModel)
-        defer { Self.announce(solver) }
-        return try body(solver)
+        do {
+            let value = try body(solver)
+            Self.announce(solver)
+            return value
+        } catch {
+            if !solver.exported.isEmpty { Self.announce(solver) }
+            throw error
+        }
     }
 
     private static func announce(_ solver: ModelExportingSolver) {

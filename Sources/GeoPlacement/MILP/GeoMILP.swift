@@ -245,14 +245,15 @@ public enum GeoMILP {
     /// A solver failure as the planning error it is: a backend failure on this model is bad input
     /// (its numbers are too far apart), as are an invalid model or option; anything else is GPUSched's.
     static func planningError(_ error: any Error) -> PlanningError {
+        if let error = error as? PlanningError { return error }
         switch error as? SolverError {
         case .backendFailure?:
-            .badInput("the MILP could not be solved (\(error)); the model's numbers may be too far apart for the solver "
+            return .badInput("the MILP could not be solved (\(error)); the model's numbers may be too far apart for the solver "
                 + "(blockBytes, cacheBytesPerToken, memoryBytes, the times)")
         case .invalidModel?, .invalidOption?:
-            .badInput("the MILP could not be solved: \(error)")
+            return .badInput("the MILP could not be solved: \(error)")
         default:
-            .failure("the MILP could not be solved: \(error)")
+            return .failure("the MILP could not be solved: \(error)")
         }
     }
 

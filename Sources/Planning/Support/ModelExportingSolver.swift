@@ -5,6 +5,7 @@ import Solver
 ///
 /// The first model goes to `path`, later ones to `stem-2.ext`, `stem-3.ext`, … up to
 /// `maximumFiles`; `exported` lists the files written and `skipped` counts models past the cap.
+/// A file that cannot be written is bad input: `PlanningError.badInput("--export-model: cannot write …")`.
 /// ```
 /// let solver = ModelExportingSolver(wrapping: HighsSolver(), path: "plan.mps")
 /// let planned = try planner.plan(problem, context: PlanningContext(solver: solver))
@@ -17,6 +18,7 @@ public final class ModelExportingSolver: LinearSolver, @unchecked Sendable {
     private let path: String
     private let lock = Lock()
     private var written: [String] = []
+    private var reserved = 0
     private var skippedModels = 0
 
     /// Exports to `path`, whose extension (`.mps` or `.lp`) picks the format; throws
@@ -36,15 +38,21 @@ public final class ModelExportingSolver: LinearSolver, @unchecked Sendable {
 
     public func solve(_ model: LinearModel, options: SolveOptions) throws -> SolveResult {
         let target: String? = lock.withLock {
-            guard written.count < Self.maximumFiles else {
+            guard reserved < Self.maximumFiles else {
                 skippedModels += 1
                 return nil
             }
-            let name = written.isEmpty ? path : Self.numbered(path, written.count + 1)
-            written.append(name)
-            return name
+            reserved += 1
+            return reserved == 1 ? path : Self.numbered(path, reserved)
         }
-        if let target { try base.export(model, to: target) }
+        if let target {
+            do {
+                try base.export(model, to: target)
+            } catch {
+                throw PlanningError.badInput("--export-model: cannot write '\(target)' (\(error))")
+            }
+            lock.withLock { written.append(target) }
+        }
         return try base.solve(model, options: options)
     }
 

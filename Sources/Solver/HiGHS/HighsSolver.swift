@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The HiGHS backend: passes the whole model with `Highs_passLp`/`Highs_passMip`, solves it on a
 /// fresh HiGHS instance (HiGHS's clocks and limits accumulate per instance), and reads back status,
 /// objective, bound, gap, values and, for LPs, duals.
@@ -36,6 +42,12 @@ public struct HighsSolver: LinearSolver {
         }
         let library = try HighsLibrary.load()
         try model.validate()
+        // HiGHS 1.15's LP writer dereferences a null FILE* when it cannot open the file, so the
+        // path is opened for writing here first and refused cleanly when that fails.
+        guard let probe = fopen(path, "w") else {
+            throw SolverError.backendFailure("cannot write '\(path)': \(String(cString: strerror(errno)))")
+        }
+        fclose(probe)
         let instance = try HighsInstance(library: library, model: model, options: SolveOptions())
         try instance.passNames(of: model)
         let status = path.withCString { library.writeModel(instance.handle, $0) }
