@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func oversizedReplicaIsBadInput() {
-        #expect(throws: NodePackingError.self) {
+        #expect(throws: PlanningError.badInput("replica 'big' needs 9 GPUs; a node has 8")) {
             try NodePackingProblem(replicas: [.init(name: "big", gpus: 9)], gpusPerNode: 8)
         }
     }

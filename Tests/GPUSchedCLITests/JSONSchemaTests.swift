@@ -28,6 +28,7 @@ import Testing
             ["catalog"],
             ["catalog", "models", "--scenario", Repository.example("catalog.yaml")],
             ["calibrate", Repository.example("iteration-times.csv")],
+            ["calibrate", Repository.example("iteration-times.csv"), "--out", TemporaryFiles.path(prefix: "calibration", extension: "json")],
             ["fit-workload", Repository.dataPath("traces/splitwise_code.csv")],
             ["solve", Repository.example("wyndor.lp")],
             ["simulate", Repository.example("simulate-chat.yaml"), "--seeds", "1"],

@@ -173,9 +173,13 @@ import GPUSchedTestSupport
               - {name: b, promptTokens: 3000, decodeTokens: 400, arrivalRate: 0.5, abandonmentRate: 0.1}
             sli: {maxAverageTPOT: 1e6, prefillFairness: {penalty: 1e6}}
             """
-        let output = try run(text, ["plan", "gate-route", "FILE"])
+        let output = try run(text, ["plan", "gate-route", "FILE", "--no-evaluate"])
         #expect(output.exitCode == 2)
         #expect(output.stderrLines.count == 1)
         #expect(output.stderrLines.first?.hasPrefix("error: numerically hopeless model: the gate-and-route LP could not be solved") == true)
+        // With the evaluation on, its work (10^6 arrivals/s at n = 500) is refused before any solve.
+        let evaluated = try run(text, ["plan", "gate-route", "FILE"])
+        #expect(evaluated.exitCode == 2)
+        #expect(evaluated.stderrLines.count == 1 && evaluated.stderrLines[0].hasPrefix("error: simulation: about 2e+12 request-equivalents"))
     }
 }

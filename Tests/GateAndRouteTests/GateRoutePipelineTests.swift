@@ -80,7 +80,7 @@ extension GateRouteProblem {
             #expect(abs(row.ratioToOptimum - row.revenuePerGPU.mean / planned.plan.plan.revenuePerGPU) < 1e-12)
             #expect(row.classes.map(\.name) == ["code", "summarize"])
         }
-        #expect(report.notes.count == 1 && report.notes[0].hasPrefix("evaluations: the CTMC at n = 10 GPUs, T = 200 s, warm-up 50 s"))
+        #expect(report.notes.count == 2 && report.notes[1].hasPrefix("evaluations: the CTMC at n = 10 GPUs, T = 200 s, warm-up 50 s"))
 
         let json = try #require(try JSONSerialization.jsonObject(with: JSONContract.encode(report)) as? [String: Any])
         #expect(Set(json.keys) == ["schemaVersion", "kind", "solve", "plan", "baselines", "seeds", "evaluations", "notes"])
@@ -100,11 +100,12 @@ extension GateRouteProblem {
         #expect((first["revenuePerGPU"] as? [String: Any])?["samples"] as? Int == 2)
     }
 
-    /// Without evaluation the report holds the plan alone.
+    /// Without evaluation the report holds the plan alone, and says why it has no baselines.
     @Test func unevaluatedReportHasNoSeeds() throws {
         let planned = try GateRoutePlanner().plan(Self.problem)
         let report = GateRoutePlanReport(problem: Self.problem, planned: planned, simulation: nil, evaluations: [])
-        #expect(report.seeds.isEmpty && report.evaluations.isEmpty && report.notes.isEmpty)
+        #expect(report.seeds.isEmpty && report.evaluations.isEmpty && report.baselines.isEmpty)
+        #expect(report.notes.count == 1 && report.notes[0].hasPrefix("baselines: none in the plan's shape"))
     }
 
     /// Token level measures no per-class state: the five keys and M are `null`, not left out; the

@@ -1,3 +1,5 @@
+import Planning
+
 /// Replicas to place on nodes of one GPU type: each replica needs `gpus` GPUs on one node (tensor
 /// parallelism needs NVLink), each node has `gpusPerNode`.
 /// ```
@@ -21,14 +23,15 @@ public struct NodePackingProblem: Sendable, Equatable {
     public var replicas: [Replica]
     public var gpusPerNode: Int
 
-    /// Checks the sizes: 1 ≤ gpus ≤ gpusPerNode for every replica, at most `maximumReplicas`.
-    public init(replicas: [Replica], gpusPerNode: Int) throws(NodePackingError) {
-        guard gpusPerNode >= 1 else { throw NodePackingError("gpusPerNode must be >= 1, got \(gpusPerNode)") }
+    /// Checks the sizes (bad input otherwise): 1 ≤ gpus ≤ gpusPerNode for every replica, at most
+    /// `maximumReplicas`.
+    public init(replicas: [Replica], gpusPerNode: Int) throws(PlanningError) {
+        guard gpusPerNode >= 1 else { throw .badInput("gpusPerNode must be >= 1, got \(gpusPerNode)") }
         guard replicas.count <= Self.maximumReplicas else {
-            throw NodePackingError("at most \(Self.maximumReplicas) replicas, got \(replicas.count)")
+            throw .badInput("at most \(Self.maximumReplicas) replicas, got \(replicas.count)")
         }
         if let bad = replicas.first(where: { !(1...gpusPerNode).contains($0.gpus) }) {
-            throw NodePackingError("replica '\(bad.name)' needs \(bad.gpus) GPUs; a node has \(gpusPerNode)")
+            throw .badInput("replica '\(bad.name)' needs \(bad.gpus) GPUs; a node has \(gpusPerNode)")
         }
         self.replicas = replicas
         self.gpusPerNode = gpusPerNode
@@ -48,10 +51,4 @@ public struct NodePackingProblem: Sendable, Equatable {
         }
         return free.count
     }
-}
-
-/// A node-packing problem that cannot be built (bad input).
-public struct NodePackingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    init(_ description: String) { self.description = description }
 }

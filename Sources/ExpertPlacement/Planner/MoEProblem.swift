@@ -57,9 +57,7 @@ public struct MoEProblem: Sendable {
                 nodeLimit: scenario.nodeLimit),
             bytesPerActivation: scenario.bytesPerActivation,
             setting: PlacementSetting(
-                model: .init(
-                    name: model.name, layers: model.layers, moeLayers: moe.moeLayers, experts: moe.routedExperts,
-                    expertsPerToken: moe.expertsPerToken),
+                model: .init(model, moe),
                 topology: scenario.topology.label, gpus: problem.gpus, nodes: problem.distances.nodeCount,
                 slotsPerGPU: problem.slotsPerGPU, redundantExperts: problem.redundantExperts))
     }
@@ -92,6 +90,13 @@ public struct PlacementSetting: Sendable, Hashable, Codable {
             self.moeLayers = moeLayers
             self.experts = experts
             self.expertsPerToken = expertsPerToken
+        }
+
+        /// The shape of a catalog model with its MoE section.
+        public init(_ model: ModelSpec, _ moe: MoESpec) {
+            self.init(
+                name: model.name, layers: model.layers, moeLayers: moe.moeLayers, experts: moe.routedExperts,
+                expertsPerToken: moe.expertsPerToken)
         }
     }
 

@@ -44,10 +44,10 @@ struct GateRoutePlanCommand: ParsableCommand {
                 settings: scenario.simulation, gpus: problem.instance.gpus,
                 seeds: seeding.seeds(default: GateRouteSimulation.defaultSeeds(scenario.simulation)))
             : nil
+        try simulation?.check(problem.instance, limits: limits, at: "simulation")
         let planned = try export.withSolver { solver in
             try GateRoutePlanner().plan(problem, context: PlanningContext(solver: solver, progress: progress, limits: limits))
         }
-        try simulation?.check(problem.instance, limits: limits, at: "simulation")
         let rows = try simulation?.evaluate(plan: planned.plan.plan, instance: problem.instance, progress: progress) ?? []
         let report = GateRoutePlanReport(problem: problem, planned: planned, simulation: simulation, evaluations: rows)
         if output.json {
@@ -60,32 +60,5 @@ struct GateRoutePlanCommand: ParsableCommand {
             print(GateRouteEvaluationText.table(rows, plan: planned.plan.plan, simulation: simulation, targets: false))
             for note in report.notes { print("note: \(note)") }
         }
-    }
-}
-
-extension GateRouteSolution {
-    /// The plan as text: R*, M, the per-class optimum, the binding constraints, the warnings.
-    func text() -> String {
-        var lines: [String] = []
-        let penalty = penaltyPerGPU > 1e-12 ? " (objective \(Format.fixed(objectivePerGPU, 4)) after SLI penalties)" : ""
-        lines.append("\(scheme.rawValue) pricing, n = \(gpus) GPUs: R* = \(Format.fixed(revenuePerGPU, 4)) per GPU per second\(penalty)")
-        lines.append("mixed GPUs M = ⌈n·Σx*⌉ = ⌈\(gpus) × \(Format.fixed(plan.mixedFraction, 5))⌉ = \(mixedGPUs); "
-            + "τ = \(Format.fixed(mixedIterationSeconds, 6)) s, γτ = \(Format.fixed(soloToMixedSpeedRatio, 4))")
-        lines.append("")
-        var table = TextTable(["class", "x* prefill", "y_m* mixed", "y_s* solo", "q_p* queue", "q_d* buffer", "completions/GPU/s"])
-        for (plan, completions) in zip(plan.classes, completionsPerGPU) {
-            table.add([
-                plan.name, Format.fixed(plan.prefillOccupancy, 5), Format.fixed(plan.mixedDecodeOccupancy, 4),
-                Format.fixed(plan.soloDecodeOccupancy, 4), Format.fixed(plan.prefillQueue, 4), Format.fixed(plan.decodeQueue, 4),
-                Format.fixed(completions, 4),
-            ])
-        }
-        lines.append(table.render())
-        lines.append("")
-        var binding = TextTable(["binding constraint", "shadow price"])
-        for row in bindingConstraints { binding.add([row.name, Format.fixed(row.shadowPrice, 4)]) }
-        lines.append(binding.render())
-        for warning in warnings { lines.append("warning: \(warning)") }
-        return lines.joined(separator: "\n")
     }
 }

@@ -45,8 +45,7 @@ struct MoEBenchmark: Encodable {
                 placement: placement, evaluation: data.evaluation, methods: [method],
                 balance: BalanceOptions(maxImbalance: balance, timeLimit: timeLimit), bytesPerActivation: Double(model.hiddenSize) * 2,
                 setting: PlacementSetting(
-                    model: .init(name: model.name, layers: model.layers, moeLayers: moe.moeLayers, experts: moe.routedExperts,
-                                 expertsPerToken: moe.expertsPerToken),
+                    model: .init(model, moe),
                     topology: topology.label, gpus: placement.gpus, nodes: distances.nodeCount, slotsPerGPU: slots,
                     redundantExperts: redundant))
             progress.say("\(method), \(redundant) redundant experts, \(slots) slots per GPU")

@@ -68,7 +68,7 @@ struct SimulateFleetCommand: ParsableCommand {
         try scenario.override(horizon: horizon, warmup: warmup, rateScale: rateScale)
         try scenario.work.check(limits, at: "workload")
         let progress = output.progressReporter
-        let summary = scenario.run(progress: { progress.say($0) })
+        let summary = scenario.run(progress: progress)
         if let warning = SimulationTable.rejectionWarning(summary) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }

@@ -38,8 +38,7 @@ struct ExpertPlacementSection {
             placement: placement, evaluation: data.evaluation, methods: [.loadAware, .roundRobin, .eplb],
             balance: BalanceOptions(maxImbalance: 1.1, timeLimit: 4), bytesPerActivation: Double(model.hiddenSize) * 2,
             setting: PlacementSetting(
-                model: .init(name: model.name, layers: model.layers, moeLayers: moe.moeLayers, experts: moe.routedExperts,
-                             expertsPerToken: moe.expertsPerToken),
+                model: .init(model, moe),
                 topology: topology.label, gpus: placement.gpus, nodes: distances.nodeCount, slotsPerGPU: 5, redundantExperts: 16))
         let planned = try MoEPlanner().plan(problem, context: context)
         let plan = try MoEPlanReport(planned, evaluator: try MoEEvaluator(problem))

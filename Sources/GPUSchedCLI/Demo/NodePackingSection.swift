@@ -25,8 +25,7 @@ struct NodePackingSection {
                 unplaced.append(model.name)
             }
         }
-        let problem: NodePackingProblem
-        do { problem = try NodePackingProblem(replicas: replicas, gpusPerNode: gpusPerNode) } catch { throw PlanningError.failure("\(error)") }
+        let problem = try NodePackingProblem(replicas: replicas, gpusPerNode: gpusPerNode)
         let planned = try NodePackingPlanner().plan(problem, context: context)
         report = Report(gpu: gpu.name, plan: planned.plan, unplaced: unplaced, solve: planned.solve)
     }

@@ -24,6 +24,9 @@ struct SeedOptions: ParsableArguments {
         if let seeds, !(1...Self.maximumSeeds).contains(seeds) {
             throw ValidationError("--seeds must be between 1 and \(Self.maximumSeeds), got \(seeds)")
         }
+        if let seed, let seeds, UInt64.max - seed < UInt64(seeds - 1) {
+            throw ValidationError("--seed \(seed) with --seeds \(seeds) runs past the largest seed \(UInt64.max)")
+        }
     }
 
     /// The seeds to run: `scenario`'s unless overridden (its first seed and count are the defaults).

@@ -17,7 +17,7 @@ extension GateRoutePlanReport {
         problem: GateRouteProblem, planned: Planned<GateRouteSolution>, simulation: GateRouteSimulation?,
         evaluations: [GateRouteEvaluation]
     ) {
-        var notes: [String] = []
+        var notes = ["baselines: none in the plan's shape; the baselines are policies that follow this plan (evaluations)"]
         if let simulation {
             notes.append(
                 "evaluations: \(simulation.fidelity == .ctmc ? "the CTMC" : "the token-level simulator") at n = "

@@ -4,7 +4,7 @@ import Foundation
 /// one object with `schemaVersion` and `kind`, camelCase keys sorted, times ending in `Seconds`,
 /// missing values `null` (`@Nullable`) and non-finite numbers `null` (never the strings "nan"/"inf").
 /// ```
-/// let data = try JSONContract.encode(PlanReport(kind: "plan-geo", solve: summary, plan: plan))
+/// let data = try JSONContract.encode(ReportEnvelope(kind: "simulate", body: summary))
 /// ```
 public enum JSONContract {
     /// Version of the output shapes; raised when a key changes meaning or disappears.

@@ -4,7 +4,8 @@
 /// `kind` names the output (`plan-cascade`, `plan-geo`, …) and selects its JSON Schema in
 /// `schemas/`. Encoded with `JSONContract`, missing values are `null` and non-finite numbers `null`.
 /// ```
-/// let report = PlanReport(kind: "plan-geo", solve: planned.solve, plan: planBody, baselines: [petals])
+/// let report = PlanReport<GeoPlan, GeoEvaluation>(
+///     kind: "plan-geo", solve: planned.solve, plan: planned.plan, baselines: [petals], seeds: [1], evaluations: rows)
 /// let data = try JSONContract.encode(report)
 /// ```
 public struct PlanReport<Plan: Encodable, Evaluation: Encodable>: Encodable {

@@ -54,7 +54,6 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
     var runningCount: Int { running.count }
     var prefillingCount: Int { prefilling.count }
     var decodingCount: Int { decodeCount + incomingDecodes.count }
-    var incomingCount: Int { incomingDecodes.count }
 
     // MARK: Queues
 

@@ -35,8 +35,6 @@ protocol ReplicaScheduler {
     var prefillingCount: Int { get }
     /// Decoding streams, including the ones moved here and not yet admitted.
     var decodingCount: Int { get }
-    /// Prefilled requests moved here to decode and not yet admitted.
-    var incomingCount: Int { get }
     /// KV-cache tokens in use (reservations of the iteration in flight included).
     var kvUsed: Int { get }
 

@@ -1,3 +1,4 @@
+import Planning
 import ServingModel
 
 /// The result of a scenario run over several seeds: means across seeds in the same shape as one
@@ -61,14 +62,14 @@ public struct SimulationSummary: Sendable, Codable {
 }
 
 extension SimulateScenario {
-    /// Runs every seed (one after another) and folds the results; `progress` hears about each seed.
-    public func run(progress: (String) -> Void = { _ in }) -> SimulationSummary {
+    /// Runs every seed (one after another, `SeedRuns.map`) and folds the results; `progress` hears
+    /// about each seed.
+    public func run(progress: ProgressReporter = .silent) -> SimulationSummary {
         let configuration = configuration
-        var reports: [SimulationReport] = []
-        for (index, seed) in seeds.enumerated() {
-            progress("seed \(seed) (\(index + 1)/\(seeds.count)): simulating \(replicas.count) replicas to t=\(horizon) s")
+        progress.say("simulating \(replicas.count) replicas to t=\(horizon) s")
+        let reports = SeedRuns.map(seeds, progress: progress, label: "simulate") { seed in
             var source = workload.source(horizon: horizon, seed: seed)
-            reports.append(policy.simulate(configuration, source: &source, seed: seed))
+            return policy.simulate(configuration, source: &source, seed: seed)
         }
         return SimulationSummary(reports: reports, replicas: replicas.count)
     }
