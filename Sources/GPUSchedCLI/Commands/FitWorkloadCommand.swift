@@ -76,7 +76,10 @@ struct FitWorkloadReport: Encodable {
 struct ColumnFitReport: Encodable {
     struct Fit: Encodable {
         var family: String
+        /// The parameters as text, e.g. "mean=812.41 sd=403.9".
         var parameters: String
+        /// The same parameters as numbers by name (`mean`, `sd`, `min`, `max`, `value`).
+        var parameterValues: [String: Double]
         var logLikelihood: Double
         var aic: Double
         var ksStatistic: Double
@@ -98,7 +101,7 @@ struct ColumnFitReport: Encodable {
         min = lengths.min() ?? 0
         max = lengths.max() ?? 0
         fits = DistributionFit.fitAll(lengths).map {
-            Fit(family: $0.family, parameters: $0.parameters, logLikelihood: $0.logLikelihood, aic: $0.aic,
+            Fit(family: $0.family, parameters: $0.parameters, parameterValues: $0.parameterValues, logLikelihood: $0.logLikelihood, aic: $0.aic,
                 ksStatistic: $0.ksStatistic)
         }
     }

@@ -6,8 +6,10 @@ public struct FitResult: Sendable, Hashable {
     public var family: String
     /// The fitted distribution, ready to sample from.
     public var distribution: LengthDistribution
-    /// The fitted parameters, e.g. `mean=812.41 sd=403.9`.
+    /// The fitted parameters as text, e.g. `mean=812.41 sd=403.9`.
     public var parameters: String
+    /// The same parameters as numbers by name, e.g. `["mean": 812.41, "sd": 403.9]`.
+    public var parameterValues: [String: Double]
     /// Natural log of the sample's probability under `distribution`.
     public var logLikelihood: Double
     /// Kolmogorov–Smirnov distance: the largest gap between the sample's CDF and the fitted one.
@@ -42,20 +44,19 @@ public enum DistributionFit {
 
         var fits: [FitResult] = []
         if low == high {
-            fits.append(fit(.fixed(low), "fixed", "value=\(low)", parameterCount: 1, sorted))
+            fits.append(fit(.fixed(low), "fixed", ["value": Double(low)], sorted))
         }
-        fits.append(fit(.exponential(mean: mean), "exponential", "mean=\(decimal(mean))", parameterCount: 1, sorted))
-        fits.append(fit(
-            .lognormal(mean: lognormalMean, sd: lognormalSD), "lognormal",
-            "mean=\(decimal(lognormalMean)) sd=\(decimal(lognormalSD))", parameterCount: 2, sorted))
-        fits.append(fit(.uniform(min: low, max: high), "uniform", "min=\(low) max=\(high)", parameterCount: 2, sorted))
+        fits.append(fit(.exponential(mean: mean), "exponential", ["mean": mean], sorted))
+        fits.append(fit(.lognormal(mean: lognormalMean, sd: lognormalSD), "lognormal", ["mean": lognormalMean, "sd": lognormalSD], sorted))
+        fits.append(fit(.uniform(min: low, max: high), "uniform", ["min": Double(low), "max": Double(high)], sorted))
         return fits.enumerated()
             .sorted { $0.element.aic != $1.element.aic ? $0.element.aic < $1.element.aic : $0.offset < $1.offset }
             .map(\.element)
     }
 
+    /// `distribution` scored on `sorted`; `values` are its parameters by name (their count is AIC's k).
     private static func fit(
-        _ distribution: LengthDistribution, _ family: String, _ parameters: String, parameterCount: Int, _ sorted: [Int]
+        _ distribution: LengthDistribution, _ family: String, _ values: KeyValuePairs<String, Double>, _ sorted: [Int]
     ) -> FitResult {
         let law = RoundedLaw(distribution)
         var logLikelihood = 0.0
@@ -73,9 +74,13 @@ public enum DistributionFit {
             distance = max(distance, abs(after - law.cdf(value)), abs(before - law.cdf(value - 1)))
             index = end
         }
+        let text = values.map { name, value in
+            "\(name)=" + (value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : decimal(value))
+        }.joined(separator: " ")
         return FitResult(
-            family: family, distribution: distribution, parameters: parameters, logLikelihood: logLikelihood,
-            ksStatistic: distance, aic: 2 * Double(parameterCount) - 2 * logLikelihood)
+            family: family, distribution: distribution, parameters: text,
+            parameterValues: Dictionary(uniqueKeysWithValues: values.map { ($0.key, $0.value) }), logLikelihood: logLikelihood,
+            ksStatistic: distance, aic: 2 * Double(values.count) - 2 * logLikelihood)
     }
 
     /// Six significant figures at most, without trailing zeros.
