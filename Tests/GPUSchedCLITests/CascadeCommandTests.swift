@@ -169,8 +169,7 @@ import GPUSchedTestSupport
         (scenario(samples: "{synthetic: {requests: 500, sed: 7}}"), "error: quality.samples.synthetic.sed: unknown key (did you mean 'seed'?)"),
     ])
     func badInputExitsTwo(text: String, message: String) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryFiles.directory(prefix: "cascade")
         try "prompt_tokens,deepseek-r1-distill-qwen-7b.output_tokens,deepseek-r1-distill-qwen-7b.score\n100,50,80\n"
             .write(to: directory.appendingPathComponent("scores-missing.csv"), atomically: true, encoding: .utf8)
         let path = directory.appendingPathComponent("scenario.yaml")
@@ -181,8 +180,7 @@ import GPUSchedTestSupport
     }
 
     @Test func scoresOutsideTheScaleAreRejected() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cascade-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryFiles.directory(prefix: "cascade")
         try """
             prompt_tokens,llama-3.1-8b.output_tokens,llama-3.1-8b.score,llama-3.1-70b.output_tokens,llama-3.1-70b.score
             100,50,80,60,90

@@ -61,7 +61,7 @@ import GPUSchedTestSupport
         model.addConstraint(2 * x2 <= 12)
         model.addConstraint(3 * x1 + 2 * x2 <= 18)
         model.maximize(3 * x1 + 5 * x2)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wyndor-\(UUID()).mps").path
+        let path = TemporaryFiles.path(prefix: "wyndor", extension: "mps")
         try HighsSolver().export(model, to: path)
         let output = try CLIRunner.run(["solve", path, "--json"])
         #expect(output.exitCode == 0)

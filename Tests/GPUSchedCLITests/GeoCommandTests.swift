@@ -90,7 +90,7 @@ import GPUSchedTestSupport
         let text = try String(contentsOfFile: Self.example, encoding: .utf8)
             .replacingOccurrences(of: "methods: [cg-bp+ws-rr, petals]", with: "methods: [cg-bp+ws-rr, petals, milp]")
         let file = try TemporaryFiles.file(text)
-        let model = FileManager.default.temporaryDirectory.appendingPathComponent("geo-\(UUID().uuidString).mps").path
+        let model = TemporaryFiles.path(prefix: "geo", extension: "mps")
         defer { try? FileManager.default.removeItem(atPath: model) }
         let output = try CLIRunner.run(["plan", "geo", file, "--json", "--no-evaluate", "--export-model", model])
         #expect(output.exitCode == 0, "\(output.stderr)")

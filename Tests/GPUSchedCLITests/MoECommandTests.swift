@@ -85,7 +85,7 @@ import GPUSchedTestSupport
         })
         // The plan (load-aware) and a baseline (eplb), to standard output and to --out.
         for method in ["load-aware", "eplb"] {
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("expert-location-\(UUID().uuidString).json").path
+            let out = TemporaryFiles.path(prefix: "expert-location", extension: "json")
             let export = try CLIRunner.run(["export", "moe", planFile, "--format", "sglang", "--method", method, "--out", out])
             #expect(export.exitCode == 0, "\(export.stderr)")
             #expect(export.stdout.isEmpty)

@@ -26,7 +26,7 @@ import GPUSchedTestSupport
             let document = try ConfigParser.parseFile(at: example.path)
             var mutator = ScenarioMutator(seed: UInt64(seed))
             let (mutated, description) = mutator.mutate(ScenarioMutator.absolutisingPaths(document, directory: example.directory))
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-mutated-\(UUID()).json")
+            let file = URL(fileURLWithPath: TemporaryFiles.path(prefix: "gpusched-mutated", extension: "json"))
             try JSONText.render(mutated, duplicating: description.duplicatedKey).write(to: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: file) }
             for arguments in MutatedExampleTests.commands(kind: example.kind, file: file.path) {
@@ -277,8 +277,7 @@ struct BoundedRun {
     var stderr: String
 
     static func start(_ arguments: [String], timeLimit: TimeInterval, memoryLimitKiB: Int) throws -> BoundedRun {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-run-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryFiles.directory(prefix: "gpusched-run")
         defer { try? FileManager.default.removeItem(at: folder) }
         let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)

@@ -3,6 +3,7 @@ import Planning
 import Solver
 import Testing
 @testable import GateAndRoute
+import GPUSchedTestSupport
 
 extension GateRouteProblem {
     /// The plan of the problem, by `GateRoutePlanner` with the default context (HiGHS, no progress).
@@ -29,8 +30,7 @@ extension GateRouteProblem {
     /// Σq_d, then the largest y_s per class: 1 + 1 + 2 solves on two classes) are each exported, and
     /// the summary counts them. R* = 297.70 and M = 107 (research notes §4.2).
     @Test func everySolveGoesThroughTheContextSolver() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gate-route-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryFiles.directory(prefix: "gate-route-export")
         defer { try? FileManager.default.removeItem(at: directory) }
         let solver = try ModelExportingSolver(wrapping: HighsSolver(), path: directory.appendingPathComponent("lp.mps").path)
         let planned = try GateRoutePlanner().plan(Self.problem, context: PlanningContext(solver: solver))

@@ -3,6 +3,7 @@ import Planning
 import Solver
 import Testing
 @testable import GeoPlacement
+import GPUSchedTestSupport
 
 /// The report building of `plan geo` and `simulate geo`, in process.
 @Suite struct GeoPlanReportTests {
@@ -24,7 +25,7 @@ import Testing
     /// hand-checked 0.257 s, at most CG-BP's per-token time on the same two requests, and
     /// `cgbpGapToMilp` is CG-BP's relative excess over it.
     @Test func planBaselinesAndGap() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("geo-\(UUID().uuidString).mps").path
+        let path = TemporaryFiles.path(prefix: "geo", extension: "mps")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let solver = try ModelExportingSolver(wrapping: HighsSolver(), path: path)
         let report = try GeoPlanReport.make(

@@ -271,8 +271,7 @@ private func syntheticQwen8BSamples() -> [IterationSample] {
     }
 
     @Test func jsonRoundTrip() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-calibration-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryFiles.directory(prefix: "gpusched-calibration")
         defer { try? FileManager.default.removeItem(at: folder) }
         let calibration = Calibration(
             name: "mine", model: "qwen3-8b", gpu: "H100-80GB", engine: "vLLM 0.11.0", source: "test",
@@ -292,7 +291,7 @@ private func syntheticQwen8BSamples() -> [IterationSample] {
             {"name": "paper", "model": "qwen3-8b", "gpu": "A100-40GB", "engine": "vLLM 0.11.0", "source": "Table 3",
              "law": {"alpha": 0.0174, "beta": 6.2e-5, "gamma": 45.45}}
             """
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-paper-\(UUID()).json").path
+        let path = TemporaryFiles.path(prefix: "gpusched-paper", extension: "json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let loaded = try Calibration.load(path: path)
@@ -317,7 +316,7 @@ private func syntheticQwen8BSamples() -> [IterationSample] {
         ("{", "malformed JSON"),
     ])
     func badFilesAreReported(text: String, message: String) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-bad-\(UUID()).json").path
+        let path = TemporaryFiles.path(prefix: "gpusched-bad", extension: "json")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(failure { try Calibration.load(path: path) } == "\(path): not a calibration: \(message)")

@@ -243,7 +243,7 @@ private func nested(_ depth: Int) -> String {
             "trace line 2: prompt tokens must be <= 10000000, got 20000000",
             "trace line 3: arrival time must be <= 1000000000 seconds, got 1000000000000",
         ])
-        let long = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-lines-\(UUID()).txt")
+        let long = URL(fileURLWithPath: TemporaryFiles.path(prefix: "gpusched-lines", extension: "txt"))
         try Data(repeating: 0x0A, count: ScenarioMaxima.listEntries + 1).write(to: long)
         #expect(scenarioIssues { _ = try LengthFile.load(path: long.path) } == [
             "\(long.lastPathComponent): \(long.path) has 10000002 lines, over the limit of 10000000 for a trace or length file",

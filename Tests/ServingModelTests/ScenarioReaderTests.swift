@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import ServingModel
+import GPUSchedTestSupport
 
 // Reading scenario documents: the YAML/JSON parser, the checked accessors of `ConfigNode`, the
 // envelope every scenario shares, inline catalog sections and "did you mean" hints.
@@ -177,7 +178,7 @@ private func relativelyClose(_ a: Double, _ b: Double, tolerance: Double = 1e-12
         } catch let error as ScenarioError {
             #expect(error.issues == [ScenarioIssue(path: "", message: "file not found: \(missing)")])
         }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("scenario-\(UUID().uuidString).yaml")
+        let url = URL(fileURLWithPath: TemporaryFiles.path(prefix: "scenario", extension: "yaml"))
         try "kind: simulate\n".write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
         #expect(try ConfigParser.parseFile(at: url.path) == .object([(key: "kind", value: .string("simulate"))]))

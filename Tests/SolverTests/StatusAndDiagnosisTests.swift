@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Solver
+import GPUSchedTestSupport
 
 /// Infeasible and unbounded outcomes, infeasibility diagnosis, errors, export and the library locator.
 @Suite struct StatusAndDiagnosisTests {
@@ -63,7 +64,7 @@ import Testing
     @Test(arguments: ["mps", "lp"]) func exportRoundTrip(format: String) throws {
         let model = BenchmarkModels.generalizedAssignment(items: 12, bins: 4, type: .c, seed: 3)
         let direct = try solver.solve(model, options: SolveOptions(relativeGap: 0))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-\(UUID()).\(format)").path
+        let path = TemporaryFiles.path(prefix: "gpusched", extension: format)
         defer { try? FileManager.default.removeItem(atPath: path) }
         try solver.export(model, to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
