@@ -125,12 +125,12 @@ import Testing
         let unreachable = try CascadeProblem.deepseek(gpus: 32, rate: 4, target: 99)
         let error = #expect(throws: PlanningError.self) { try CascadeServingPlanner().plan(unreachable, context: PlanningContext()) }
         #expect(error?.cause == .badInput)
-        #expect(error?.lines.first?.hasPrefix("quality target 99.0 is unreachable: the best achievable on this sample is") == true)
+        #expect(error?.lines.first?.hasPrefix("quality.target: quality target 99.0 is unreachable: the best achievable on this sample is") == true)
         let previous = try Self.planned.get().plan.plan
         let replanning = #expect(throws: PlanningError.self) {
             try CascadeServingPlanner(previous: previous).plan(unreachable, context: PlanningContext())
         }
-        #expect(replanning?.lines.first?.hasPrefix("re-planning: quality target 99.0 is unreachable") == true)
+        #expect(replanning?.lines.first?.hasPrefix("re-planning: quality.target: quality target 99.0 is unreachable") == true)
         let tight = PlanningContext(limits: WorkLimits(maxRequests: 1, maxMemoryBytes: 1, allowLarge: false))
         let limited = #expect(throws: PlanningError.self) {
             try CascadeServingPlanner(previous: previous).plan(try CascadeProblem.deepseek(gpus: 32, rate: 4, target: 85), context: tight)

@@ -160,9 +160,9 @@ import GPUSchedTestSupport
 
     @Test(arguments: [
         (scenario(models: "[deepseek-r1-distill-llama-70b, deepseek-r1-distill-qwen-7b]"),
-         "error: models must be ordered smallest first: deepseek-r1-distill-llama-70b (70.6B parameters) comes before deepseek-r1-distill-qwen-7b"),
-        (scenario(count: 6), "error: deepseek-v3-awq fits no layout of 6 H100-80GB"),
-        (scenario(target: 99), "error: quality target 99.0 is unreachable: the best achievable on this sample is"),
+         "error: models: models must be ordered smallest first: deepseek-r1-distill-llama-70b (70.6B parameters) comes before deepseek-r1-distill-qwen-7b"),
+        (scenario(count: 6), "error: cluster.count: deepseek-v3-awq fits no layout of 6 H100-80GB"),
+        (scenario(target: 99), "error: quality.target: quality target 99.0 is unreachable: the best achievable on this sample is"),
         (scenario(models: "[deepseek-r1-distil-qwen-7b, deepseek-v3-awq]"),
          "error: models[0]: unknown model 'deepseek-r1-distil-qwen-7b' (did you mean 'deepseek-r1-distill-qwen-7b'?)"),
         (scenario(samples: "scores-missing.csv"), "error: quality.samples: no scores for model(s) deepseek-r1-distill-llama-70b, deepseek-v3-awq"),

@@ -49,7 +49,7 @@ public struct CascadeServingPlanner: Planner {
             planner = try CascadePlanner(problem: problem, solver: context.solver)
             plan = try planner.plan(previous: previous)
         } catch let error as CascadeError {
-            throw prefixed(.badInput(error.message))
+            throw prefixed(.badInput(error.description))
         } catch let error as PlanningError {
             throw prefixed(error)
         } catch let error as SolverError {

@@ -50,11 +50,11 @@ public struct CascadePlanner: Sendable {
     /// quality target no thresholds reach (naming the best achievable).
     public static func check(_ problem: CascadeProblem) throws(CascadeError) -> [[ReplicaOption]] {
         let models = problem.models
-        guard let largest = models.last else { throw CascadeError("a cascade needs at least one model") }
+        guard let largest = models.last else { throw CascadeError("a cascade needs at least one model", at: "models") }
         for (small, large) in zip(models, models.dropFirst()) where !(small.parameterCount < large.parameterCount) {
             throw CascadeError(
                 "models must be ordered smallest first: \(small.name) (\(Self.billions(small))) comes before "
-                    + "\(large.name) (\(Self.billions(large)))")
+                    + "\(large.name) (\(Self.billions(large)))", at: "models")
         }
         let options = models.map { ReplicaOption.enumerate(model: $0, engine: problem.engine, maxGPUs: problem.totalGPUs) }
         var needed: [Int] = []
@@ -63,20 +63,21 @@ public struct CascadePlanner: Sendable {
                 throw CascadeError(
                     "\(model.name) fits no layout of \(problem.totalGPUs) \(problem.engine.gpu.name) "
                         + "(TP up to \(problem.engine.gpusPerNode) per node, PP up to 8): its weights need "
-                        + "\(Self.gigabytes(model.parameterBytes)) GB")
+                        + "\(Self.gigabytes(model.parameterBytes)) GB", at: "cluster.count")
             }
             needed.append(smallest)
         }
         if needed.reduce(0, +) > problem.totalGPUs {
             throw CascadeError(
                 "the models need at least \(needed.reduce(0, +)) GPUs together (" + zip(models, needed).map { "\($0.name) \($1)" }
-                    .joined(separator: ", ") + "), the cluster has \(problem.totalGPUs)")
+                    .joined(separator: ", ") + "), the cluster has \(problem.totalGPUs)", at: "cluster.count")
         }
         if problem.objective == .throughput {
-            guard let slo = problem.sloP95 else { throw CascadeError("objective throughput needs slo.p95Latency") }
+            guard let slo = problem.sloP95 else { throw CascadeError("objective throughput needs slo.p95Latency", at: "slo") }
             let budget = slo - problem.judgeLatency * Double(models.count - 1)
             guard budget > 0 else {
-                throw CascadeError("slo.p95Latency \(slo) s leaves no time after \(models.count - 1) judge calls of \(problem.judgeLatency) s")
+                throw CascadeError(
+                    "\(slo) s leaves no time after \(models.count - 1) judge calls of \(problem.judgeLatency) s", at: "slo.p95Latency")
             }
         }
         let best = bestAchievableQuality(problem)
@@ -84,7 +85,8 @@ public struct CascadePlanner: Sendable {
             throw CascadeError(
                 "quality target \(Self.fixed(problem.qualityTarget)) is unreachable: the best achievable on this sample is "
                     + "\(Self.fixed(best.quality)) (thresholds " + best.thresholds.map { Self.fixed($0) }.joined(separator: ", ")
-                    + "); all requests on \(largest.name) give \(Self.fixed(problem.samples.qualityAllOn(models.count - 1)))")
+                    + "); all requests on \(largest.name) give \(Self.fixed(problem.samples.qualityAllOn(models.count - 1)))",
+                at: "quality.target")
         }
         return options
     }

@@ -180,7 +180,7 @@ public struct CascadeScenario: Sendable {
         do {
             _ = try CascadePlanner.check(problem)
         } catch {
-            throw refuse(ScenarioError(path: "", error.message))
+            throw refuse(ScenarioError(path: error.keyPath ?? "", error.message))
         }
         return CascadeScenario(
             problem: problem, slo: slo, seeds: (1...seeds).map { UInt64($0) },
