@@ -7,17 +7,9 @@ import Testing
 /// `schemas/`, each schema is a valid draft 2020-12 schema, and real outputs validate against the
 /// schema their `kind` names.
 @Suite(.serialized) struct JSONSchemaTests {
-    /// A gate-and-route scenario with a short evaluation (n = 10, T = 300 s, 2 seeds, 2 policies).
-    static let smallGateRoute = """
-        kind: gate-route
-        gpus: 10
-        engine: {batchSize: 16, chunkSize: 256, alpha: 0.0174, beta: 6.2e-5, gamma: 45.45}
-        pricing: {scheme: bundled, prefillPrice: 0.1, decodePrice: 0.2}
-        classes:
-          - {name: code, promptTokens: 300, decodeTokens: 1000, arrivalRate: 0.5, abandonmentRate: 0.1}
-          - {name: summarize, promptTokens: 3000, decodeTokens: 400, arrivalRate: 0.5, abandonmentRate: 0.1}
-        simulation: {horizon: 300, warmup: 100, seeds: 2, policies: [fi-wsp, gate-and-route]}
-        """
+    /// The gate-and-route test scenario at n = 10 with a short evaluation (T = 300 s, 2 seeds, 2 policies).
+    static let smallGateRoute = GateRoutePlanCommandTests.scenario.replacingOccurrences(of: "gpus: 500", with: "gpus: 10")
+        + "\nsimulation: {horizon: 300, warmup: 100, seeds: 2, policies: [fi-wsp, gate-and-route]}\n"
 
     /// Verb invocations (without `--json`) whose outputs together print every kind but the ones
     /// below; the slow planners in small settings.
