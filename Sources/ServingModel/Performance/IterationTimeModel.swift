@@ -10,13 +10,38 @@ public struct BatchShape: Sendable, Hashable {
     public var decodeStreams: Int
     /// Sum over decode streams of their current context length (prompt + generated tokens).
     public var decodeContextTokens: Int
+    /// Prefill chunks in this iteration (one per prompt that has tokens in it).
+    public var prefillChunks: Int
+    /// Σ chunk² over the prefill chunks (attention's causal part grows with it).
+    public var prefillSquaredTokens: Int
+    /// Σ chunk × context over the prefill chunks (attention of a chunk over its cached context).
+    public var prefillContextProductTokens: Int
 
-    /// Creates a batch shape.
+    /// Creates a batch shape with at most one prefill chunk: `prefillTokens` after
+    /// `prefillContextTokens` already cached.
+    ///
+    /// ```swift
+    /// var batch = BatchShape(decodeStreams: 32, decodeContextTokens: 32 * 1500)
+    /// batch.addPrefillChunk(tokens: 512, context: 1024)
+    /// ```
     public init(prefillTokens: Int = 0, prefillContextTokens: Int = 0, decodeStreams: Int = 0, decodeContextTokens: Int = 0) {
         self.prefillTokens = prefillTokens
         self.prefillContextTokens = prefillContextTokens
         self.decodeStreams = decodeStreams
         self.decodeContextTokens = decodeContextTokens
+        prefillChunks = prefillTokens > 0 ? 1 : 0
+        prefillSquaredTokens = prefillTokens * prefillTokens
+        prefillContextProductTokens = prefillTokens * prefillContextTokens
+    }
+
+    /// Adds one prompt's chunk of `tokens` tokens, after `context` of its tokens already cached.
+    public mutating func addPrefillChunk(tokens: Int, context: Int) {
+        guard tokens > 0 else { return }
+        prefillTokens += tokens
+        prefillContextTokens += context
+        prefillChunks += 1
+        prefillSquaredTokens += tokens * tokens
+        prefillContextProductTokens += tokens * context
     }
 
     /// True when nothing is scheduled.

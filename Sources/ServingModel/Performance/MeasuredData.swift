@@ -166,8 +166,9 @@ struct MeasuredData {
                 result.append(MeasuredOperation(gpu: replica.gpu, operation: .decodeAttention, work: work,
                                                 measuredSeconds: seconds, servingRelevant: relevant, usedForFit: true))
             } else {
-                let work = replica.prefillAttentionWork(sequences: Double(batch), chunkTokens: Double(inputTokens),
-                                                        contextTokens: 0, chargesCall: true)
+                var prompts = BatchShape()
+                for _ in 0..<batch { prompts.addPrefillChunk(tokens: inputTokens, context: 0) }
+                let work = replica.prefillAttentionWork(prompts, chargesCall: true)
                 let relevant = Self.promptTokens.contains(inputTokens) && batch * inputTokens <= Self.maxPrefillTokensPerCall
                 result.append(MeasuredOperation(gpu: replica.gpu, operation: .prefillAttention, work: work,
                                                 measuredSeconds: seconds, servingRelevant: relevant, usedForFit: true))

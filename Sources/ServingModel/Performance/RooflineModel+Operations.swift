@@ -159,20 +159,20 @@ extension RooflineModel {
         return work
     }
 
-    /// Causal attention of `sequences` prompts, each a chunk of `chunkTokens` after `contextTokens`
-    /// already cached: query i of a chunk attends to the context and to chunk tokens 1…i.
+    /// Causal attention of the prefill chunks of `batch`: query i of a chunk attends to its
+    /// prompt's cached context and to chunk tokens 1…i (Σ chunk × (context + (chunk + 1) / 2) pairs).
     /// `chargesCall` is false when the same kernel call also serves decode streams (vLLM runs a
     /// mixed batch's attention as one call), so its fixed cost is charged once.
-    func prefillAttentionWork(sequences: Double, chunkTokens: Double, contextTokens: Double, chargesCall: Bool) -> OperationWork {
+    func prefillAttentionWork(_ batch: BatchShape, chargesCall: Bool) -> OperationWork {
         let widths = attentionWidths(decode: false)
         let perPair = 2 * (widths.queryKey + widths.value) * queryHeadsPerGPU
-        let queries = sequences * chunkTokens
-        let pairs = sequences * chunkTokens * (contextTokens + (chunkTokens + 1) / 2)
+        let queries = Double(batch.prefillTokens)
+        let pairs = Double(batch.prefillContextProductTokens) + (Double(batch.prefillSquaredTokens) + queries) / 2
         var work = OperationWork()
         work.attentionFLOPs = perPair * pairs
         work.attentionQueryUnitFLOPs = perPair * queries
         let queryAndOutput = queries * queryHeadsPerGPU * (widths.queryKey + widths.value) * Self.activationBytes
-        let cacheReadAndWrite = sequences * (contextTokens + 2 * chunkTokens) * kvBytesPerTokenPerGPU
+        let cacheReadAndWrite = Double(batch.prefillContextTokens + 2 * batch.prefillTokens) * kvBytesPerTokenPerGPU
         work.memoryBytes = queryAndOutput + cacheReadAndWrite
         work.attentionCalls = chargesCall ? 1 : 0
         return work

@@ -83,10 +83,7 @@ public struct RooflineModel: IterationTimeModel {
         }
         add(.qkvProjection, qkvProjectionWork(tokens: tokens), calls: model.layers)
         if batch.prefillTokens > 0 {
-            let work = prefillAttentionWork(
-                sequences: 1, chunkTokens: Double(batch.prefillTokens),
-                contextTokens: Double(batch.prefillContextTokens), chargesCall: batch.decodeStreams == 0
-            )
+            let work = prefillAttentionWork(batch, chargesCall: batch.decodeStreams == 0)
             add(.prefillAttention, work, calls: model.layers)
         }
         if batch.decodeStreams > 0 {
