@@ -38,7 +38,7 @@ public struct AIConfiguratorProfile: Sendable {
         self.directory = directory
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         func file(_ prefix: String, _ infix: String) throws(ProfileError) -> ProfileTable {
-            guard let name = names.first(where: { $0.hasPrefix(prefix) && $0.contains(infix) && $0.hasSuffix(".csv") }) else {
+            guard let name = names.first(where: { $0.hasPrefix(prefix) && (infix.isEmpty || $0.contains(infix)) && $0.hasSuffix(".csv") }) else {
                 throw ProfileError("no \(prefix)*\(infix)*.csv in \(directory)")
             }
             return try ProfileTable.read(directory, name)!
