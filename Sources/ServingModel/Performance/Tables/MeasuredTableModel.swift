@@ -65,21 +65,12 @@ public struct MeasuredTableModel: IterationTimeModel {
     /// The default lookup (see the type's documentation).
     private func interpolatedSeconds(_ batch: BatchShape) -> Double {
         let tokens = Double(batch.prefillTokens + batch.decodeStreams)
-        var layer = linear(tokens)
-        for operation in rooflineLinear {
-            if let work = roofline.perTokenWork(operation, tokens: tokens) {
-                layer += roofline.efficiency.seconds(for: work, on: roofline.gpu)
-            }
-        }
+        var layer = linearLayerSeconds(tokens: tokens)
         if batch.prefillChunks > 0 {
             let chunks = Double(batch.prefillChunks)
             let chunk = (Double(batch.prefillSquaredTokens) / chunks).squareRoot()
             let context = Double(batch.prefillContextProductTokens) / (chunks * chunk)
-            if prefillAsFreshPrompt {
-                layer += chunks * prefillAttention(1, (chunk * chunk + 2 * chunk * context).squareRoot())
-            } else {
-                layer += chunks * prefillAttention(chunk, context)
-            }
+            layer += chunks * prefillChunkSeconds(chunk: chunk, context: context)
         }
         if batch.decodeStreams > 0 {
             let streams = Double(batch.decodeStreams)
@@ -117,6 +108,25 @@ public struct MeasuredTableModel: IterationTimeModel {
         var total = Double(layers) * layer
         if let sendRecv { total += Double(roofline.layout.pipelineParallel - 1) * sendRecv.seconds(bytes: message) }
         return total + hostOverheadSeconds
+    }
+
+    /// One layer's token-count operations at `tokens` (the table's, plus the roofline's for those
+    /// the table lacks).
+    @inline(__always)
+    func linearLayerSeconds(tokens: Double) -> Double {
+        var total = linear(tokens)
+        for operation in rooflineLinear {
+            if let work = roofline.perTokenWork(operation, tokens: tokens) {
+                total += roofline.efficiency.seconds(for: work, on: roofline.gpu)
+            }
+        }
+        return total
+    }
+
+    /// One prefill chunk's attention in one layer (`interpolate` lookup).
+    @inline(__always)
+    func prefillChunkSeconds(chunk: Double, context: Double) -> Double {
+        prefillAsFreshPrompt ? prefillAttention(1, (chunk * chunk + 2 * chunk * context).squareRoot()) : prefillAttention(chunk, context)
     }
 
     @inline(__always)
