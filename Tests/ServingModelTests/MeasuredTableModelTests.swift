@@ -46,6 +46,9 @@ private func handMadeProfile(mlp: String? = nil, allReduce: Bool = true) throws 
                     "0,0.05,0,2,0,all_reduce,2", "1,0.15,0,2,1048576,all_reduce,2", "2,9.0,0,2,1048576,all_reduce,1"]
         try rows.joined(separator: "\n").write(to: directory.appendingPathComponent("all_reduce.csv"), atomically: true, encoding: .utf8)
     }
+    let sendRecv = [",time_stats.send_recv.median,rank,num_workers,size,collective,devices_per_node",
+                    "0,0.01,0,2,0,send_recv,2", "1,0.11,0,2,1048576,send_recv,2", "2,5.0,0,2,1048576,send_recv,1"]
+    try sendRecv.joined(separator: "\n").write(to: directory.appendingPathComponent("send_recv.csv"), atomically: true, encoding: .utf8)
     return directory.path
 }
 
@@ -135,6 +138,17 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
     let wrapped = HostOverheadModel(base: RooflineModel(model: llama, gpu: a100, layout: layout), seconds: 0.001)
     #expect(abs(wrapped.iterationSeconds(batch) - RooflineModel(model: llama, gpu: a100, layout: layout).iterationSeconds(batch) - 0.001) < 1e-15)
     #expect(wrapped.iterationSeconds(BatchShape()) == 0)
+}
+
+@Test func pipelineStagesAddOneSendRecvPerBoundary() throws {
+    let profile = try MeasuredProfile.vidur(directory: try handMadeProfile())
+    let oneStage = try profile.model(for: llama, gpu: a100, layout: ParallelLayout())
+    let twoStages = try profile.model(for: llama, gpu: a100, layout: ParallelLayout(tensorParallel: 1, pipelineParallel: 2))
+    // The same 32 layers; one transfer of 2 tokens × 8192 bytes within the node (devices_per_node
+    // 2): 0.01 + 0.1 × 16384 / 1048576 ms.
+    let batch = BatchShape(decodeStreams: 2, decodeContextTokens: 512)
+    let transfer = (0.01 + 0.1 * 16384 / 1_048_576) * 1e-3
+    #expect(abs(twoStages.iterationSeconds(batch) - oneStage.iterationSeconds(batch) - transfer) < 1e-15)
 }
 
 // MARK: Errors
@@ -238,6 +252,10 @@ private let vidurBundle = Repository.dataPath("profiles/vidur-a100-llama3-8b-wit
     let batch = BatchShape(decodeStreams: 64, decodeContextTokens: 64 * 2000)
     let roofline = RooflineModel(model: qwen, gpu: h200, layout: ParallelLayout(tensorParallel: 4)).iterationSeconds(batch)
     #expect(abs(model.iterationSeconds(batch) / roofline - 1) < 0.25, "\(model.iterationSeconds(batch)) vs \(roofline)")
+    // vLLM's custom all-reduce under CUDA graphs at 4 GPUs, 131,072 bf16 elements (262,144 bytes):
+    // 6.985 µs in comm_vllm_0.24.0_custom_allreduce_perf.csv (a grid point, so exact).
+    let allReduce = try #require(model.allReduce)
+    #expect(abs(allReduce.seconds(bytes: 262_144) - 0.00698527991771698e-3) < 1e-18)
     let deepseek = try #require(Catalog.builtin.models.first { $0.moe != nil })
     #expect(throws: ProfileError.self) { try profile.model(for: deepseek, gpu: h200, layout: ParallelLayout(tensorParallel: 8)) }
 }
