@@ -7,8 +7,10 @@ import GPUSchedTestSupport
 // The measured-table iteration-time model on a small hand-made Vidur profile (every expected time
 // summed by hand from the rows below), on the repository's profiles, and its errors.
 
-private let llama = Catalog.builtin.model(named: "llama-3.1-8b")!
-private let a100 = Catalog.builtin.gpu(named: "A100-80GB")!
+/// The catalog entries the tests use (an error naming the catalog's entries if one is renamed).
+private func llamaAndA100() throws -> (ModelSpec, GPUSpec) {
+    (try Catalog.builtin.requireModel(named: "llama-3.1-8b"), try Catalog.builtin.requireGPU(named: "A100-80GB"))
+}
 
 /// Vidur's mlp.csv columns, in `VidurProfile.linearOperations` order.
 private let operations = ["attn_pre_proj", "attn_post_proj", "mlp_up_proj", "mlp_down_proj", "mlp_act", "input_layernorm",
@@ -54,12 +56,14 @@ private func handMadeProfile(mlp: String? = nil, allReduce: Bool = true) throws 
 
 /// The roofline's LM head for `rows` logit rows on `layout` (the operation mlp.csv lacks).
 private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double {
+    let (llama, a100) = try llamaAndA100()
     let roofline = RooflineModel(model: llama, gpu: a100, layout: layout)
     let entry = try #require(roofline.breakdown(BatchShape(decodeStreams: rows, decodeContextTokens: rows)).first { $0.operation == .lmHead })
     return entry.seconds
 }
 
 @Test func decodeIterationEqualsTheHandSummedRows() throws {
+    let (llama, a100) = try llamaAndA100()
     let profile = try MeasuredProfile.vidur(directory: try handMadeProfile())
     let model = try profile.model(for: llama, gpu: a100, layout: ParallelLayout())
     // 2 streams of 256 context tokens: 2 tokens, below the mlp grid, so each operation clamps to
@@ -74,6 +78,7 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
 }
 
 @Test func tensorParallelPrefillEqualsTheHandSummedRows() throws {
+    let (llama, a100) = try llamaAndA100()
     let profile = try MeasuredProfile.vidur(directory: try handMadeProfile())
     let layout = ParallelLayout(tensorParallel: 2)
     let model = try profile.model(for: llama, gpu: a100, layout: layout)
@@ -90,6 +95,7 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
 }
 
 @Test func equalChunksAreChargedOneLookupEach() throws {
+    let (llama, a100) = try llamaAndA100()
     let profile = try MeasuredProfile.vidur(directory: try handMadeProfile())
     let model = try profile.model(for: llama, gpu: a100, layout: ParallelLayout())
     // Two fresh 32-token prompts: 64 tokens, 54 × 0.001 × 64 = 3.456 ms of linear work (64 is past
@@ -103,6 +109,7 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
 }
 
 @Test func vidurLookupReproducesVidursRoundingAndOmissions() throws {
+    let (llama, a100) = try llamaAndA100()
     let profile = try MeasuredProfile.vidur(directory: try handMadeProfile())
     let layout = ParallelLayout(tensorParallel: 2)
     let model = try profile.model(for: llama, gpu: a100, layout: layout, lookup: .vidur)
@@ -122,6 +129,7 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
 }
 
 @Test func allReduceChoiceAndHostOverheadAreCharged() throws {
+    let (llama, a100) = try llamaAndA100()
     let profile = try MeasuredProfile.vidur(directory: try handMadeProfile())
     let layout = ParallelLayout(tensorParallel: 2)
     let batch = BatchShape(decodeStreams: 4, decodeContextTokens: 4 * 512)
@@ -141,6 +149,7 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
 }
 
 @Test func pipelineStagesAddOneSendRecvPerBoundary() throws {
+    let (llama, a100) = try llamaAndA100()
     let profile = try MeasuredProfile.vidur(directory: try handMadeProfile())
     let oneStage = try profile.model(for: llama, gpu: a100, layout: ParallelLayout())
     let twoStages = try profile.model(for: llama, gpu: a100, layout: ParallelLayout(tensorParallel: 1, pipelineParallel: 2))
@@ -154,6 +163,7 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
 // MARK: Errors
 
 @Test func profileErrorsNameTheFileAndTheShape() throws {
+    let (llama, a100) = try llamaAndA100()
     #expect(throws: ProfileError("profile directory '/nonexistent/profile' not found")) {
         try MeasuredProfile.vidur(directory: "/nonexistent/profile")
     }
@@ -186,6 +196,7 @@ private func rooflineLMHead(rows: Int, layout: ParallelLayout) throws -> Double 
 private let vidurBundle = Repository.dataPath("profiles/vidur-a100-llama3-8b-with-synthetic-attention")
 
 @Test func vidurLookupMatchesVidursOwnFirstRequest() throws {
+    let (llama, a100) = try llamaAndA100()
     // Vidur 0.0.26 on the peers' w1_qps4_10k trace, TP 1: request 0 (679 prompt tokens, alone on
     // the replica) has TTFT 52.912715 ms (its request_metrics.csv; /work/vidur-notes.md: Σ ops at
     // 680 tokens + attn_prefill(kv 768, chunk 704), × 32 layers). Vidur looks the rows up through a
@@ -200,6 +211,7 @@ private let vidurBundle = Repository.dataPath("profiles/vidur-a100-llama3-8b-wit
 }
 
 @Test func vidurReaderInterpolatesTheMeasuredRows() throws {
+    let (llama, a100) = try llamaAndA100()
     let profile = try MeasuredProfile.vidur(directory: vidurBundle)
     let tp1 = try profile.model(for: llama, gpu: a100, layout: ParallelLayout(), lookup: .vidur)
     // One decode stream, Vidur's lookup: the TP-1 row of mlp.csv at 8 tokens (1 rounded up to 8)
@@ -208,7 +220,7 @@ private let vidurBundle = Repository.dataPath("profiles/vidur-a100-llama3-8b-wit
     let mlp = try CSVTable(contentsOfFile: vidurBundle + "/mlp.csv")
     let tokens = try mlp.column("num_tokens"), tp = try mlp.column("num_tensor_parallel_workers")
     let row = try #require(mlp.rows.first { $0[tokens] == "8" && $0[tp] == "1" })
-    let linear = try operations.dropLast().reduce(0.0) { $0 + Double(row[try mlp.column("time_stats.\($1).median")])! }
+    let linear = try operations.dropLast().reduce(0.0) { $0 + (try #require(Double(row[try mlp.column("time_stats.\($1).median")]))) }
     let attention = try CSVTable(contentsOfFile: vidurBundle + "/attention.csv")
     let c = try ["num_tensor_parallel_workers", "batch_size", "prefill_chunk_size", "kv_cache_size", "time_stats.attn_decode.median"]
         .map { try attention.column($0) }

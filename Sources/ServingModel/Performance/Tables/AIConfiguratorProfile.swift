@@ -41,7 +41,7 @@ public struct AIConfiguratorProfile: Sendable {
             guard let name = names.first(where: { $0.hasPrefix(prefix) && (infix.isEmpty || $0.contains(infix)) && $0.hasSuffix(".csv") }) else {
                 throw ProfileError("no \(prefix)*\(infix)*.csv in \(directory)")
             }
-            return try ProfileTable.read(directory, name)!
+            return try ProfileTable.read(directory, name)
         }
         gemms = try Self.readGEMMs(try file("gemm_", ""))
         context = try Self.readAttention(try file("attention_", "context"), decode: false)

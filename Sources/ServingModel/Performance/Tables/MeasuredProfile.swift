@@ -68,13 +68,16 @@ struct ProfileTable {
     let name: String
     let table: CSVTable
 
-    /// Reads `directory/name`; nil when the file does not exist and `required` is false.
-    static func read(_ directory: String, _ name: String, required: Bool = true) throws(ProfileError) -> ProfileTable? {
+    /// Reads `directory/name`, or an error naming the missing table.
+    static func read(_ directory: String, _ name: String) throws(ProfileError) -> ProfileTable {
+        guard let table = try readIfPresent(directory, name) else { throw ProfileError("\(name) not found in \(directory)") }
+        return table
+    }
+
+    /// Reads `directory/name`; nil when the file does not exist.
+    static func readIfPresent(_ directory: String, _ name: String) throws(ProfileError) -> ProfileTable? {
         let path = (directory as NSString).appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: path) else {
-            if required { throw ProfileError("\(name) not found in \(directory)") }
-            return nil
-        }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             return ProfileTable(name: name, table: try CSVTable(contentsOfFile: path))
         } catch {

@@ -50,12 +50,12 @@ public struct VidurProfile: Sendable {
             throw ProfileError("profile directory '\(directory)' not found")
         }
         self.directory = directory
-        linear = try Self.readLinear(try ProfileTable.read(directory, "mlp.csv")!)
-        attention = try Self.readAttention(try ProfileTable.read(directory, "attention.csv")!)
-        allReduce = try ProfileTable.read(directory, "all_reduce.csv", required: false).map { table throws(ProfileError) in
+        linear = try Self.readLinear(try ProfileTable.read(directory, "mlp.csv"))
+        attention = try Self.readAttention(try ProfileTable.read(directory, "attention.csv"))
+        allReduce = try ProfileTable.readIfPresent(directory, "all_reduce.csv").map { table throws(ProfileError) in
             try Self.readCommunication(table, "all_reduce")
         }
-        sendRecv = try ProfileTable.read(directory, "send_recv.csv", required: false).map { table throws(ProfileError) in
+        sendRecv = try ProfileTable.readIfPresent(directory, "send_recv.csv").map { table throws(ProfileError) in
             try Self.readCommunication(table, "send_recv")
         }
     }
