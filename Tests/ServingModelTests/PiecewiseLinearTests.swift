@@ -51,3 +51,15 @@ import Testing
     #expect(surface(0.5, 1024) == 0.02)
     #expect(abs(surface(15, 0) - (0.02 + 7 * 0.01 / 7)) < 1e-15)
 }
+
+@Test func nearestTakesTheClosestGridPointWithTiesToTheLower() throws {
+    let curve = try #require(PiecewiseLinear(points: [(0, 1.0), (512, 2.0), (1024, 3.0)]))
+    #expect(curve.nearest(255) == 1.0)
+    #expect(curve.nearest(256) == 1.0)  // the midpoint: scikit-learn's `x <= threshold` goes left
+    #expect(curve.nearest(257) == 2.0)
+    #expect(curve.nearest(-1) == 1.0)
+    #expect(curve.nearest(5000) == 3.0)
+    let surface = try #require(PiecewiseLinearSurface(points: [(1, 0, 0.01), (1, 512, 0.03), (4, 0, 0.02), (4, 512, 0.08)]))
+    #expect(surface.nearest(2.5, 300) == 0.03)
+    #expect(surface.nearest(3, 300) == 0.08)
+}

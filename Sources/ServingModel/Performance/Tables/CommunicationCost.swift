@@ -36,6 +36,12 @@ struct CommunicationCost: Sendable, Hashable {
         (table?(bytes) ?? 0) + fixedSeconds + bytes * secondsPerByte
     }
 
+    /// `seconds(bytes:)` with the table read at its nearest grid point (`PiecewiseLinear.nearest`).
+    @inline(__always)
+    func nearestSeconds(bytes: Double) -> Double {
+        (table?.nearest(bytes) ?? 0) + fixedSeconds + bytes * secondsPerByte
+    }
+
     /// The roofline's ring all-reduce over `ranks` GPUs (see `RooflineModel.allReduceWork`).
     static func rooflineAllReduce(_ roofline: RooflineModel, ranks: Int) -> CommunicationCost {
         let work = roofline.allReduceWork(messageBytes: 1, ranks: ranks)

@@ -58,6 +58,28 @@ public struct PiecewiseLinear: Sendable, Hashable {
         return x > x1 ? Swift.max(value, y1) : value
     }
 
+    /// The value at the grid point nearest `x` (ties to the lower point; outside the grid, the end
+    /// point): how a random forest with single-sample leaves, trained on the grid and split at
+    /// midpoints as scikit-learn does, predicts between its training points (Vidur's lookups).
+    @inline(__always)
+    public func nearest(_ x: Double) -> Double {
+        ys[Self.nearestIndex(x, in: xs)]
+    }
+
+    /// Index of the grid point of `grid` (increasing) nearest `x`, ties to the lower.
+    @inline(__always)
+    static func nearestIndex(_ x: Double, in grid: [Double]) -> Int {
+        let count = grid.count
+        if count == 1 || x <= grid[0] { return 0 }
+        if x >= grid[count - 1] { return count - 1 }
+        var low = 0, high = count - 1
+        while high - low > 1 {
+            let middle = (low + high) >> 1
+            if grid[middle] <= x { low = middle } else { high = middle }
+        }
+        return x <= (grid[low] + grid[high]) / 2 ? low : high
+    }
+
     /// The pointwise sum of `curves`, on the union of their grids (exact at every grid point of
     /// each: a sum of piecewise-linear functions is piecewise linear with the union of the breaks;
     /// beyond the last grid point of the union each term still extrapolates its own line).
@@ -128,5 +150,12 @@ public struct PiecewiseLinearSurface: Sendable, Hashable {
         let y0 = lines[high - 1](v), y1 = lines[high](v)
         let value = y0 + (u - u0) * (y1 - y0) / (u1 - u0)
         return u > u1 ? Swift.max(value, y1) : value
+    }
+
+    /// The value at the grid point nearest (u, v): the nearest measured line, then its nearest point
+    /// (see `PiecewiseLinear.nearest`).
+    @inline(__always)
+    public func nearest(_ u: Double, _ v: Double) -> Double {
+        lines[PiecewiseLinear.nearestIndex(u, in: us)].nearest(v)
     }
 }
