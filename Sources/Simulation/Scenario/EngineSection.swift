@@ -14,10 +14,11 @@ struct EngineSection: Sendable {
     var timeSource: TimeSource
     var memoryUtilization: Double
     var kvCapacityTokens: Int?
+    var scheduling: SchedulerSettings
 
     static let keys = [
         "batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration", "memoryUtilization", "kvCapacityTokens",
-    ]
+    ] + SchedulerSettings.keys
 
     /// Largest batch size B (concurrent streams per replica) a scenario may ask for.
     static let maxBatchSize = 65_536
@@ -54,10 +55,11 @@ struct EngineSection: Sendable {
         } else if !lawKeys.isEmpty {
             source = LawKeys.read(object).map { .fitted($0) }
         }
-        guard let batchSize, let chunkSize, let utilization, let source else { return nil }
+        let scheduling = SchedulerSettings.read(object, batchSize: batchSize, chunkSize: chunkSize)
+        guard let batchSize, let chunkSize, let utilization, let source, let scheduling else { return nil }
         if case .some(.none) = kvCapacity { return nil }
         return EngineSection(
             batchSize: batchSize, chunkSize: chunkSize, timeSource: source, memoryUtilization: utilization,
-            kvCapacityTokens: kvCapacity ?? nil)
+            kvCapacityTokens: kvCapacity ?? nil, scheduling: scheduling)
     }
 }
