@@ -119,6 +119,7 @@ extension ContinuousBatchingScheduler {
     // MARK: Shared steps
 
     /// Fewer than B admitted, and on a `mixed` replica no prefill already running.
+    @inline(__always)
     var canAdmitMore: Bool {
         running.count < configuration.batchSize && (configuration.role != .mixed || prefilling.isEmpty)
     }
@@ -140,6 +141,7 @@ extension ContinuousBatchingScheduler {
     /// The oldest waiting request that could ever run here, after freeing abandoned ones and
     /// rejecting those whose prefill target needs more than `admissibleBlocks` blocks or more than
     /// `tokenBudget` tokens in one batch; nil when none is left.
+    @inline(__always)
     mutating func waitingHead(
         table: inout RequestTable, changes: inout SchedulingChanges, admissibleBlocks: Int, tokenBudget: Int = .max
     ) -> Int32? {
@@ -169,6 +171,7 @@ extension ContinuousBatchingScheduler {
     }
 
     /// Moves the head of the queue to running with `blocks` allocated.
+    @inline(__always)
     mutating func admit(_ slot: Int32, blocks need: Int, now: Double, table: inout RequestTable, changes: inout SchedulingChanges) {
         waiting.removeFirst()
         waitingCount -= 1
@@ -183,16 +186,18 @@ extension ContinuousBatchingScheduler {
 
     /// Allocates the blocks the decoding streams cross into at this decode tick, preempting the
     /// newest admitted requests while the cache is short; the decodes then run in the iteration.
+    @inline(__always)
     mutating func reserveDecodeBlocks(table: inout RequestTable, changes: inout SchedulingChanges) {
-        while blocks.used + boundaries.crossing(atTick: decodeTick) > blocks.total, let victim = running.last {
+        while blocks.used + boundaries.crossing > blocks.total, let victim = running.last {
             preempt(victim, table: &table)
             changes.preempted += 1
         }
-        blocks.used += boundaries.crossing(atTick: decodeTick)
+        blocks.used += boundaries.crossing
         decodesReserved = decodeCount > 0
     }
 
     /// Adds `tokens` of `slot`'s prompt (after what it has prefilled) to the iteration.
+    @inline(__always)
     mutating func schedule(_ slot: Int32, tokens: Int, table: RequestTable, into shape: inout BatchShape) {
         chunks.append(PrefillChunk(slot: slot, tokens: Int32(tokens)))
         shape.addPrefillChunk(tokens: tokens, context: Int(table[slot].prefilled))

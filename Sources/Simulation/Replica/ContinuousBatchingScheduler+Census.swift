@@ -16,7 +16,7 @@ extension ContinuousBatchingScheduler {
                 let decoded = Int(record.decodedTokens(atTick: decodeTick))
                 let startContext = Int(record.promptTokens + record.generatedAtDecodeStart)
                 decoding += 1
-                held += decodeBlocks(startContext: startContext, steps: decoded + (decodesReserved ? 1 : 0))
+                held += blocks.decodeBlocks(startContext: startContext, steps: decoded + (decodesReserved ? 1 : 0))
                 context += startContext + decoded
                 if (startContext + decoded - 1) % blocks.blockSize == 0 { crossing += 1 }
             } else {
@@ -30,8 +30,8 @@ extension ContinuousBatchingScheduler {
             (running.count <= configuration.batchSize, "\(running.count) running, batch size \(configuration.batchSize)"),
             (decoding == decodeCount, "decodeCount \(decodeCount), but \(decoding) running requests decode"),
             (context == decodeContext, "decodeContext \(decodeContext), but the decoding streams hold \(context)"),
-            (crossing == boundaries.crossing(atTick: decodeTick),
-             "\(boundaries.crossing(atTick: decodeTick)) streams counted as crossing a block boundary, \(crossing) do"),
+            (crossing == boundaries.crossing,
+             "\(boundaries.crossing) streams counted as crossing a block boundary, \(crossing) do"),
             (stillPrefilling == prefilling.count, "\(prefilling.count) prefilling, but \(stillPrefilling) running requests prefill"),
             (isBusy || !decodesReserved, "decode blocks reserved while idle"),
             (isBusy || (waiting.isEmpty && running.isEmpty && incomingDecodes.isEmpty), "idle with requests queued or running"),

@@ -73,6 +73,7 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
     var prefillingCount: Int { prefilling.count }
     var decodingCount: Int { decodeCount + incomingDecodes.count }
     /// KV-cache tokens in use: the blocks held, in tokens.
+    @inline(__always)
     var kvUsed: Int { blocks.used * blocks.blockSize }
 
     // MARK: Queues
@@ -90,7 +91,7 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
 
     mutating func startIteration(now: Double, table: inout RequestTable, changes: inout SchedulingChanges) -> BatchShape? {
         while true {
-            admitIncomingDecodes(table: &table)
+            if !incomingDecodes.isEmpty { admitIncomingDecodes(table: &table) }
             let preemptedBefore = changes.preempted
             let shape: BatchShape
             switch configuration.scheduler {
@@ -117,14 +118,17 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
         isBusy = false
         if decodesReserved {
             decodeTick += 1
+            boundaries.advance()
             decodeContext += decodeCount
             decodesReserved = false
         }
-        finishedPrefills.removeAll(keepingCapacity: true)
+        if !finishedPrefills.isEmpty { finishedPrefills.removeAll(keepingCapacity: true) }
         finishedCursor = 0
-        for chunk in chunks {
-            let slot = chunk.slot
-            table[slot].prefilled += chunk.tokens
+        var position = 0
+        while position < chunks.count {
+            let slot = chunks[position].slot
+            table[slot].prefilled += chunks[position].tokens
+            position += 1
             guard !table[slot].isPrefilling else { continue }
             // Only the last chunk of an iteration can leave its prompt unfinished, so the finished
             // prompts are the oldest ones still prefilling.
@@ -134,7 +138,7 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
             if table[slot].firstToken.isNaN { table[slot].firstToken = now }
             finishedPrefills.append(slot)
         }
-        chunks.removeAll(keepingCapacity: true)
+        if !chunks.isEmpty { chunks.removeAll(keepingCapacity: true) }
     }
 
     mutating func nextFinishedPrefill() -> Int32? {
@@ -168,18 +172,12 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
         finishHeap.push(FinishEntry(tick: decodeTick + remaining, slot: slot, epoch: epoch))
     }
 
-    /// The blocks a decoding stream holds beyond the `kvHeld` it started with: those its context
-    /// grew into over `steps` decode steps (this tick's included once reserved).
-    func decodeBlocks(startContext: Int, steps: Int) -> Int {
-        blocks.blocks(forTokens: startContext - 1 + steps) - blocks.blocks(forTokens: startContext - 1)
-    }
-
     /// Brings a decoding stream's token count up to date and folds the blocks its decode steps
     /// took into its `kvHeld`.
     mutating func stopDecoding(_ slot: Int32, table: inout RequestTable) {
         let decoded = Int(table[slot].decodedTokens(atTick: decodeTick))
         let startContext = Int(table[slot].promptTokens + table[slot].generatedAtDecodeStart)
-        table[slot].kvHeld += Int32(decodeBlocks(startContext: startContext, steps: decoded + (decodesReserved ? 1 : 0)))
+        table[slot].kvHeld += Int32(blocks.decodeBlocks(startContext: startContext, steps: decoded + (decodesReserved ? 1 : 0)))
         table[slot].generated = table[slot].generatedAtDecodeStart + Int32(decoded)
         table[slot].isDecoding = false
         decodeCount -= 1

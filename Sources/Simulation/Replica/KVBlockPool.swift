@@ -34,17 +34,30 @@ struct KVBlockPool {
 
     /// The most blocks an admission can ever get, with the cache empty.
     var admissibleBlocks: Int { total - watermarkBlocks }
+
+    /// The blocks a decoding stream takes beyond those of its first `startContext − 1` tokens over
+    /// `steps` decode steps (the step in flight included once reserved).
+    @inline(__always)
+    func decodeBlocks(startContext: Int, steps: Int) -> Int {
+        blocks(forTokens: startContext - 1 + steps) - blocks(forTokens: startContext - 1)
+    }
 }
 
 /// The decoding streams of a replica, counted by when their context crosses a block boundary: a
 /// stream whose context (prompt + generated tokens) is c at decode tick d needs a new block in
 /// that iteration when c ≡ 1 (mod blockSize). Its context grows by one per decode tick, so
 /// (c − d) mod blockSize never changes; streams are counted by that residue and the number of
-/// streams that need a block at tick d is one array read.
+/// streams that need a block at the current tick is one array read.
 struct BlockBoundaryBuckets {
     private var counts: [Int]
+    /// (1 − d) mod blockSize at the current decode tick d: the residue of the streams that cross
+    /// a boundary now.
+    private var crossingResidue: Int
 
-    init(blockSize: Int) { counts = [Int](repeating: 0, count: max(1, blockSize)) }
+    init(blockSize: Int) {
+        counts = [Int](repeating: 0, count: max(1, blockSize))
+        crossingResidue = 1 % counts.count
+    }
 
     @inline(__always)
     private func residue(_ value: Int) -> Int {
@@ -56,7 +69,13 @@ struct BlockBoundaryBuckets {
     @inline(__always)
     mutating func add(context: Int, tick: Int, _ delta: Int) { counts[residue(context - tick)] += delta }
 
-    /// Streams that need a new block in the decode iteration of tick `tick`.
+    /// Streams that need a new block in the decode iteration of the current tick.
     @inline(__always)
-    func crossing(atTick tick: Int) -> Int { counts[residue(1 - tick)] }
+    var crossing: Int { counts[crossingResidue] }
+
+    /// Moves to the next decode tick.
+    @inline(__always)
+    mutating func advance() {
+        crossingResidue = crossingResidue == 0 ? counts.count - 1 : crossingResidue - 1
+    }
 }
