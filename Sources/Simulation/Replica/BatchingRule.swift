@@ -24,9 +24,9 @@ public enum BatchingRule: String, Sendable, Hashable, CaseIterable, Codable {
     /// iteration, as in vLLM V1's `allocate_slots` (whose own default watermark is 0: set
     /// `watermark: 0` to match it). Needs C ≥ B, which vLLM enforces too.
     case vllmV1 = "vllm-v1"
-    /// vLLM V0's default scheduler without chunked prefill (`vllm/core/scheduler.py`, vLLM ≤ 0.7),
-    /// as Vidur 0.0.26's `vllm` replica scheduler runs it: when the head of the queue can be
-    /// admitted, the iteration is a prefill-only batch of whole prompts admitted FCFS while B, the
+    /// vLLM V0's default scheduler without chunked prefill (`vllm/core/scheduler.py`, the V0
+    /// engine, vLLM's default before 0.8), as Vidur 0.0.26's `vllm` replica scheduler runs it:
+    /// when the head of the queue can be admitted, the iteration is a prefill-only batch of whole prompts admitted FCFS while B, the
     /// free blocks (watermark kept) and the token budget (Σ prompt tokens ≤ C: vLLM's
     /// `max_num_batched_tokens`, Vidur's `max_tokens_in_batch`, 4096 there) allow, and every decode
     /// waits; otherwise it is a decode-only iteration of all running streams. A prompt's blocks are
@@ -41,7 +41,8 @@ public enum BatchingRule: String, Sendable, Hashable, CaseIterable, Codable {
     /// the budget goes to prefill chunks, running prefills first in admission order, then waiting
     /// requests admitted FCFS (several prompts per iteration, the last one chunked). A prompt's
     /// blocks are all allocated on admission. Its KV blocks and preemption are vllm-v0's (Vidur
-    /// shares the code, and the same two deviations apply).
+    /// shares the code, and the same two deviations apply); running requests are taken in
+    /// admission order where Vidur sorts them by arrival, which differ only after a preemption.
     case sarathi
     /// GPUSched's original rule: all decoding streams plus one prefill chunk of at most C tokens for
     /// the earliest admitted request still prefilling. Admission reserves the whole prefill target.
