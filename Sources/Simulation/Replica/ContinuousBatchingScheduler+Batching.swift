@@ -32,7 +32,7 @@ extension ContinuousBatchingScheduler {
         reserveDecodeBlocks(table: &table, changes: &changes)
         var budget = configuration.chunkSize - decodeCount
         var position = 0
-        running: while budget > 0, position < prefilling.count {
+        runningPrefills: while budget > 0, position < prefilling.count {
             let slot = prefilling[position]
             let record = table[slot]
             let chunk = min(Int(record.prefillTarget - record.prefilled), budget)
@@ -40,7 +40,7 @@ extension ContinuousBatchingScheduler {
             while need > blocks.free, let victim = running.last {
                 preempt(victim, table: &table)
                 changes.preempted += 1
-                if victim == slot { break running }
+                if victim == slot { break runningPrefills }
             }
             blocks.used += need
             table[slot].kvHeld += Int32(need)
