@@ -84,6 +84,36 @@ import ServingModel
         #expect(replica.completions == [0: 4, 1: 7])
     }
 
+    /// vllm-v1 allocates a prompt's blocks chunk by chunk, so a running prefill can be short of a
+    /// block: B = 4, C = 8, 2-token blocks, 5 blocks; A (2, 4), B (7, 1). 1: A's 2 tokens (1 block)
+    /// and B's first 6 (3 blocks). 2: A's context 3 takes a block (5 used); B's last token needs a
+    /// 4th block and none is free, so B, the newest, preempts itself; A decodes alone. 3: B's 7
+    /// tokens need 4 blocks, 3 are free. 4: A's context 5 takes its 3rd block; A completes.
+    /// 5: B's whole prompt, which completes on its first token.
+    @Test func vllmV1RunningPrefillPreemptsItselfWhenShortOfABlock() {
+        var replica = ReplicaHarness(.vllmV1, batchSize: 4, chunkSize: 8, kvTokens: 10, blockSize: 2)
+        replica.add(prompt: 2, output: 4)
+        replica.add(prompt: 7, output: 1)
+        #expect(replica.start() == batch(chunks: [(2, 0), (6, 0)]))
+        #expect(replica.scheduler.kvUsed == 4 * 2)
+        #expect(replica.end() == ([0], []))
+        #expect(replica.start() == batch(decodes: 1, decodeContext: 3))
+        #expect(replica.changes.preempted == 1)
+        #expect(replica.record(1).prefilled == 0)
+        #expect(replica.scheduler.kvUsed == 2 * 2)
+        #expect(replica.problems == [])
+        #expect(replica.end() == ([], []))
+        #expect(replica.start() == batch(decodes: 1, decodeContext: 4))
+        #expect(replica.changes.admitted == 0)
+        #expect(replica.end() == ([], []))
+        #expect(replica.start() == batch(decodes: 1, decodeContext: 5))
+        #expect(replica.scheduler.kvUsed == 3 * 2)
+        #expect(replica.end() == ([], [0]))
+        #expect(replica.start() == batch(chunks: [(7, 0)]))
+        #expect(replica.end() == ([1], [1]))
+        #expect(replica.completions == [0: 4, 1: 5])
+    }
+
     /// vllm-v0, B = 3, C = 10 (Σ prompt tokens of a prefill batch), 4-token blocks, 10 blocks.
     /// A (4, 3), B (3, 2), C (5, 2), D (2, 1), E (11, 1).
     /// 1: prefill-only A + B (4 + 3 = 7 ≤ 10; with C 12 > 10). 2: prefill-only C (A and B
