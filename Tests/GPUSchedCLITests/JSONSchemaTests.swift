@@ -48,6 +48,7 @@ import Testing
         "bench-gate-route": "scripts/run-examples.sh (make examples)",
         "bench-geo": "scripts/run-examples.sh (make examples)",
         "bench-moe": "scripts/run-examples.sh (make examples)",
+        "bench-roofline": "scripts/run-examples.sh (make examples)",
     ]
 
     static var schemaKinds: Set<String> {

@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
         case moe
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels).", transform: Suite.choice)
+    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels and against the measured-table model).", transform: Suite.choice)
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -89,16 +89,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func runRoofline(progress: ProgressReporter) throws {
-        progress.say("comparing the roofline model with the measured kernels in \(data)")
-        let report: RooflineValidationReport
-        do {
-            report = try RooflineValidation.run(dataDirectory: data)
-        } catch {
-            throw InputError("cannot read the measured profiles in \(data): \(error)")
-        }
-        print("Relative error of the roofline model (default efficiency factors) against measured kernel times, %")
-        print("('n' columns: serving-relevant shapes; 'all': every measured row)")
-        print(report.table)
+        let report = try RooflineBenchmark.measure(dataDirectory: data, progress: progress)
+        if output.json { try JSONOutput.print(report, kind: "bench-roofline") } else { print(report.render()) }
     }
 
     private func runSimulator(progress: ProgressReporter) throws {

@@ -15,10 +15,12 @@ struct EngineSection: Sendable {
     var memoryUtilization: Double
     var kvCapacityTokens: Int?
     var scheduling: SchedulerSettings
+    /// Measured tables, all-reduce and host overhead (`CostModelSection`).
+    var costs: CostModelSection
 
     static let keys = [
         "batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration", "memoryUtilization", "kvCapacityTokens",
-    ] + SchedulerSettings.keys
+    ] + SchedulerSettings.keys + CostModelSection.keys
 
     /// Largest batch size B (concurrent streams per replica) a scenario may ask for.
     static let maxBatchSize = 65_536
@@ -56,10 +58,11 @@ struct EngineSection: Sendable {
             source = LawKeys.read(object).map { .fitted($0) }
         }
         let scheduling = SchedulerSettings.read(object, batchSize: batchSize, chunkSize: chunkSize)
-        guard let batchSize, let chunkSize, let utilization, let source, let scheduling else { return nil }
+        let costs = CostModelSection.read(object, baseDirectory: baseDirectory)
+        guard let batchSize, let chunkSize, let utilization, let source, let scheduling, let costs else { return nil }
         if case .some(.none) = kvCapacity { return nil }
         return EngineSection(
             batchSize: batchSize, chunkSize: chunkSize, timeSource: source, memoryUtilization: utilization,
-            kvCapacityTokens: kvCapacity ?? nil, scheduling: scheduling)
+            kvCapacityTokens: kvCapacity ?? nil, scheduling: scheduling, costs: costs)
     }
 }

@@ -60,13 +60,15 @@ struct ReplicaGroupSection {
         return engine.kvCapacityTokens ?? fit.kvCapacityTokens
     }
 
-    /// The group's replicas, index `group` in the scenario.
+    /// The group's replicas, index `group` in the scenario; empty after reporting a layout that
+    /// `engine.profile`'s tables do not cover.
     func replicas(group: Int, engine: EngineSection, kvCapacity: Int) -> [ReplicaConfiguration] {
-        let iterationModel: any IterationTimeModel
+        let base: any IterationTimeModel
         switch engine.timeSource {
-        case .roofline: iterationModel = RooflineModel(model: model, gpu: gpu, layout: layout)
-        case let .fitted(law): iterationModel = law
+        case .roofline: base = RooflineModel(model: model, gpu: gpu, layout: layout)
+        case let .fitted(law): base = law
         }
+        guard let iterationModel = engine.costs.iterationModel(model: model, gpu: gpu, layout: layout, base: base) else { return [] }
         return (0..<count).map { index in
             ReplicaConfiguration(
                 name: "\(model.name) on \(gpu.name) \(layout) #\(index)", group: group, iterationModel: iterationModel,
