@@ -45,6 +45,31 @@ import GPUSchedTestSupport
             ["error: replicas[0].count: must be <= 100000, got 1000000000"])
     }
 
+    /// The replica scheduler keys: an unknown rule (with a suggestion), a block size or watermark
+    /// out of range, and vllm-v1 with a token budget below the batch size.
+    @Test func schedulerKeysAreChecked() throws {
+        func engine(_ keys: String) -> String {
+            Self.fleet.replacingOccurrences(of: "engine: {batchSize: 32, chunkSize: 512}", with: "engine: {batchSize: 32, chunkSize: 512, \(keys)}")
+        }
+        expectBadInput(try run(engine("scheduler: vllm-v2"), ["simulate", "FILE"]), [
+            "error: engine.scheduler: unknown value 'vllm-v2' (did you mean 'vllm-v0', 'vllm-v1'?); expected one of: "
+                + "vllm-v1, vllm-v0, sarathi, single-chunk",
+        ])
+        expectBadInput(try run(engine("blockSize: 0"), ["simulate", "FILE"]), ["error: engine.blockSize: must be >= 1, got 0"])
+        expectBadInput(try run(engine("blockSize: 4096"), ["simulate", "FILE"]), ["error: engine.blockSize: must be <= 1024, got 4096"])
+        expectBadInput(try run(engine("watermark: -0.1"), ["simulate", "FILE"]), ["error: engine.watermark: must be between 0 and 1, got -0.1"])
+        expectBadInput(
+            try run(engine("watermark: 1"), ["simulate", "FILE"]),
+            ["error: engine.watermark: must be below 1 (the fraction of KV blocks kept free on admission), got 1"])
+        expectBadInput(
+            try run(Self.fleet.replacingOccurrences(of: "chunkSize: 512", with: "chunkSize: 16"), ["simulate", "FILE"]),
+            ["error: engine.chunkSize: vllm-v1 needs chunkSize >= batchSize (every running request gets a token each iteration; "
+                + "vLLM refuses max_num_batched_tokens < max_num_seqs), got 16 < 32"])
+        let sarathi = try run(
+            Self.fleet.replacingOccurrences(of: "chunkSize: 512", with: "chunkSize: 16, scheduler: sarathi"), ["simulate", "FILE"])
+        #expect(sarathi.exitCode == 0, "\(sarathi.stderr)")
+    }
+
     /// Problems in model, engine, workload and replicas all come out in one run.
     @Test func everyProblemInOneRun() throws {
         let text = Self.fleet
@@ -95,7 +120,8 @@ import GPUSchedTestSupport
     }
 
     /// A trace of five requests, two with prompts above the set KV capacity of 1,000 tokens: exactly
-    /// two rejected (not abandoned), with the reason, in JSON, in the table and as one warning.
+    /// two rejected (not abandoned), with the reason, in JSON, in the table and as one warning. The
+    /// cache holds ⌊1000 / 16⌋ = 62 blocks of 16 tokens: 992 tokens available.
     @Test func oversizedRequestsAreRejectedWithAWarning() throws {
         let trace = try TemporaryFiles.file(
             "arrived_at,num_prefill_tokens,num_decode_tokens\n0,100,10\n1,200000,10\n2,300,10\n3,500000,10\n4,50,10\n",
@@ -105,7 +131,7 @@ import GPUSchedTestSupport
             .replacingOccurrences(
                 of: "  classes:\n    - {name: chat, arrivalRate: 4, promptTokens: 500, outputTokens: 50}", with: "  trace: \(trace)")
         let warning = "warning: 2 requests were rejected and never served (all seeds, warm-up included): 2 with a prompt "
-            + "larger than the replica's whole KV cache (up to 500000 tokens needed, 1000 available)"
+            + "larger than the replica's whole KV cache (up to 500000 tokens needed, 992 available)"
         let json = try run(text, ["simulate", "FILE", "--json"])
         #expect(json.exitCode == 0, "\(json.stderr)")
         #expect(json.stderrLines == [warning])
@@ -122,7 +148,7 @@ import GPUSchedTestSupport
         #expect(table.exitCode == 0)
         #expect(table.stderrLines == [warning])
         #expect(table.stdout.contains("rejected: 2 requests (all seeds, warm-up included) with a prompt larger than the "
-            + "replica's whole KV cache (up to 500,000 tokens needed, 1,000 available)"))
+            + "replica's whole KV cache (up to 500,000 tokens needed, 992 available)"))
         let overallRow = try #require(table.stdout.split(separator: "\n").last { $0.hasPrefix("overall") && $0.contains("%") })
         #expect(overallRow.split(separator: " ").prefix(4) == ["overall", "3", "0", "2"])
     }

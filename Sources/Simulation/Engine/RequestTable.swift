@@ -13,10 +13,11 @@ struct RequestRecord {
     var prefilled: Int32 = 0
     /// Output tokens produced so far.
     var generated: Int32 = 0
-    /// KV-cache tokens reserved for its prefill target on its replica (decode reservations are
-    /// counted from `decodeStartTick`).
+    /// KV-cache blocks it holds on its replica: its prefill's (all of them on admission, or chunk by
+    /// chunk under vllm-v1); while decoding, the blocks its decode steps took since
+    /// `decodeStartTick` are counted apart and folded in when it stops decoding.
     var kvHeld: Int32 = 0
-    /// Decoding: emits one token per iteration of its replica since `decodeStartTick`.
+    /// Decoding: emits one token per decode tick of its replica since `decodeStartTick`.
     var isDecoding = false
     var decodeStartTick = 0
     var generatedAtDecodeStart: Int32 = 0

@@ -25,7 +25,8 @@ extension SimulationEngine {
         // Capacity frees only when a prefill or a stream ends; otherwise no held request or buffered
         // decode can have become placeable, and the dispatch hooks are skipped.
         var freed = false
-        if let prefilled = replicas[index].endIteration(now: now, table: &table) {
+        replicas[index].endIteration(now: now, table: &table)
+        while let prefilled = replicas[index].nextFinishedPrefill() {
             freed = true
             if table[prefilled].generated >= table[prefilled].outputTokens {
                 complete(prefilled, on: index)
@@ -90,11 +91,11 @@ extension SimulationEngine {
         }
     }
 
-    /// A request whose prefill target exceeds the replica's whole KV cache can never run: it is
-    /// rejected (counted apart from abandonments, with the reason). Its slot is already free.
+    /// A request whose prefill target can never fit the replica (its KV cache, or vllm-v0's token
+    /// budget) is rejected (counted apart from abandonments, with the reason). Its slot is already free.
     private mutating func reject(_ rejected: RejectedRequest) {
         let record = rejected.record
-        let reason: RejectionReason = record.generated > 0 ? .contextAboveKVCapacity : .promptAboveKVCapacity
+        let reason = rejected.reason
         if let index = rejections.firstIndex(where: { $0.reason == reason }) {
             rejections[index].count += 1
             if rejected.need > rejections[index].largestNeed {

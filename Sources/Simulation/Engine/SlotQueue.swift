@@ -38,6 +38,9 @@ struct SlotQueue {
         return buffer[(head + count) & (buffer.count - 1)]
     }
 
+    /// The entry `position` places after the oldest (0 is `first`); `position` must be below `count`.
+    subscript(position: Int) -> Int32 { buffer[(head + position) & (buffer.count - 1)] }
+
     /// Calls `body` with every entry, oldest first.
     func forEach(_ body: (Int32) -> Void) {
         for i in 0..<count { body(buffer[(head + i) & (buffer.count - 1)]) }

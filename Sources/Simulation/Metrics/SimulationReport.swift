@@ -102,6 +102,9 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable {
     case promptAboveKVCapacity
     /// After a preemption, its prompt plus the tokens generated so far outgrew the whole cache.
     case contextAboveKVCapacity
+    /// Its prompt (or prompt + generated tokens after a preemption) is above the token budget of
+    /// one prefill-only batch (vllm-v0's `chunkSize`; vLLM V0 ignores such a prompt).
+    case promptAboveTokenBudget
 
     var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 
@@ -110,6 +113,7 @@ public enum RejectionReason: String, Sendable, Codable, CaseIterable {
         switch self {
         case .promptAboveKVCapacity: "prompt larger than the replica's whole KV cache"
         case .contextAboveKVCapacity: "prompt + generated tokens larger than the replica's whole KV cache after a preemption"
+        case .promptAboveTokenBudget: "prompt larger than the token budget of one prefill-only batch (vllm-v0's chunkSize)"
         }
     }
 

@@ -1,22 +1,21 @@
 import ServingModel
 
-/// The vLLM-like replica scheduler: continuous batching with one chunked prefill per iteration
-/// (Sarathi-Serve style), at most B streams, and a KV cache of fixed token capacity.
+/// The replica scheduler: continuous batching with a KV cache in blocks, at most B admitted
+/// requests, and the batching rule of `configuration.scheduler` (`BatchingRule`: vLLM V1, vLLM V0,
+/// Sarathi-Serve, or GPUSched's original single chunk), switched per iteration.
 ///
-/// Policy per iteration, in order:
-/// 1. admit the streams moved here to decode, then waiting requests FCFS while fewer than B streams
-///    run and the KV cache can hold the request's prefill target (head-of-line blocking, as in
-///    vLLM's FCFS scheduler; one prefill at a time on a `mixed` replica); a request whose target
-///    exceeds the whole cache is rejected;
-/// 2. reserve one KV token for every decoding stream; when the cache is full, preempt the most
-///    recently admitted stream (recompute: its cache is freed, it returns to the front of the queue
-///    and later re-prefills prompt + generated tokens);
-/// 3. schedule one prefill chunk of at most C tokens for the earliest admitted request still prefilling.
-/// A finished prefill emits a token (the first one, or the next one after a recompute).
+/// Every iteration: the streams moved here to decode are admitted first; then the rule forms the
+/// batch (`ContinuousBatchingScheduler+Batching`): which waiting requests it admits FCFS, which
+/// prefill chunks run, whether the decodes run, and which running requests it preempts by
+/// recompute when the cache has no block for a decode step. A finished prefill emits a token (the
+/// first one, or the next one after a recompute). A request whose prefill target can never fit the
+/// cache is rejected.
 ///
 /// Decoding streams are not visited each iteration: the replica keeps their count and total
-/// context, and a min-heap of the ticks at which each one emits its last token, so an iteration
-/// costs O(1) plus O(log B) per completion.
+/// context, a min-heap of the decode ticks at which each one emits its last token, and their count
+/// by block-boundary residue (`BlockBoundaryBuckets`), so an iteration costs O(1) plus O(log B)
+/// per completion whatever the block size. A stream emits one token per *decode tick*, an
+/// iteration that runs the decodes (vllm-v0's prefill-only iterations do not).
 ///
 /// ```swift
 /// var replica = ContinuousBatchingScheduler(configuration: configuration)
@@ -24,36 +23,58 @@ import ServingModel
 /// let batch = replica.startIteration(now: 0, table: &table, changes: &changes)
 /// ```
 struct ContinuousBatchingScheduler: ReplicaScheduler {
+    /// A prompt's chunk in the iteration in flight.
+    struct PrefillChunk {
+        var slot: Int32
+        var tokens: Int32
+    }
+
     let configuration: ReplicaConfiguration
-    private var waiting = SlotQueue()
+    var waiting = SlotQueue()
     /// Waiting requests that have not abandoned (the queue may still hold abandoned slots).
-    private(set) var waitingCount = 0
+    var waitingCount = 0
     /// Admitted requests in admission order (prefilling and decoding).
-    private var running: [Int32] = []
+    var running: [Int32] = []
     /// Admitted requests still prefilling, in admission order.
-    private var prefilling = SlotQueue()
+    var prefilling = SlotQueue()
     /// Prefilled requests a policy moved here to decode; admitted before new prefills.
-    private var incomingDecodes = SlotQueue()
+    var incomingDecodes = SlotQueue()
     /// Decoding streams and the sum of their context lengths (prompt + generated tokens).
-    private var decodeCount = 0
-    private var decodeContext = 0
-    private var finishHeap = FinishHeap()
-    /// Iterations completed.
-    private var tick = 0
-    private(set) var kvUsed = 0
-    private(set) var isBusy = false
-    private var currentPrefill: Int32 = -1
-    private var currentChunk: Int32 = 0
+    var decodeCount = 0
+    var decodeContext = 0
+    var finishHeap = FinishHeap()
+    var boundaries: BlockBoundaryBuckets
+    /// Iterations that ran the decodes.
+    var decodeTick = 0
+    var blocks: KVBlockPool
+    var isBusy = false
+    /// True from the moment the batch being formed reserves this decode tick's blocks until the
+    /// iteration ends: the decodes run in it.
+    var decodesReserved = false
+    /// The prefill chunks of the iteration in flight, oldest admission first.
+    var chunks: [PrefillChunk] = []
+    /// Requests whose prefill the last iteration finished, handed out by `nextFinishedPrefill`.
+    var finishedPrefills: [Int32] = []
+    var finishedCursor = 0
 
     init(configuration: ReplicaConfiguration) {
         self.configuration = configuration
+        blocks = KVBlockPool(
+            capacityTokens: configuration.kvCapacityTokens, blockSize: configuration.blockSize,
+            watermark: configuration.watermark)
+        boundaries = BlockBoundaryBuckets(blockSize: configuration.blockSize)
         // Room for a typical batch up front; a larger one grows with what is admitted.
         running.reserveCapacity(min(configuration.batchSize, 256))
+        chunks.reserveCapacity(16)
+        finishedPrefills.reserveCapacity(16)
     }
 
     var runningCount: Int { running.count }
     var prefillingCount: Int { prefilling.count }
     var decodingCount: Int { decodeCount + incomingDecodes.count }
+    /// KV-cache tokens in use: the blocks held, in tokens.
+    @inline(__always)
+    var kvUsed: Int { blocks.used * blocks.blockSize }
 
     // MARK: Queues
 
@@ -69,93 +90,65 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
     // MARK: Iterations
 
     mutating func startIteration(now: Double, table: inout RequestTable, changes: inout SchedulingChanges) -> BatchShape? {
-        let capacity = configuration.kvCapacityTokens
-        let batchSize = configuration.batchSize
-        let onePrefill = configuration.role == .mixed
         while true {
-            // 1. Admission: streams moved here to decode first, then new prefills FCFS.
-            while running.count < batchSize, let slot = incomingDecodes.first {
-                let need = Int(table[slot].promptTokens + table[slot].generated)
-                guard kvUsed + need <= capacity else { break }
-                incomingDecodes.removeFirst()
-                kvUsed += need
-                running.append(slot)
-                table[slot].kvHeld = Int32(need)
-                startDecoding(slot, table: &table)
-            }
-            while running.count < batchSize, !onePrefill || prefilling.isEmpty, let slot = waiting.first {
-                if table[slot].abandoned {
-                    waiting.removeFirst()
-                    table.remove(slot)
-                    continue
-                }
-                let need = Int(table[slot].prefillTarget)
-                if need > capacity {
-                    waiting.removeFirst()
-                    waitingCount -= 1
-                    changes.rejected.append(RejectedRequest(record: table[slot], need: need, capacity: capacity))
-                    table.remove(slot)
-                    continue
-                }
-                guard kvUsed + need <= capacity else { break }
-                waiting.removeFirst()
-                waitingCount -= 1
-                kvUsed += need
-                running.append(slot)
-                prefilling.append(slot)
-                table[slot].kvHeld = Int32(need)
-                table[slot].isWaiting = false
-                if table[slot].firstScheduled.isNaN { table[slot].firstScheduled = now }
-                changes.admitted += 1
-            }
-            // 2. One KV token per decoding stream; preempt the newest streams when the cache is full.
-            var preempted = false
-            while kvUsed + decodeCount > capacity, let victim = running.last {
-                preempt(victim, table: &table)
-                changes.preempted += 1
-                preempted = true
-            }
-            kvUsed += decodeCount
-            // 3. The prefill chunk and the batch shape.
-            var shape = BatchShape(decodeStreams: decodeCount, decodeContextTokens: decodeContext)
-            currentPrefill = -1
-            if let slot = prefilling.first {
-                let record = table[slot]
-                let chunk = min(Int32(clamping: configuration.chunkSize), record.prefillTarget - record.prefilled)
-                currentPrefill = slot
-                currentChunk = chunk
-                shape.prefillTokens = Int(chunk)
-                shape.prefillContextTokens = Int(record.prefilled)
+            if !incomingDecodes.isEmpty { admitIncomingDecodes(table: &table) }
+            let preemptedBefore = changes.preempted
+            let shape: BatchShape
+            switch configuration.scheduler {
+            case .singleChunk: shape = singleChunkBatch(now: now, table: &table, changes: &changes)
+            case .vllmV1: shape = vllmV1Batch(now: now, table: &table, changes: &changes)
+            case .vllmV0: shape = vllmV0Batch(now: now, table: &table, changes: &changes)
+            case .sarathi: shape = sarathiBatch(now: now, table: &table, changes: &changes)
             }
             if !shape.isEmpty {
                 isBusy = true
                 return shape
             }
+            decodesReserved = false
             // Everything was preempted: admit again (the freed cache takes the head of the queue, or
             // rejects it when it can never fit), rather than idle with requests waiting.
-            guard preempted && !waiting.isEmpty else {
+            guard changes.preempted > preemptedBefore && !waiting.isEmpty else {
                 isBusy = false
                 return nil
             }
         }
     }
 
-    mutating func endIteration(now: Double, table: inout RequestTable) -> Int32? {
+    mutating func endIteration(now: Double, table: inout RequestTable) {
         isBusy = false
-        tick += 1
-        decodeContext += decodeCount
-        let slot = currentPrefill
-        guard slot >= 0 else { return nil }
-        table[slot].prefilled += currentChunk
-        guard !table[slot].isPrefilling else { return nil }
-        prefilling.removeFirst()
-        table[slot].generated += 1
-        if table[slot].firstToken.isNaN { table[slot].firstToken = now }
-        return slot
+        if decodesReserved {
+            decodeTick += 1
+            boundaries.advance()
+            decodeContext += decodeCount
+            decodesReserved = false
+        }
+        if !finishedPrefills.isEmpty { finishedPrefills.removeAll(keepingCapacity: true) }
+        finishedCursor = 0
+        var position = 0
+        while position < chunks.count {
+            let slot = chunks[position].slot
+            table[slot].prefilled += chunks[position].tokens
+            position += 1
+            guard !table[slot].isPrefilling else { continue }
+            // Only the last chunk of an iteration can leave its prompt unfinished, so the finished
+            // prompts are the oldest ones still prefilling.
+            assert(prefilling.first == slot, "a finished prefill that is not the oldest one prefilling")
+            prefilling.removeFirst()
+            table[slot].generated += 1
+            if table[slot].firstToken.isNaN { table[slot].firstToken = now }
+            finishedPrefills.append(slot)
+        }
+        if !chunks.isEmpty { chunks.removeAll(keepingCapacity: true) }
+    }
+
+    mutating func nextFinishedPrefill() -> Int32? {
+        guard finishedCursor < finishedPrefills.count else { return nil }
+        defer { finishedCursor += 1 }
+        return finishedPrefills[finishedCursor]
     }
 
     mutating func nextFinishedStream(table: RequestTable) -> Int32? {
-        while let entry = finishHeap.first, entry.tick <= tick {
+        while let entry = finishHeap.first, entry.tick <= decodeTick {
             finishHeap.popFirst()
             guard table[entry.slot].isDecoding, table[entry.slot].decodeEpoch == entry.epoch else { continue }
             return entry.slot
@@ -168,34 +161,40 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
     mutating func startDecoding(_ slot: Int32, table: inout RequestTable) {
         let epoch = table.nextDecodeEpoch()
         table[slot].isDecoding = true
-        table[slot].decodeStartTick = tick
+        table[slot].decodeStartTick = decodeTick
         table[slot].generatedAtDecodeStart = table[slot].generated
         table[slot].decodeEpoch = epoch
+        let context = Int(table[slot].promptTokens + table[slot].generated)
         decodeCount += 1
-        decodeContext += Int(table[slot].promptTokens + table[slot].generated)
+        decodeContext += context
+        boundaries.add(context: context, tick: decodeTick, 1)
         let remaining = Int(table[slot].outputTokens - table[slot].generated)
-        finishHeap.push(FinishEntry(tick: tick + remaining, slot: slot, epoch: epoch))
+        finishHeap.push(FinishEntry(tick: decodeTick + remaining, slot: slot, epoch: epoch))
     }
 
-    /// Brings a decoding stream's token count up to date and releases its decode reservations.
-    private mutating func stopDecoding(_ slot: Int32, table: inout RequestTable) {
-        let decoded = table[slot].decodedTokens(atTick: tick)
-        table[slot].generated = table[slot].generatedAtDecodeStart + decoded
+    /// Brings a decoding stream's token count up to date and folds the blocks its decode steps
+    /// took into its `kvHeld`.
+    mutating func stopDecoding(_ slot: Int32, table: inout RequestTable) {
+        let decoded = Int(table[slot].decodedTokens(atTick: decodeTick))
+        let startContext = Int(table[slot].promptTokens + table[slot].generatedAtDecodeStart)
+        table[slot].kvHeld += Int32(blocks.decodeBlocks(startContext: startContext, steps: decoded + (decodesReserved ? 1 : 0)))
+        table[slot].generated = table[slot].generatedAtDecodeStart + Int32(decoded)
         table[slot].isDecoding = false
-        kvUsed -= Int(decoded)
         decodeCount -= 1
-        decodeContext -= Int(table[slot].promptTokens + table[slot].generated)
+        decodeContext -= startContext + decoded
+        boundaries.add(context: startContext, tick: table[slot].decodeStartTick, -1)
     }
 
-    /// Recompute preemption of the newest admitted stream (called before the iteration's KV reservation).
-    private mutating func preempt(_ slot: Int32, table: inout RequestTable) {
+    /// Recompute preemption of the newest admitted request: its blocks are freed and it returns to
+    /// the front of the queue, to re-prefill prompt + generated tokens.
+    mutating func preempt(_ slot: Int32, table: inout RequestTable) {
         running.removeLast()
         if table[slot].isDecoding {
             stopDecoding(slot, table: &table)
         } else {
             prefilling.removeLast()
         }
-        kvUsed -= Int(table[slot].kvHeld)
+        blocks.used -= Int(table[slot].kvHeld)
         table[slot].kvHeld = 0
         table[slot].prefillTarget = table[slot].promptTokens + table[slot].generated
         table[slot].prefilled = 0
@@ -207,50 +206,12 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
 
     mutating func detach(_ slot: Int32, table: inout RequestTable) {
         if let position = running.firstIndex(of: slot) { running.remove(at: position) }
-        kvUsed -= Int(table[slot].kvHeld)
+        blocks.used -= Int(table[slot].kvHeld)
         table[slot].kvHeld = 0
     }
 
     mutating func release(_ slot: Int32, table: inout RequestTable) {
         if table[slot].isDecoding { stopDecoding(slot, table: &table) }
         detach(slot, table: &table)
-    }
-}
-
-// MARK: Debug checks
-
-extension ContinuousBatchingScheduler {
-    func census(table: RequestTable) -> ReplicaCensus {
-        var census = ReplicaCensus(running: running.count, incoming: incomingDecodes.count)
-        waiting.forEach { slot in
-            if table[slot].abandoned { census.abandonedQueued += 1 } else { census.waiting += 1 }
-        }
-        var kvHeld = 0, decoding = 0, context = 0, stillPrefilling = 0
-        for slot in running {
-            let record = table[slot]
-            kvHeld += Int(record.kvHeld)
-            if record.isDecoding {
-                let decoded = record.decodedTokens(atTick: tick)
-                decoding += 1
-                kvHeld += Int(decoded)
-                context += Int(record.promptTokens + record.generatedAtDecodeStart + decoded)
-            } else {
-                stillPrefilling += 1
-            }
-        }
-        let capacity = configuration.kvCapacityTokens
-        let reserved = kvHeld + (isBusy ? decodeCount : 0)
-        let checks: [(Bool, String)] = [
-            (census.waiting == waitingCount, "waitingCount \(waitingCount), but \(census.waiting) queued requests have not abandoned"),
-            (kvUsed >= 0 && kvUsed <= capacity, "KV used \(kvUsed) outside 0...\(capacity)"),
-            (kvUsed == reserved, "KV used \(kvUsed), but the running requests hold \(reserved)"),
-            (running.count <= configuration.batchSize, "\(running.count) running, batch size \(configuration.batchSize)"),
-            (decoding == decodeCount, "decodeCount \(decodeCount), but \(decoding) running requests decode"),
-            (context == decodeContext, "decodeContext \(decodeContext), but the decoding streams hold \(context)"),
-            (stillPrefilling == prefilling.count, "\(prefilling.count) prefilling, but \(stillPrefilling) running requests prefill"),
-            (isBusy || (waiting.isEmpty && running.isEmpty && incomingDecodes.isEmpty), "idle with requests queued or running"),
-        ]
-        census.problems = checks.filter { !$0.0 }.map { "replica \(configuration.name): \($0.1)" }
-        return census
     }
 }

@@ -21,17 +21,27 @@ public struct ReplicaConfiguration: Sendable {
     public var iterationModel: any IterationTimeModel
     /// Maximum concurrent streams (B), prefilling ones included.
     public var batchSize: Int
-    /// Maximum prompt tokens of the one prefill chunk per iteration (C).
+    /// The token budget C: single-chunk's largest chunk, vllm-v1's and sarathi's tokens per
+    /// iteration (decodes included), vllm-v0's most prompt tokens in one prefill-only batch.
     public var chunkSize: Int
     /// KV-cache capacity in tokens.
     public var kvCapacityTokens: Int
     /// What the replica may run.
     public var role: ReplicaRole
+    /// How each iteration's batch is formed.
+    public var scheduler: BatchingRule
+    /// Tokens per KV-cache block; the cache holds ⌊kvCapacityTokens / blockSize⌋ blocks.
+    public var blockSize: Int
+    /// Fraction of the blocks kept free when a request is admitted (vLLM's watermark), in [0, 1).
+    public var watermark: Double
 
-    /// Creates a replica configuration.
+    /// Creates a replica configuration. The defaults are the original token-granular single-chunk
+    /// rule (what the gate-and-route and cascade experiments model); `kind: simulate` scenarios
+    /// default to `.vllmV1` with 16-token blocks and a 0.01 watermark (`EngineSection`).
     public init(
         name: String, group: Int = 0, iterationModel: any IterationTimeModel, batchSize: Int, chunkSize: Int,
-        kvCapacityTokens: Int, role: ReplicaRole = .general
+        kvCapacityTokens: Int, role: ReplicaRole = .general, scheduler: BatchingRule = .singleChunk,
+        blockSize: Int = 1, watermark: Double = 0
     ) {
         self.name = name
         self.group = group
@@ -40,5 +50,8 @@ public struct ReplicaConfiguration: Sendable {
         self.chunkSize = chunkSize
         self.kvCapacityTokens = kvCapacityTokens
         self.role = role
+        self.scheduler = scheduler
+        self.blockSize = blockSize
+        self.watermark = watermark
     }
 }

@@ -13,7 +13,8 @@ import ServingModel
 ///     // apply `changes` to the counters, schedule the iteration end after batch's duration
 /// }
 /// // at the iteration's end:
-/// if let prefilled = scheduler.endIteration(now: now, table: &table) { /* complete, or place its decode */ }
+/// scheduler.endIteration(now: now, table: &table)
+/// while let prefilled = scheduler.nextFinishedPrefill() { /* complete, or place its decode */ }
 /// while let done = scheduler.nextFinishedStream(table: table) { /* complete */ }
 /// ```
 ///
@@ -48,9 +49,11 @@ protocol ReplicaScheduler {
     /// Admits, preempts and forms the next batch at time `now`; nil (and idle) when there is nothing
     /// to run. Requests admitted, preempted or rejected (removed from `table`) are added to `changes`.
     mutating func startIteration(now: Double, table: inout RequestTable, changes: inout SchedulingChanges) -> BatchShape?
-    /// Ends the iteration in flight (the replica is idle from here) and returns the request whose
-    /// prefill it finished, which has just emitted a token, if any.
-    mutating func endIteration(now: Double, table: inout RequestTable) -> Int32?
+    /// Ends the iteration in flight (the replica is idle from here).
+    mutating func endIteration(now: Double, table: inout RequestTable)
+    /// The next request whose prefill the last iteration finished (it has just emitted a token),
+    /// oldest admission first.
+    mutating func nextFinishedPrefill() -> Int32?
     /// The next decoding stream that has emitted its last token by the end of the last iteration.
     mutating func nextFinishedStream(table: RequestTable) -> Int32?
     /// A request whose prefill finished here goes on to decode here.
@@ -75,10 +78,14 @@ struct SchedulingChanges {
     var rejected: [RejectedRequest] = []
 }
 
-/// A request refused by a replica because its prefill target exceeds the whole KV cache.
+/// A request refused by a replica because its prefill target can never fit: more than the KV
+/// cache can ever give it, or (vllm-v0) more tokens than one prefill batch may hold.
 struct RejectedRequest {
     var record: RequestRecord
+    var reason: RejectionReason
+    /// Its prefill target, in tokens.
     var need: Int
+    /// The most tokens it could have been given (KV cache or token budget).
     var capacity: Int
 }
 

@@ -14,12 +14,13 @@ struct EngineSection: Sendable {
     var timeSource: TimeSource
     var memoryUtilization: Double
     var kvCapacityTokens: Int?
+    var scheduling: SchedulerSettings
     /// Measured tables, all-reduce and host overhead (`CostModelSection`).
     var costs: CostModelSection
 
     static let keys = [
         "batchSize", "chunkSize", "alpha", "beta", "gamma", "calibration", "memoryUtilization", "kvCapacityTokens",
-    ] + CostModelSection.keys
+    ] + SchedulerSettings.keys + CostModelSection.keys
 
     /// Largest batch size B (concurrent streams per replica) a scenario may ask for.
     static let maxBatchSize = 65_536
@@ -56,11 +57,12 @@ struct EngineSection: Sendable {
         } else if !lawKeys.isEmpty {
             source = LawKeys.read(object).map { .fitted($0) }
         }
+        let scheduling = SchedulerSettings.read(object, batchSize: batchSize, chunkSize: chunkSize)
         let costs = CostModelSection.read(object, baseDirectory: baseDirectory)
-        guard let batchSize, let chunkSize, let utilization, let source, let costs else { return nil }
+        guard let batchSize, let chunkSize, let utilization, let source, let scheduling, let costs else { return nil }
         if case .some(.none) = kvCapacity { return nil }
         return EngineSection(
             batchSize: batchSize, chunkSize: chunkSize, timeSource: source, memoryUtilization: utilization,
-            kvCapacityTokens: kvCapacity ?? nil, costs: costs)
+            kvCapacityTokens: kvCapacity ?? nil, scheduling: scheduling, costs: costs)
     }
 }

@@ -72,7 +72,8 @@ struct ReplicaGroupSection {
         return (0..<count).map { index in
             ReplicaConfiguration(
                 name: "\(model.name) on \(gpu.name) \(layout) #\(index)", group: group, iterationModel: iterationModel,
-                batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: kvCapacity)
+                batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: kvCapacity,
+                scheduler: engine.scheduling.rule, blockSize: engine.scheduling.blockSize, watermark: engine.scheduling.watermark)
         }
     }
 }
