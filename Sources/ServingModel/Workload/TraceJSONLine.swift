@@ -167,12 +167,13 @@ struct FlatJSONRow {
         return index == end
     }
 
+    /// JSON's literal values.
+    private static let literals: [[UInt8]] = ["true", "false", "null"].map { Array($0.utf8) }
+
     /// The length of `true`, `false` or `null` at `start`, or nil.
     private static func literal(_ bytes: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int? {
-        for word in ["true", "false", "null"] {
-            let utf8 = Array(word.utf8)
-            guard end - start >= utf8.count else { continue }
-            if utf8.indices.allSatisfy({ bytes[start + $0] == utf8[$0] }) { return utf8.count }
+        for word in literals where end - start >= word.count {
+            if word.indices.allSatisfy({ bytes[start + $0] == word[$0] }) { return word.count }
         }
         return nil
     }

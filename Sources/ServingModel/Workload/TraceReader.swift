@@ -49,7 +49,7 @@ enum TraceReader {
         var line = stream.linesConsumed + 1
         while let record = try stream.nextRecord(quoted: true, newlines: &newlines) {
             defer { line = stream.linesConsumed + 1 }
-            fields.split(stream.bytes, record, skippingByteOrderMark: header.isEmpty && headerLine == 0 && line == 1)
+            fields.split(stream.bytes, record, skippingByteOrderMark: line == 1)
             if fields.isBlank(stream.bytes) { continue }
             header = (0..<fields.count).map { fields.text(stream.bytes, $0) }
             headerLine = line
