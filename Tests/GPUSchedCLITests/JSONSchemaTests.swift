@@ -36,7 +36,8 @@ import Testing
             ["plan", "cascade", Repository.example("cascade-deepseek.yaml"), "--no-evaluate", "--replan", "synthetic:8"],
             ["plan", "moe", Repository.example("moe-csv.yaml")],
             ["demo"],
-            ["bench", "simulator", "--requests", "2000", "--replicas", "2"],
+            ["bench", "simulator", "--requests", "2000", "--replicas", "2", "--repeats", "1"],
+            ["bench", "trace", "--rows", "200", "--repeats", "1"],
             ["bench", "solver", "--time-limit", "20"],
         ]
     }

@@ -113,10 +113,11 @@ import GPUSchedTestSupport
         expectBadInput(
             try run(Self.fleet, ["simulate", "FILE", "--seeds", "20", "--max-requests", "8000"]),
             ["error: workload: about 8060 \(counted), over the limit of 8000; \(flags)"])
+        // 1e8 × 2 models + the seeds in parallel (8 seeds of 1e8 / 40, once with jobs 1 and once with all): 2.4e8.
         expectBadInput(
             try run("", ["bench", "simulator", "--requests", "100000000"]),
-            ["error: --requests: about 200000000 simulated requests (--requests × 2 iteration-time models), "
-                + "over the limit of 5000000; \(flags)"])
+            ["error: --requests: about 240000000 simulated requests (--requests × 2 iteration-time models + the "
+                + "seeds-in-parallel runs, per repeat), over the limit of 5000000; \(flags)"])
     }
 
     /// A trace of five requests, two with prompts above the set KV capacity of 1,000 tokens: exactly

@@ -72,7 +72,7 @@ public struct CascadeEvaluator: Sendable {
     public func latencies(_ cascade: CascadeConfiguration, rate: Double) -> [Double] {
         var run = settings
         run.requests = max(settings.requests, Int((rate * 10 * slo).rounded(.up)))
-        return SeedRuns.map(seeds) { CascadeSimulator.run(cascade, samples: samples, rate: rate, engine: engine, settings: run, seed: $0) }
+        return SeedRuns.map(seeds) { [run] in CascadeSimulator.run(cascade, samples: samples, rate: rate, engine: engine, settings: run, seed: $0) }
             .flatMap { $0 }.sorted()
     }
 

@@ -18,6 +18,7 @@ struct BenchCommand: ParsableCommand {
               gpusched bench solver
               gpusched bench solver --time-limit 60 --json
               gpusched bench simulator --requests 1000000
+              gpusched bench trace --rows 1000000
               gpusched bench roofline --data data
               gpusched bench gate-route
               gpusched bench geo
@@ -27,14 +28,14 @@ struct BenchCommand: ParsableCommand {
     )
 
     enum Suite: String, ChoiceArgument {
-        case solver, simulator, roofline
+        case solver, simulator, trace, roofline
         case gateRoute = "gate-route"
         case geo
         case cascade
         case moe
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator, gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels and against the measured-table model).", transform: Suite.choice)
+    @Argument(help: "Which benchmark to run: solver, simulator (and seeds in parallel), trace (reading generated traces; simulate whole against its loop), gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels and against the measured-table model).", transform: Suite.choice)
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -42,6 +43,12 @@ struct BenchCommand: ParsableCommand {
 
     @Option(name: .long, help: "Replicas in the simulator benchmark.")
     var replicas: Int = 64
+
+    @Option(name: .long, help: "Rows of the larger generated trace in the trace benchmark (the smaller has a tenth).")
+    var rows: Int = 1_000_000
+
+    @Option(name: .long, help: "Repeats of each timed run in the simulator and trace benchmarks (medians and ranges are reported).")
+    var repeats: Int = 3
 
     @Option(name: .long, help: "Folder of measured profiles (Vidur, aiconfigurator) for the roofline check.")
     var data = "data"
@@ -58,6 +65,12 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be > 0, got \(timeLimit)") }
         if requests < 1 { throw ValidationError("--requests must be >= 1, got \(requests)") }
+        if !(10...ScenarioMaxima.listEntries).contains(rows) {
+            throw ValidationError("--rows must be between 10 and \(ScenarioMaxima.listEntries), got \(rows)")
+        }
+        if !(1...Self.maximumRepeats).contains(repeats) {
+            throw ValidationError("--repeats must be between 1 and \(Self.maximumRepeats), got \(repeats)")
+        }
         if !(1...SimulatorBenchmark.maxReplicas).contains(replicas) {
             throw ValidationError("--replicas must be between 1 and \(SimulatorBenchmark.maxReplicas), got \(replicas)")
         }
@@ -72,6 +85,9 @@ struct BenchCommand: ParsableCommand {
         switch suite {
         case .solver: try runSolver(progress: progress, solver: solver)
         case .simulator: try runSimulator(progress: progress)
+        case .trace:
+            let report = try TraceBenchmark.measure(rows: rows, repeats: repeats, progress: progress)
+            if output.json { try JSONOutput.print(report, kind: "bench-trace") } else { print(report.render()) }
         case .roofline: try runRoofline(progress: progress)
         case .gateRoute:
             let report = try GateRouteBenchmark.measure(progress: progress, solver: solver)
@@ -93,15 +109,26 @@ struct BenchCommand: ParsableCommand {
         if output.json { try JSONOutput.print(report, kind: "bench-roofline") } else { print(report.render()) }
     }
 
+    /// Most `--repeats`.
+    static let maximumRepeats = 100
+
+    /// The simulator benchmark's JSON body.
+    private struct SimulatorReport: Encodable {
+        var runs: [SimulatorBenchmark]
+        var seedsParallel: SeedParallelism
+    }
+
     private func runSimulator(progress: ProgressReporter) throws {
         try SimulatorBenchmark.work(requests: requests, replicas: replicas).check(workLimits.limits, at: "--requests")
         var results: [SimulatorBenchmark] = []
         for kind in SimulatorBenchmark.IterationModelKind.allCases {
-            progress.say("simulating \(requests) requests on \(replicas) replicas (\(kind.rawValue) iteration times)")
-            results.append(try SimulatorBenchmark.measure(requests: requests, replicas: replicas, iterationModel: kind))
+            progress.say("simulating \(requests) requests on \(replicas) replicas (\(kind.rawValue) iteration times), \(repeats) times")
+            results.append(try SimulatorBenchmark.measure(requests: requests, replicas: replicas, iterationModel: kind, repeats: repeats))
         }
+        progress.say("simulating \(SeedParallelism.seedCount) seeds one at a time and all at once, \(repeats) times")
+        let parallel = try SeedParallelism.measure(requests: requests, repeats: repeats)
         if output.json {
-            try JSONOutput.print(["runs": results], kind: "bench-simulator")
+            try JSONOutput.print(SimulatorReport(runs: results, seedsParallel: parallel), kind: "bench-simulator")
             return
         }
         for result in results {
@@ -109,12 +136,20 @@ struct BenchCommand: ParsableCommand {
                 \(result.description)
                   requests        \(Format.grouped(result.requests)) (\(Format.grouped(result.completed)) completed)
                   events          \(Format.grouped(result.events)) (\(Format.grouped(result.iterations)) iterations)
-                  wall time       \(Format.fixed(result.wallSeconds, 2)) s
-                  events/s        \(Format.grouped(Int(result.eventsPerSecond)))
+                  wall time       \(result.wallSecondsSpread.text(2)) s, median (min–max) of \(result.repeats)
+                  events/s        \(Format.grouped(Int(result.eventsPerSecond))) (\(Format.grouped(Int(result.eventsPerSecondSpread.min)))–\(Format.grouped(Int(result.eventsPerSecondSpread.max)))), one core
+                  events/CPU s    \(Format.grouped(Int(result.eventsPerCPUSecondSpread.median))) (\(Format.grouped(Int(result.eventsPerCPUSecondSpread.min)))–\(Format.grouped(Int(result.eventsPerCPUSecondSpread.max))))
                   requests/s      \(Format.grouped(Int(result.requestsPerSecond))) simulated per wall-clock second
                   peak in system  \(Format.grouped(result.peakInSystem)) requests (memory is bounded by this, not by the horizon)
                 """)
         }
+        print("""
+            Seeds in parallel: \(parallel.description)
+              jobs 1          \(parallel.sequentialSeconds.text(2)) s, median (min–max) of \(parallel.repeats); CPU \(parallel.sequentialCPUSeconds.text(2)) s
+              jobs \(parallel.jobs)          \(parallel.parallelSeconds.text(2)) s (\(parallel.activeProcessors) active processors); CPU \(parallel.parallelCPUSeconds.text(2)) s
+              speed-up        \(Format.fixed(parallel.speedup, 2))x
+              results         \(parallel.identical ? "identical, bit for bit" : "DIFFERENT between jobs 1 and jobs \(parallel.jobs)")
+            """)
     }
 
     private func runSolver(progress: ProgressReporter, solver: any LinearSolver) throws {

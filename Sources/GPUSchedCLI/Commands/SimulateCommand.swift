@@ -28,12 +28,14 @@ struct SimulateFleetCommand: ParsableCommand {
             The scenario (kind: simulate) names the model, the replicas (GPU, TP, PP, count), the engine \
             limits, the workload (request classes or a trace), the routing policy, the horizon, the \
             warm-up and the seeds. Figures are means over seeds; with several seeds the 95% confidence \
-            half-width follows '±'. Progress goes to stderr when stdout is a terminal.
+            half-width follows '±'. Seeds run in parallel, --jobs at a time (the results do not depend \
+            on it). Progress goes to stderr when stdout is a terminal.
 
             Examples:
               gpusched simulate examples/simulate-chat.yaml
               gpusched simulate examples/simulate-chat.yaml --policy power-of-two --seeds 5 --json
               gpusched simulate examples/simulate-chat.yaml --seed 7 --seeds 2
+              gpusched simulate examples/simulate-chat.yaml --seeds 8 --jobs 2
               gpusched simulate examples/simulate-chat.yaml --rate-scale 1.5 --horizon 1200 --warmup 120
             """
     )
@@ -56,6 +58,8 @@ struct SimulateFleetCommand: ParsableCommand {
 
     @OptionGroup var seeding: SeedOptions
 
+    @OptionGroup var parallelism: JobsOptions
+
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
@@ -68,7 +72,7 @@ struct SimulateFleetCommand: ParsableCommand {
         try scenario.override(horizon: horizon, warmup: warmup, rateScale: rateScale)
         try scenario.work.check(limits, at: "workload")
         let progress = output.progressReporter
-        let summary = scenario.run(progress: progress)
+        let summary = scenario.run(progress: progress, jobs: parallelism.count)
         if let warning = SimulationTable.rejectionWarning(summary) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }

@@ -9,7 +9,7 @@ import ServingModel
 /// let evaluation = try evaluator.evaluate(planned.plan, named: "plan", seeds: [1], progress: .silent)
 /// evaluation.runs[0].meanPerTokenSeconds.mean
 /// ```
-public struct GeoEvaluator: Evaluator {
+public struct GeoEvaluator: Evaluator, Sendable {
     public var instance: GeoInstance
     /// Requests per seed.
     public var requests: Int

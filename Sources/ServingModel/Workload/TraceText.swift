@@ -50,6 +50,14 @@ struct LineProblems {
         }
     }
 
+    /// Adds `later`'s problems after these, as if each had been added here in turn.
+    mutating func append(_ later: LineProblems) {
+        for issue in later.issues {
+            if issues.count < Self.limit { issues.append(issue) } else { omitted += 1 }
+        }
+        omitted += later.omitted
+    }
+
     /// Throws the problems, one issue each, plus a count of those left out.
     func throwIfAny() throws {
         guard !issues.isEmpty else { return }
@@ -59,8 +67,13 @@ struct LineProblems {
 
     /// A whole number of tokens, at least 1, or nil after reporting.
     mutating func tokens(_ text: String, _ field: String, line: Int) -> Int? {
-        guard let value = Double(text), value.isFinite else {
-            add(line: line, "\(field) '\(text)' is not a number")
+        tokens(TraceNumber(text), field, line: line)
+    }
+
+    /// `tokens(_:_:line:)` of a field already read as a number.
+    mutating func tokens(_ number: TraceNumber, _ field: String, line: Int) -> Int? {
+        guard case let .value(value) = number else {
+            if case let .text(text) = number { add(line: line, "\(field) '\(text)' is not a number") }
             return nil
         }
         guard value <= Double(LengthDistribution.maximumLength) else {
@@ -160,15 +173,7 @@ enum TraceText {
     /// The file's text, or a `ScenarioError` naming why it cannot be read, or that it is larger than
     /// `maximumBytes` or longer than `maximumLines` (checked before any line is split).
     private static func contents(path: String, label: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ScenarioError(path: label, "file not found: \(path)")
-        }
-        guard !isDirectory.boolValue else { throw ScenarioError(path: label, "\(path) is a directory, not a file") }
-        if let size = CSVTable.fileSize(atPath: path), size > Int64(maximumBytes) {
-            throw ScenarioError(path: label, "\(path) is \(size) bytes, over the limit of \(maximumBytes) "
-                + "bytes (512 MiB) for a trace or length file")
-        }
+        try checkFile(path: path, label: label)
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(path: label, "cannot read \(path) as UTF-8 text")
         }
@@ -178,6 +183,19 @@ enum TraceText {
                 + "for a trace or length file")
         }
         return text
+    }
+
+    /// Refuses a missing file, a directory, or a file larger than `maximumBytes`, before reading it.
+    static func checkFile(path: String, label: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ScenarioError(path: label, "file not found: \(path)")
+        }
+        guard !isDirectory.boolValue else { throw ScenarioError(path: label, "\(path) is a directory, not a file") }
+        if let size = CSVTable.fileSize(atPath: path), size > Int64(maximumBytes) {
+            throw ScenarioError(path: label, "\(path) is \(size) bytes, over the limit of \(maximumBytes) "
+                + "bytes (512 MiB) for a trace or length file")
+        }
     }
 
     /// The first line with text, trimmed, without splitting the rest of the file.
@@ -221,34 +239,36 @@ enum TraceText {
     private static func jsonRows(
         _ lines: [(line: Int, text: String)], required: [TraceColumn], problems: inout LineProblems
     ) -> [Row] {
-        var rows: [Row] = []
-        for (line, text) in lines {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
-                problems.add(line: line, "not a JSON object")
-                continue
-            }
-            var values: [TraceColumn: String] = [:]
-            var keys: [TraceColumn: String] = [:]
-            var valid = true
-            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
-                guard let column = TraceColumn(named: key) else { continue }
-                if let earlier = keys[column] {
-                    problems.add(line: line, "keys '\(earlier)' and '\(key)' both give the \(column.field)")
-                    valid = false
-                }
-                keys[column] = key
-                switch value {
-                case let text as String: values[column] = text
-                case let number as NSNumber: values[column] = number.stringValue
-                default: values[column] = "\(value)"
-                }
-            }
-            for column in required where values[column] == nil {
-                problems.add(line: line, "missing key for the \(column.field) (accepted names: \(column.names.joined(separator: ", ")))")
+        lines.compactMap { jsonRow($0.text, line: $0.line, required: required, problems: &problems) }
+    }
+
+    /// One JSONL line's fields by column (through `JSONSerialization`), or nil after reporting why
+    /// the line is left out.
+    static func jsonRow(_ text: String, line: Int, required: [TraceColumn], problems: inout LineProblems) -> Row? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            problems.add(line: line, "not a JSON object")
+            return nil
+        }
+        var values: [TraceColumn: String] = [:]
+        var keys: [TraceColumn: String] = [:]
+        var valid = true
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            guard let column = TraceColumn(named: key) else { continue }
+            if let earlier = keys[column] {
+                problems.add(line: line, "keys '\(earlier)' and '\(key)' both give the \(column.field)")
                 valid = false
             }
-            if valid { rows.append(Row(line: line, values: values)) }
+            keys[column] = key
+            switch value {
+            case let text as String: values[column] = text
+            case let number as NSNumber: values[column] = number.stringValue
+            default: values[column] = "\(value)"
+            }
         }
-        return rows
+        for column in required where values[column] == nil {
+            problems.add(line: line, "missing key for the \(column.field) (accepted names: \(column.names.joined(separator: ", ")))")
+            valid = false
+        }
+        return valid ? Row(line: line, values: values) : nil
     }
 }

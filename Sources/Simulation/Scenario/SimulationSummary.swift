@@ -62,12 +62,13 @@ public struct SimulationSummary: Sendable, Codable {
 }
 
 extension SimulateScenario {
-    /// Runs every seed (one after another, `SeedRuns.map`) and folds the results; `progress` hears
-    /// about each seed.
-    public func run(progress: ProgressReporter = .silent) -> SimulationSummary {
-        let configuration = configuration
+    /// Runs every seed, at most `jobs` at once on separate cores (`SeedRuns.map`), and folds the
+    /// results in seed order; `progress` hears about each seed. The summary is the same, bit for
+    /// bit, whatever `jobs` (only the runs' wall times differ).
+    public func run(progress: ProgressReporter = .silent, jobs: Int = SeedRuns.defaultJobs) -> SimulationSummary {
+        let (configuration, workload, horizon, policy) = (configuration, workload, horizon, policy)
         progress.say("simulating \(replicas.count) replicas to t=\(horizon) s")
-        let reports = SeedRuns.map(seeds, progress: progress, label: "simulate") { seed in
+        let reports = SeedRuns.map(seeds, jobs: jobs, progress: progress, label: "simulate") { seed in
             var source = workload.source(horizon: horizon, seed: seed)
             return policy.simulate(configuration, source: &source, seed: seed)
         }
