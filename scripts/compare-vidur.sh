@@ -4,8 +4,11 @@
 # Not part of `make test`: Vidur is a 1.3 GB Python install (PyPI), its runs take about a minute each.
 #
 # usage: scripts/compare-vidur.sh [--binary PATH] [--tolerance PCT] [--fresh] [CASE...]
-#   CASE: w1-vllm w3-sarathi w1-sarathi w3-vllm (default: these four, measured tables and the matching
-#         scheduler), w1-roofline w3-roofline (GPUSched's default scheduler and roofline costs), or all.
+#   CASE: w1-vllm w3-sarathi w1-sarathi w3-vllm (default: these four; Vidur's measured tables and the
+#         matching scheduler), the same with -rf (w1-vllm-rf ...: GPUSched fed the very per-operation
+#         times Vidur's random forests predicted, exported by scripts/vidur/export_predictions.py, so
+#         only scheduling differs), w1-roofline w3-roofline (GPUSched's default scheduler and roofline
+#         costs: the baseline), or all.
 #   --binary PATH     the gpusched to run (default .build/release/gpusched; build it with `make release`)
 #   --tolerance PCT   exit 1 when a TTFT or TPOT p50/p90/p99 differs from Vidur's by more than PCT %
 #   --fresh           rerun Vidur even when its output for a case exists
@@ -29,7 +32,7 @@ while [ $# -gt 0 ]; do
     --tolerance) [ $# -ge 2 ] || { echo "compare-vidur: --tolerance needs a number" >&2; exit 2; }; tolerance="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
     -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    all) cases+=(w1-vllm w3-sarathi w1-sarathi w3-vllm w1-roofline w3-roofline); shift ;;
+    all) cases+=(w1-vllm w3-sarathi w1-sarathi w3-vllm w1-vllm-rf w3-sarathi-rf w1-sarathi-rf w3-vllm-rf w1-roofline w3-roofline); shift ;;
     -*) echo "compare-vidur: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) cases+=("$1"); shift ;;
   esac
@@ -39,17 +42,17 @@ done
 # case NAME -> trace, TP, replicas, Vidur scheduler, GPUSched scenario
 describe() {
   case "$1" in
-    w1-vllm) echo "w1_qps4_10k 1 1 vllm w1-vllm-v0" ;;
-    w1-sarathi) echo "w1_qps4_10k 1 1 sarathi w1-sarathi" ;;
-    w3-sarathi) echo "w3_qps8_1k 2 2 sarathi w3-sarathi" ;;
-    w3-vllm) echo "w3_qps8_1k 2 2 vllm w3-vllm-v0" ;;
+    w1-vllm | w1-vllm-rf) echo "w1_qps4_10k 1 1 vllm w1-vllm-v0" ;;
+    w1-sarathi | w1-sarathi-rf) echo "w1_qps4_10k 1 1 sarathi w1-sarathi" ;;
+    w3-sarathi | w3-sarathi-rf) echo "w3_qps8_1k 2 2 sarathi w3-sarathi" ;;
+    w3-vllm | w3-vllm-rf) echo "w3_qps8_1k 2 2 vllm w3-vllm-v0" ;;
     w1-roofline) echo "w1_qps4_10k 1 1 vllm w1-roofline" ;;
     w3-roofline) echo "w3_qps8_1k 2 2 sarathi w3-roofline" ;;
     *) return 1 ;;
   esac
 }
 for c in "${cases[@]}"; do
-  describe "$c" >/dev/null || { echo "compare-vidur: unknown case '$c' (w1-vllm w3-sarathi w1-sarathi w3-vllm w1-roofline w3-roofline all)" >&2; exit 2; }
+  describe "$c" >/dev/null || { echo "compare-vidur: unknown case '$c' (w1-vllm w3-sarathi w1-sarathi w3-vllm, each also with -rf, w1-roofline w3-roofline, all)" >&2; exit 2; }
 done
 
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
@@ -95,8 +98,17 @@ for c in "${cases[@]}"; do
       || { echo "compare-vidur: Vidur failed for $c; last lines of $vdir.log:" >&2; tail -n 5 "$vdir.log" >&2; failures=$((failures + 1)); continue; }
   fi
   gjson="$out/$c.gpusched.json"
-  echo "compare-vidur: GPUSched scripts/vidur/scenarios/$scenario.yaml"
-  if ! "$binary" simulate "$here/scenarios/$scenario.yaml" --json >"$gjson" 2>"$out/$c.gpusched.err"; then
+  scenariofile="$here/scenarios/$scenario.yaml"
+  if [ "${c%-rf}" != "$c" ]; then
+    # Vidur's own predictions (cached by the run above) as the profile; the scenario copied with absolute paths.
+    rf="$root/.deps/vidur-profile-rf-tp$tp"
+    "$py" "$here/export_predictions.py" "$cache" "$root/data/profiles" "$rf" "$tp" >/dev/null \
+      || { echo "compare-vidur: exporting Vidur's predictions failed for $c" >&2; failures=$((failures + 1)); continue; }
+    sed -e "s#\.\./\.\./\.\./\.deps/vidur-profile#$rf#" -e "s#\.\./traces/#$here/traces/#" "$scenariofile" >"$out/$c.yaml"
+    scenariofile="$out/$c.yaml"
+  fi
+  echo "compare-vidur: GPUSched ${scenariofile#"$root"/}"
+  if ! "$binary" simulate "$scenariofile" --json >"$gjson" 2>"$out/$c.gpusched.err"; then
     echo "compare-vidur: gpusched simulate failed for $c:" >&2
     cat "$out/$c.gpusched.err" >&2
     failures=$((failures + 1))
