@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --binary) [ $# -ge 2 ] || { echo "compare-vidur: --binary needs a path" >&2; exit 2; }; binary="$2"; shift 2 ;;
     --tolerance) [ $# -ge 2 ] || { echo "compare-vidur: --tolerance needs a number" >&2; exit 2; }; tolerance="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     all) cases+=(w1-vllm w3-sarathi w1-sarathi w3-vllm w1-vllm-rf w3-sarathi-rf w1-sarathi-rf w3-vllm-rf w1-roofline w3-roofline); shift ;;
     -*) echo "compare-vidur: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) cases+=("$1"); shift ;;
