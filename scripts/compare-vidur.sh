@@ -3,7 +3,7 @@
 # TTFT, TPOT and end-to-end percentiles of both with GPUSched's difference from Vidur.
 # Not part of `make test`: Vidur is a 1.3 GB Python install (PyPI), its runs take about a minute each.
 #
-# usage: scripts/compare-vidur.sh [--binary PATH] [--tolerance PCT] [--fresh] [CASE...]
+# usage: scripts/compare-vidur.sh [--binary PATH] [--tolerance PCT] [--fresh] [--dense-attention] [CASE...]
 #   CASE: w1-vllm w3-sarathi w1-sarathi w3-vllm (default: these four; Vidur's measured tables and the
 #         matching scheduler), the same with -rf (w1-vllm-rf ...: GPUSched fed the very per-operation
 #         times Vidur's random forests predicted, exported by scripts/vidur/export_predictions.py, so
@@ -12,6 +12,11 @@
 #   --binary PATH     the gpusched to run (default .build/release/gpusched; build it with `make release`)
 #   --tolerance PCT   exit 1 when a TTFT or TPOT p50/p90/p99 differs from Vidur's by more than PCT %
 #   --fresh           rerun Vidur even when its output for a case exists
+#   --dense-attention both tools get the synthetic attention table on Vidur's whole lookup grid instead
+#                     of the sparse one of the earlier comparison (see make_bundle.py: Vidur's random
+#                     forest is a step function between rows, GPUSched interpolates; on the sparse grid
+#                     that alone moves decode iterations by several %). Vidur's cache and outputs then
+#                     go to VIDUR_CACHE-dense and VIDUR_OUT-dense.
 # Environment: VIDUR_VENV (default .deps/vidur-venv; created and vidur==0.0.26 installed when missing),
 # VIDUR_CACHE (default .deps/vidur-cache: Vidur's offline bundle and its trained forests),
 # VIDUR_OUT (default .deps/vidur-out: Vidur's outputs, reused; GPUSched's JSON beside them).
@@ -25,12 +30,14 @@ here="$root/scripts/vidur"
 binary="$root/.build/release/gpusched"
 tolerance=""
 fresh=0
+dense=0
 cases=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) [ $# -ge 2 ] || { echo "compare-vidur: --binary needs a path" >&2; exit 2; }; binary="$2"; shift 2 ;;
     --tolerance) [ $# -ge 2 ] || { echo "compare-vidur: --tolerance needs a number" >&2; exit 2; }; tolerance="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
+    --dense-attention) dense=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     all) cases+=(w1-vllm w3-sarathi w1-sarathi w3-vllm w1-vllm-rf w3-sarathi-rf w1-sarathi-rf w3-vllm-rf w1-roofline w3-roofline); shift ;;
     -*) echo "compare-vidur: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -59,6 +66,8 @@ abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
 venv="$(abs "${VIDUR_VENV:-.deps/vidur-venv}")"
 cache="$(abs "${VIDUR_CACHE:-.deps/vidur-cache}")"
 out="$(abs "${VIDUR_OUT:-.deps/vidur-out}")"
+bundle_flags=()
+if [ "$dense" = 1 ]; then cache="$cache-dense"; out="$out-dense"; bundle_flags=(--dense-attention); fi
 profile="$root/.deps/vidur-profile"   # the scenarios name this path
 
 # Tools: gpusched, python3 (for the venv), then Vidur itself.
@@ -82,7 +91,7 @@ for t in w1_qps4_10k w3_qps8_1k; do
   cmp -s "$check/$t.csv" "$here/traces/$t.csv" \
     || { echo "compare-vidur: scripts/vidur/traces/$t.csv differs from what gen_traces.py generates" >&2; exit 1; }
 done
-"$py" "$here/make_bundle.py" "$root/data/profiles" "$cache" "$profile" >/dev/null
+"$py" "$here/make_bundle.py" "$root/data/profiles" "$cache" "$profile" ${bundle_flags[@]+"${bundle_flags[@]}"} >/dev/null
 
 mkdir -p "$out"
 failures=0
