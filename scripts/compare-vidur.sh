@@ -108,11 +108,21 @@ for c in "${cases[@]}"; do
   fi
   gjson="$out/$c.gpusched.json"
   scenariofile="$here/scenarios/$scenario.yaml"
+  rf="$root/.deps/vidur-profile-rf-tp$tp"
+  # Vidur's own predictions (cached by its run) as a profile: the -rf cases' costs, and the replay's.
+  "$py" "$here/export_predictions.py" "$cache" "$root/data/profiles" "$rf" "$tp" >/dev/null \
+    || { echo "compare-vidur: exporting Vidur's predictions failed for $c" >&2; failures=$((failures + 1)); continue; }
+  # Self-check: the re-implementation of Vidur's schedulers on Vidur's own costs must reproduce the run
+  # exactly (else these notes of Vidur's semantics are wrong); on the raw tables it shows what a faithful
+  # scheduler that interpolates gets (exact percentiles, numpy).
+  if ! replayed="$("$py" "$here/replay.py" "$rf" "$tracefile" "$scheduler" "$tp" "$replicas" --compare "$vdir" --require-exact)"; then
+    echo "$replayed" >&2
+    echo "compare-vidur: replay.py does not reproduce Vidur's $c run" >&2
+    failures=$((failures + 1))
+    continue
+  fi
+  interpolated="$("$py" "$here/replay.py" "$profile" "$tracefile" "$scheduler" "$tp" "$replicas" | tail -n 1)"
   if [ "${c%-rf}" != "$c" ]; then
-    # Vidur's own predictions (cached by the run above) as the profile; the scenario copied with absolute paths.
-    rf="$root/.deps/vidur-profile-rf-tp$tp"
-    "$py" "$here/export_predictions.py" "$cache" "$root/data/profiles" "$rf" "$tp" >/dev/null \
-      || { echo "compare-vidur: exporting Vidur's predictions failed for $c" >&2; failures=$((failures + 1)); continue; }
     sed -e "s#\.\./\.\./\.\./\.deps/vidur-profile#$rf#" -e "s#\.\./traces/#$here/traces/#" "$scenariofile" >"$out/$c.yaml"
     scenariofile="$out/$c.yaml"
   fi
@@ -128,6 +138,9 @@ for c in "${cases[@]}"; do
   [ -z "$tolerance" ] || args+=(--tolerance "$tolerance")
   echo
   if ! "$py" "$here/summarize.py" "${args[@]}"; then failures=$((failures + 1)); fi
+  echo
+  echo "replay.py (Vidur's schedulers re-implemented): on Vidur's own costs $(echo "$replayed" | tail -n 1 | sed 's/^per request: //')"
+  echo "  on the same tables, interpolated: ${interpolated#replay }"
   echo
   summary+=("$out/$c.compare.json")
 done

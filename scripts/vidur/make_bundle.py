@@ -42,6 +42,13 @@ os.makedirs(CACHE, exist_ok=True)
 os.makedirs(PROFILE, exist_ok=True)
 
 
+def write_atomically(path, write):
+    """Writes through a temporary file and a rename, so a Vidur run reading the bundle meanwhile never sees half a file."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    write(temporary)
+    os.replace(temporary, path)
+
+
 def put(kind, repo_name, files):
     org, name = repo_name.split("/")
     base = os.path.join(CACHE, "profiling_data", kind, f"datasets--{org}--{name}")
@@ -49,15 +56,12 @@ def put(kind, repo_name, files):
     snap = os.path.join(base, "snapshots", h)
     os.makedirs(snap, exist_ok=True)
     os.makedirs(os.path.join(base, "refs"), exist_ok=True)
-    with open(os.path.join(base, "refs", "main"), "w") as f:
-        f.write(h)
+    write_atomically(os.path.join(base, "refs", "main"), lambda p: open(p, "w").write(h))
     for fn, obj in files.items():
-        p = os.path.join(snap, fn)
         if isinstance(obj, pd.DataFrame):
-            obj.to_csv(p, index=False, compression="xz")
+            write_atomically(os.path.join(snap, fn), lambda p: obj.to_csv(p, index=False, compression="xz"))
         else:
-            with open(p, "w") as f:
-                json.dump(obj, f)
+            write_atomically(os.path.join(snap, fn), lambda p: json.dump(obj, open(p, "w")))
 
 
 def synth_attention(dev, n_embd=4096, nq=32, nkv=8, head_dim=128, block=16, dense=False):
@@ -100,9 +104,9 @@ def data(name):
 
 
 att = synth_attention("a100", dense=DENSE)
-att.to_csv(os.path.join(PROFILE, "attention.csv"), index=False)
+write_atomically(os.path.join(PROFILE, "attention.csv"), lambda p: att.to_csv(p, index=False))
 for name, rel in SOURCES.items():
-    shutil.copyfile(os.path.join(DATA, rel), os.path.join(PROFILE, name))
+    write_atomically(os.path.join(PROFILE, name), lambda p: shutil.copyfile(os.path.join(DATA, rel), p))
 put("compute", "local/llama-3-8b-a100", {"config.json": {"model": "meta-llama/Llama-3-8B", "device_sku": "a100"},
     "mlp.csv.xz": data("mlp.csv"), "attention.csv.xz": att})
 put("network", "local/a100-dgx", {"config.json": {"sku": "a100_dgx"},
