@@ -66,9 +66,11 @@ struct SimulatorBenchmark: Encodable {
         // A law close to the roofline's for this replica: 12 ms per iteration plus 45 µs per batched token.
         case .fittedLaw: iterationModel = FittedIterationLaw(c: 0.012, a: 4.5e-5, b0: 0)
         }
+        // The scheduler `kind: simulate` runs by default: vLLM V1's, 16-token blocks, 1% watermark.
         let replicas = (0..<count).map {
             ReplicaConfiguration(
-                name: "H100 #\($0)", iterationModel: iterationModel, batchSize: 64, chunkSize: 512, kvCapacityTokens: capacity)
+                name: "H100 #\($0)", iterationModel: iterationModel, batchSize: 64, chunkSize: 512, kvCapacityTokens: capacity,
+                scheduler: .vllmV1, blockSize: 16, watermark: 0.01)
         }
         let rate = ratePerReplica * Double(count)
         let horizon = Double(requests) / rate
@@ -96,7 +98,7 @@ struct SimulatorBenchmark: Encodable {
         let byWall = reports.sorted { $0.wallSeconds < $1.wallSeconds }
         let report = byWall[byWall.count / 2]
         return SimulatorBenchmark(
-            description: "llama-3.1-8b on \(count) x H100-80GB (\(kind.rawValue), B=64, C=512), Poisson "
+            description: "llama-3.1-8b on \(count) x H100-80GB (\(kind.rawValue), vllm-v1, B=64, C=512), Poisson "
                 + "\(Format.fixed(ratePerReplica * Double(count), 0)) req/s, "
                 + "prompt lognormal(600, 300), output exponential(200), least-outstanding",
             requests: report.overall.arrived, completed: report.overall.completed, replicas: count, events: report.events,
@@ -165,7 +167,7 @@ struct SeedParallelism: Encodable {
         }
         let sequentialSpread = BenchmarkSpread(sequential), parallelSpread = BenchmarkSpread(parallel)
         return SeedParallelism(
-            description: "\(seedCount) seeds of \(perSeed) requests, llama-3.1-8b on \(replicas) x H100-80GB (roofline), "
+            description: "\(seedCount) seeds of \(perSeed) requests, llama-3.1-8b on \(replicas) x H100-80GB (roofline, vllm-v1), "
                 + "jobs 1 against jobs \(jobs)",
             seeds: seedCount, requestsPerSeed: perSeed, activeProcessors: jobs, jobs: jobs, repeats: sequential.count,
             sequentialSeconds: sequentialSpread, parallelSeconds: parallelSpread,
