@@ -92,7 +92,7 @@ extension SimulationEngine {
 
     /// A request whose prefill target exceeds the replica's whole KV cache can never run: it is
     /// rejected (counted apart from abandonments, with the reason). Its slot is already free.
-    private mutating func reject(_ rejected: RejectedRequest) {
+    mutating func reject(_ rejected: RejectedRequest) {
         let record = rejected.record
         let reason: RejectionReason = record.generated > 0 ? .contextAboveKVCapacity : .promptAboveKVCapacity
         if let index = rejections.firstIndex(where: { $0.reason == reason }) {

@@ -41,6 +41,8 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
     /// Iterations completed.
     private var tick = 0
     private(set) var kvUsed = 0
+    /// KV tokens (within `kvUsed`) of detached requests whose caches are still being sent away.
+    private(set) var kvSending = 0
     private(set) var isBusy = false
     private var currentPrefill: Int32 = -1
     private var currentChunk: Int32 = 0
@@ -211,6 +213,16 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
         table[slot].kvHeld = 0
     }
 
+    mutating func holdSentCache(tokens: Int) {
+        kvSending += tokens
+        kvUsed += tokens
+    }
+
+    mutating func releaseSentCache(tokens: Int) {
+        kvSending -= tokens
+        kvUsed -= tokens
+    }
+
     mutating func release(_ slot: Int32, table: inout RequestTable) {
         if table[slot].isDecoding { stopDecoding(slot, table: &table) }
         detach(slot, table: &table)
@@ -239,7 +251,7 @@ extension ContinuousBatchingScheduler {
             }
         }
         let capacity = configuration.kvCapacityTokens
-        let reserved = kvHeld + (isBusy ? decodeCount : 0)
+        let reserved = kvHeld + kvSending + (isBusy ? decodeCount : 0)
         let checks: [(Bool, String)] = [
             (census.waiting == waitingCount, "waitingCount \(waitingCount), but \(census.waiting) queued requests have not abandoned"),
             (kvUsed >= 0 && kvUsed <= capacity, "KV used \(kvUsed) outside 0...\(capacity)"),
@@ -248,7 +260,9 @@ extension ContinuousBatchingScheduler {
             (decoding == decodeCount, "decodeCount \(decodeCount), but \(decoding) running requests decode"),
             (context == decodeContext, "decodeContext \(decodeContext), but the decoding streams hold \(context)"),
             (stillPrefilling == prefilling.count, "\(prefilling.count) prefilling, but \(stillPrefilling) running requests prefill"),
-            (isBusy || (waiting.isEmpty && running.isEmpty && incomingDecodes.isEmpty), "idle with requests queued or running"),
+            (isBusy || kvSending > 0 || (waiting.isEmpty && running.isEmpty && incomingDecodes.isEmpty),
+             "idle with requests queued or running"),
+            (kvSending >= 0 && kvSending <= kvUsed, "KV sending \(kvSending) outside 0...\(kvUsed)"),
         ]
         census.problems = checks.filter { !$0.0 }.map { "replica \(configuration.name): \($0.1)" }
         return census

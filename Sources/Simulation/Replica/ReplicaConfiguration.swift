@@ -9,6 +9,11 @@ public enum ReplicaRole: String, Sendable, Hashable, Codable {
     case mixed
     /// Decodes only, at most B (the gate-and-route "solo" GPU); policies never send it a prefill.
     case solo
+    /// Prefills only (a disaggregated fleet): each prefilled request's KV cache is sent to a
+    /// `decode` replica over the network (`Disaggregation`).
+    case prefill
+    /// Decodes requests prefilled on `prefill` replicas (it re-prefills only after a preemption).
+    case decode
 }
 
 /// One serving replica: its iteration-time model and the engine limits of its scheduler.
@@ -27,11 +32,14 @@ public struct ReplicaConfiguration: Sendable {
     public var kvCapacityTokens: Int
     /// What the replica may run.
     public var role: ReplicaRole
+    /// KV-cache bytes of one token of the whole model (what a disaggregated fleet's transfer of
+    /// one token carries; 0 where nothing is sent).
+    public var kvBytesPerToken: Double
 
     /// Creates a replica configuration.
     public init(
         name: String, group: Int = 0, iterationModel: any IterationTimeModel, batchSize: Int, chunkSize: Int,
-        kvCapacityTokens: Int, role: ReplicaRole = .general
+        kvCapacityTokens: Int, role: ReplicaRole = .general, kvBytesPerToken: Double = 0
     ) {
         self.name = name
         self.group = group
@@ -40,5 +48,6 @@ public struct ReplicaConfiguration: Sendable {
         self.chunkSize = chunkSize
         self.kvCapacityTokens = kvCapacityTokens
         self.role = role
+        self.kvBytesPerToken = kvBytesPerToken
     }
 }

@@ -37,6 +37,9 @@ protocol ReplicaScheduler {
     var decodingCount: Int { get }
     /// KV-cache tokens in use (reservations of the iteration in flight included).
     var kvUsed: Int { get }
+    /// KV-cache tokens (within `kvUsed`) held by caches being sent to decode replicas; while some
+    /// are, the replica may idle with requests queued that do not fit beside them.
+    var kvSending: Int { get }
 
     /// A request routed to this replica joins its queue.
     mutating func enqueue(_ slot: Int32)
@@ -57,6 +60,11 @@ protocol ReplicaScheduler {
     mutating func startDecoding(_ slot: Int32, table: inout RequestTable)
     /// A prefilled request leaves with its KV cache (to decode elsewhere).
     mutating func detach(_ slot: Int32, table: inout RequestTable)
+    /// A detached request's KV cache, `tokens` long, stays held here while it is sent to its decode
+    /// replica (a disaggregated fleet), until `releaseSentCache`.
+    mutating func holdSentCache(tokens: Int)
+    /// The cache held by `holdSentCache` has arrived at its decode replica and is freed here.
+    mutating func releaseSentCache(tokens: Int)
     /// A completed request leaves and frees its KV cache.
     mutating func release(_ slot: Int32, table: inout RequestTable)
 
