@@ -14,6 +14,7 @@ import ServingModel
 /// let report = Simulator(configuration: configuration, policy: policy, seed: 1).run(&source)
 /// ```
 public struct DisaggregatedRouting<Prefill: ClusterPolicy>: ClusterPolicy {
+    /// The prefill-side policy's name (the decode side's is in the report's `transfers`).
     public let name: String
     private var prefill: Prefill
     private let decode: DecodePolicyName
@@ -29,7 +30,7 @@ public struct DisaggregatedRouting<Prefill: ClusterPolicy>: ClusterPolicy {
     public init(prefill: Prefill, decode: DecodePolicyName, replicas: [ReplicaConfiguration]) {
         self.prefill = prefill
         self.decode = decode
-        name = "\(prefill.name) + decode \(decode.rawValue)"
+        name = prefill.name
         prefillReplicas = replicas.indices.filter { replicas[$0].role == .prefill }
         decodeReplicas = replicas.indices.filter { replicas[$0].role == .decode }
         let zeros = [Int](repeating: 0, count: prefillReplicas.count)

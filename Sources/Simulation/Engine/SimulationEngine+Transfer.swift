@@ -78,8 +78,8 @@ struct KVTransfers {
     }
 
     /// What the run's measured transfers add up to.
-    func report(roles: [ReplicaRole], replicaGroups: [Int]) -> TransferReport {
-        statistics.report(groupRoles: (0..<statistics.groupCount).map { group in
+    func report(decodePolicy: DecodePolicyName, roles: [ReplicaRole], replicaGroups: [Int]) -> TransferReport {
+        statistics.report(decodePolicy: decodePolicy, groupRoles: (0..<statistics.groupCount).map { group in
             replicaGroups.firstIndex(of: group).map { roles[$0] } ?? .general
         })
     }

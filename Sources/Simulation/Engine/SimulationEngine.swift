@@ -163,7 +163,10 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             simulatedSeconds: now, wallSeconds: wallSeconds,
             eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem,
             completions: configuration.recordsCompletions ? completions : nil,
-            transfers: configuration.disaggregation == nil ? nil
-                : transfers.report(roles: configuration.replicas.map(\.role), replicaGroups: configuration.replicas.map(\.group)))
+            transfers: configuration.disaggregation.map {
+                transfers.report(
+                    decodePolicy: $0.decodePolicy, roles: configuration.replicas.map(\.role),
+                    replicaGroups: configuration.replicas.map(\.group))
+            })
     }
 }

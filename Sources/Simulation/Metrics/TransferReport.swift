@@ -2,6 +2,8 @@ import Planning
 
 /// The KV-cache transfers of a disaggregated run (requests that arrived after the warm-up).
 public struct TransferReport: Sendable, Codable {
+    /// How decode replicas were chosen (`DecodePolicyName`).
+    public var decodePolicy: String
     /// Caches sent from prefill to decode replicas.
     public var count: Int
     /// Bytes they carried.
@@ -42,7 +44,7 @@ public struct TransferReport: Sendable, Codable {
                 meanReceivedSeconds: mean { $0.groups[index].meanReceivedSeconds })
         }
         return TransferReport(
-            count: reports.reduce(0) { $0 + $1.count } / reports.count, bytes: mean(\.bytes), transferSeconds: latency,
+            decodePolicy: first.decodePolicy, count: reports.reduce(0) { $0 + $1.count } / reports.count, bytes: mean(\.bytes), transferSeconds: latency,
             meanLinkWaitSeconds: mean(\.meanLinkWaitSeconds), groups: groups)
     }
 }
@@ -73,9 +75,9 @@ struct TransferStatistics {
         receivedSeconds[toGroup] += seconds
     }
 
-    func report(groupRoles: [ReplicaRole]) -> TransferReport {
+    func report(decodePolicy: DecodePolicyName, groupRoles: [ReplicaRole]) -> TransferReport {
         TransferReport(
-            count: histogram.count, bytes: bytes, transferSeconds: histogram.summary,
+            decodePolicy: decodePolicy.rawValue, count: histogram.count, bytes: bytes, transferSeconds: histogram.summary,
             meanLinkWaitSeconds: histogram.count == 0 ? .nan : linkWait / Double(histogram.count),
             groups: (0..<groupCount).map { group in
                 TransferReport.GroupTransfers(

@@ -40,6 +40,8 @@ enum DisaggregationSection {
         }
         let prefill = roles.indices.filter { roles[$0] == .prefill }
         let decode = roles.indices.filter { roles[$0] == .decode }
+        // A group that could not be read has been reported; its role is unknown, so nothing more is said.
+        guard !roles.contains(nil) else { return nil }
         guard !prefill.isEmpty || !decode.isEmpty else {
             for key in keys where body.has(key) {
                 body.report(key: key, "only a disaggregated fleet uses it, and no replica group has role prefill or decode")
