@@ -133,6 +133,34 @@ import ServingModel
         #expect(linked.overall.ttft.mean == 3)
     }
 
+    /// The prefill-side policy sees only the prefill replicas, mapped back to fleet indices: with
+    /// the decode replica listed first and central-queue on two prefill replicas of batch size 1,
+    /// A and B (t = 0) prefill 0–1 on replicas 1 and 2 while C is held; at 1 both slots free and C
+    /// goes to replica 1 (fewest outstanding, lowest index), prefilling 1–2. Instant transfers:
+    /// TTFT 1, 1, 2. A request whose context outgrows the decode replica's whole cache is rejected
+    /// when its cache arrives there (D, prompt 8 against 6 tokens of decode cache).
+    @Test func prefillPolicySeesPrefillReplicasOnly() throws {
+        let fleet = [
+            Self.replica("d", group: 0, role: .decode, model: ConstantIterationTime(seconds: 1), kv: 6),
+            Self.replica("p1", group: 1, role: .prefill, model: ConstantIterationTime(seconds: 1), kv: 100, batchSize: 1),
+            Self.replica("p2", group: 1, role: .prefill, model: ConstantIterationTime(seconds: 1), kv: 100, batchSize: 1),
+        ]
+        let requests = (0..<3).map { Request(id: $0, classIndex: 0, arrivalTime: 0, promptTokens: 4, outputTokens: 2) }
+            + [Request(id: 3, classIndex: 0, arrivalTime: 10, promptTokens: 8, outputTokens: 2)]
+        let report = Self.run(fleet, link: TransferLink(bandwidthBytesPerSecond: .infinity, latencySeconds: 0), requests: requests,
+                              prefill: .centralQueue)
+        #expect(report.overall.completed == 3)
+        #expect(report.overall.ttft.mean == 4.0 / 3)
+        // Decode (KV 6 = one stream of prompt 4 + 2 tokens): A 1–2, B 2–3, C 3–4.
+        #expect(report.completions?.map(\.time) == [2, 3, 4])
+        #expect(report.rejected == 1)
+        #expect(report.rejections.first?.largestNeed == 9)
+        #expect(report.rejections.first?.kvCapacity == 6)
+        let transfers = try #require(report.transfers)
+        #expect(transfers.groups.map(\.sent) == [0, 4])
+        #expect(transfers.groups.map(\.received) == [4, 0])
+    }
+
     /// Little's law L = λW on a disaggregated run (2 prefill + 2 decode replicas, a contended
     /// finite link busy about half the time, Poisson arrivals, random lengths).
     @Test func littlesLawHolds() throws {
