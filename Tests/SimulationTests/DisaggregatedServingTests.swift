@@ -72,6 +72,48 @@ import ServingModel
         #expect(report.simulatedSeconds == 9.25)
     }
 
+    /// The same transfer rule under vllm-v1 with the KV cache in 4-token blocks (watermark 0): a
+    /// sent cache keeps its *blocks* on the prefill replica until it arrives, and carries only its
+    /// tokens. Prefill replica: KV 12 tokens = 3 blocks, token budget 8, 1 s iterations; decode
+    /// replica: 1 s iterations; 1 byte per KV token over 2 B/s, no latency. A (prompt 5, output 2)
+    /// and B (3, 2) arrive at 0, C (4, 2) at 0.5.
+    /// - Prefill: A (5 tokens, 2 blocks) starts alone at 0, the replica idle when it arrives, 0–1.
+    ///   At 1 A's 2 blocks are held by its cache being sent; B (1 block) is admitted, 1–2, and C
+    ///   (1 block) waits: all 3 blocks are taken (in tokens C would fit: 5 + 3 of 12 held). A's
+    ///   blocks free at 3.5: C prefills 3.5–4.5.
+    /// - Transfers: A 5 bytes 1–3.5; B 3 bytes waits 2–3.5 for the interfaces, 3.5–5; C 4 bytes
+    ///   waits 4.5–5, 5–7. Transfer times 2.5, 3, 2.5; interface waits 0, 1.5, 0.5; 12 bytes in all.
+    /// - Decode (one step each): A 3.5–4.5, B 5–6, C 7–8.
+    /// TTFT: 3.5, 5, 7 − 0.5 = 6.5; C's queue delay 3.5 − 0.5 = 3.
+    @Test func sentCachesHoldTheirBlocksUnderVLLMV1() throws {
+        func replica(_ name: String, group: Int, role: ReplicaRole, kv: Int) -> ReplicaConfiguration {
+            ReplicaConfiguration(
+                name: name, group: group, iterationModel: ConstantIterationTime(seconds: 1), batchSize: 4, chunkSize: 8,
+                kvCapacityTokens: kv, role: role, scheduler: .vllmV1, blockSize: 4, watermark: 0, kvBytesPerToken: 1)
+        }
+        let fleet = [replica("prefill", group: 0, role: .prefill, kv: 12), replica("decode", group: 1, role: .decode, kv: 100)]
+        let report = Self.run(fleet, link: TransferLink(bandwidthBytesPerSecond: 2, latencySeconds: 0), requests: [
+            Request(id: 0, classIndex: 0, arrivalTime: 0, promptTokens: 5, outputTokens: 2),
+            Request(id: 1, classIndex: 0, arrivalTime: 0, promptTokens: 3, outputTokens: 2),
+            Request(id: 2, classIndex: 0, arrivalTime: 0.5, promptTokens: 4, outputTokens: 2),
+        ])
+        #expect(report.completions == [
+            RequestCompletion(id: 0, time: 4.5), RequestCompletion(id: 1, time: 6), RequestCompletion(id: 2, time: 8),
+        ])
+        #expect(report.overall.ttft.mean == (3.5 + 5 + 6.5) / 3)
+        #expect(report.overall.ttft.maximum == 6.5)
+        #expect(report.overall.queueDelay.maximum == 3)
+        let transfers = try #require(report.transfers)
+        #expect(transfers.count == 3)
+        #expect(transfers.bytes == 12)
+        #expect(transfers.transferSeconds.mean == (2.5 + 3 + 2.5) / 3)
+        #expect(transfers.transferSeconds.maximum == 3)
+        #expect(transfers.meanLinkWaitSeconds == 2.0 / 3)
+        // Prefill: 0–1, 1–2, 3.5–4.5; decode: 3.5–4.5, 5–6, 7–8.
+        #expect(report.iterations == 6)
+        #expect(report.simulatedSeconds == 8)
+    }
+
     /// With an instant network (infinite bandwidth, no latency) and a decode replica that is never
     /// full, the first token reaches the client when the prefill ends: TTFT is the prefill time,
     /// perIteration + perPrefillToken × prompt (one chunk, nothing queued: arrivals 10 s apart).
