@@ -3,11 +3,12 @@
 ///
 /// Transfer model (exact, O(1) per transfer): every replica has one full-duplex network interface.
 /// A transfer from replica p to replica d needs p's outbound and d's inbound interface for
-/// `bytes / bandwidth` seconds (bytes: the KV tokens p holds × p's `kvBytesPerToken`), where the link (bandwidth, latency) is the one given for the pair
-/// (p's group, d's group), else the default. Transfers are served in the order their prefills
-/// finish: a transfer starts at max(now, p's outbound free, d's inbound free), holds both
-/// interfaces until start + bytes / bandwidth, and its cache has arrived `latency` seconds after
-/// that. So two caches sent at once to one decode replica (or from one prefill replica) are
+/// `bytes / bandwidth` seconds (bytes: the tokens p prefilled × p's `kvBytesPerToken`; the blocks
+/// holding them stay allocated on p until the cache has arrived), where the link (bandwidth,
+/// latency) is the one given for the pair (p's group, d's group), else the default. Transfers are
+/// served in the order their prefills finish: a transfer starts at max(now, p's outbound free,
+/// d's inbound free), holds both interfaces until start + bytes / bandwidth, and its cache has
+/// arrived `latency` seconds after that. So two caches sent at once to one decode replica (or from one prefill replica) are
 /// serialised: the second arrives bytes₂ / bandwidth after the first. Serialisation was chosen over
 /// processor sharing because each transfer's end is known when it starts (one event, never
 /// rescheduled) and the interface is used at full rate the whole time, like an RDMA queue pair
