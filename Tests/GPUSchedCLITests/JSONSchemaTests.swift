@@ -25,6 +25,7 @@ import Testing
             ["solve", Repository.example("wyndor.lp")],
             ["simulate", Repository.example("simulate-chat.yaml"), "--seeds", "1"],
             ["simulate", Repository.example("simulate-chat.yaml"), "--seeds", "2"],
+            ["simulate", Repository.example("disaggregated-qwen3-32b-h200.yaml"), "--seeds", "2", "--horizon", "40", "--warmup", "10"],
             ["plan", "gate-route", Repository.example("gate-route.yaml"), "--no-evaluate"],
             ["plan", "gate-route", try TemporaryFiles.file(smallGateRoute)],
             ["simulate", "gate-route", Repository.example("gate-route.yaml"), "--gpus", "5", "--seeds", "2", "--horizon", "200"],

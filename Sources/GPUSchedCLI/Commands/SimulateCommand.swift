@@ -129,6 +129,12 @@ enum SimulationTable {
                 + "\(rejection.reason.explanation) (up to \(Format.grouped(rejection.largestNeed)) tokens needed, "
                 + "\(Format.grouped(rejection.kvCapacity)) available)")
         }
+        if let transfers = summary.transfers {
+            lines.append("KV transfers (decode policy \(transfers.decodePolicy)): \(Format.grouped(transfers.count)) per seed, "
+                + "\(Format.fixed(transfers.bytes / max(1, Double(transfers.count)) / 1e6, 1)) MB each, transfer time mean "
+                + "\(Format.fixed(ms(transfers.transferSeconds.mean), 2)) ms, p99 \(Format.fixed(ms(transfers.transferSeconds.p99), 2)) ms "
+                + "(waiting for the interfaces \(Format.fixed(ms(transfers.meanLinkWaitSeconds), 2)) ms)")
+        }
         lines.append("\(Format.grouped(summary.runs.reduce(0) { $0 + $1.events })) events at "
             + "\(Format.grouped(Int(summary.eventsPerSecond))) events/s")
         return lines.joined(separator: "\n")

@@ -11,7 +11,8 @@ public struct RequestInfo: Sendable {
 public enum DecodePlacement: Sendable, Hashable {
     /// Keep decoding on the replica that ran the prefill (the usual engine).
     case stay
-    /// Move to another replica (its KV cache travels with it; transfer time is not modelled).
+    /// Move to another replica (its KV cache travels with it: instantly, or over the network of a
+    /// disaggregated fleet, `Disaggregation`).
     case replica(Int)
     /// Wait in the cluster's decode buffer until `dispatchDecode` places it.
     case buffer
@@ -19,7 +20,7 @@ public enum DecodePlacement: Sendable, Hashable {
 
 /// The load of every replica, kept current by the simulator and read by policies.
 public struct ClusterLoad: Sendable {
-    /// Requests queued, running or arriving to decode, per replica.
+    /// Requests queued, running or arriving to decode (KV transfers in flight included), per replica.
     public internal(set) var outstanding: [Int]
     /// Requests running (admitted to the batch) per replica.
     public internal(set) var running: [Int]
@@ -49,7 +50,11 @@ public struct ClusterLoad: Sendable {
 
     /// True when a mixed replica's reserved prefill slot is idle.
     public func hasFreePrefillSlot(_ index: Int) -> Bool {
-        roles[index] == .mixed ? prefilling[index] == 0 : roles[index] == .general && hasFreeSlot(index)
+        switch roles[index] {
+        case .mixed: return prefilling[index] == 0
+        case .general, .prefill: return hasFreeSlot(index)
+        case .solo, .decode: return false
+        }
     }
 
     /// True when replica `index` can take one more decoding stream (B − 1 on a mixed replica, B otherwise).
@@ -57,7 +62,8 @@ public struct ClusterLoad: Sendable {
         switch roles[index] {
         case .mixed: return decoding[index] < batchSize[index] - 1
         case .solo: return decoding[index] < batchSize[index]
-        case .general: return hasFreeSlot(index)
+        case .general, .decode: return hasFreeSlot(index)
+        case .prefill: return false
         }
     }
 }

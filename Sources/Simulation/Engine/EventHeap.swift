@@ -8,6 +8,8 @@ enum EventKind: UInt8 {
     case patienceExpired
     /// The next queue-length sample is due.
     case sample
+    /// A KV cache has crossed the network to its decode replica; `index` is the request's slot.
+    case transferEnd
 }
 
 /// One scheduled event. Ties in time are broken by insertion order, so runs replay exactly.

@@ -18,11 +18,15 @@ public struct SimulationConfiguration: Sendable {
     /// When true, the report lists every completed request's id and completion time (for drivers
     /// that chain simulations, such as a model cascade feeding one stage's departures to the next).
     public var recordsCompletions = false
+    /// Prefill/decode disaggregation (replicas with roles `prefill` and `decode`, the network
+    /// between them); nil for a fleet without those roles.
+    public var disaggregation: Disaggregation?
 
     /// Creates a configuration.
     public init(
         replicas: [ReplicaConfiguration], classNames: [String], horizon: Double, warmup: Double = 0,
-        slo: ServiceLevelObjective = ServiceLevelObjective(), meanPatience: [Double?] = [], sampleCount: Int = 100
+        slo: ServiceLevelObjective = ServiceLevelObjective(), meanPatience: [Double?] = [], sampleCount: Int = 100,
+        disaggregation: Disaggregation? = nil
     ) {
         self.replicas = replicas
         self.classNames = classNames
@@ -31,5 +35,6 @@ public struct SimulationConfiguration: Sendable {
         self.slo = slo
         self.meanPatience = meanPatience
         self.sampleCount = sampleCount
+        self.disaggregation = disaggregation
     }
 }

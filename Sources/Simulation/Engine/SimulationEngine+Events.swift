@@ -92,8 +92,9 @@ extension SimulationEngine {
     }
 
     /// A request whose prefill target can never fit the replica (its KV cache, or vllm-v0's token
-    /// budget) is rejected (counted apart from abandonments, with the reason). Its slot is already free.
-    private mutating func reject(_ rejected: RejectedRequest) {
+    /// budget), or whose cache sent to a decode replica can never fit there, is rejected (counted
+    /// apart from abandonments, with the reason). Its slot is already free.
+    mutating func reject(_ rejected: RejectedRequest) {
         let record = rejected.record
         let reason = rejected.reason
         if let index = rejections.firstIndex(where: { $0.reason == reason }) {

@@ -43,7 +43,8 @@ extension SimulationEngine {
             queuedWaiting += census.waiting
             running += census.running + census.incoming
             abandonedQueued += census.abandonedQueued
-            let outstanding = census.waiting + census.running + census.incoming
+            let arriving = transfers.inbound.isEmpty ? 0 : transfers.inbound[index]
+            let outstanding = census.waiting + census.running + census.incoming + arriving
             expect(load.outstanding[index] == outstanding,
                    "load.outstanding[\(index)] \(load.outstanding[index]), replica holds \(outstanding)")
             expect(load.kvUsed[index] == replica.kvUsed, "load.kvUsed[\(index)] \(load.kvUsed[index]), replica uses \(replica.kvUsed)")
@@ -53,7 +54,8 @@ extension SimulationEngine {
                    "load.prefilling[\(index)] \(load.prefilling[index]), replica prefills \(replica.prefillingCount)")
             expect(load.decoding[index] == replica.decodingCount,
                    "load.decoding[\(index)] \(load.decoding[index]), replica decodes \(replica.decodingCount)")
-            expect(replica.isBusy || load.outstanding[index] == 0, "replica \(index) idle with \(load.outstanding[index]) outstanding")
+            expect(replica.isBusy || replica.kvSending > 0 || load.outstanding[index] == arriving,
+                   "replica \(index) idle with \(load.outstanding[index]) outstanding, \(arriving) of them arriving")
         }
         let held = Self.count(heldByClass, table: table)
         let buffered = Self.count(decodeBuffer, table: table)
@@ -66,9 +68,10 @@ extension SimulationEngine {
         }
         expect(load.held == held.total, "load.held \(load.held), held queues hold \(held.total)")
         expect(bufferedTotal == buffered.total, "bufferedTotal \(bufferedTotal), decode buffer holds \(buffered.total)")
+        running += transfers.inFlight
         let waiting = queuedWaiting + held.total + buffered.total
         expect(waitingTotal == waiting, "waitingTotal \(waitingTotal), recounted \(waiting) (queued, held, buffered)")
-        expect(runningTotal == running, "runningTotal \(runningTotal), recounted \(running) (running, moving to decode)")
+        expect(runningTotal == running, "runningTotal \(runningTotal), recounted \(running) (running, moving to decode, cache in flight)")
         expect(inSystem == waitingTotal + runningTotal, "inSystem \(inSystem) != waiting \(waitingTotal) + running \(runningTotal)")
         expect(table.live == inSystem + abandonedQueued,
                "table holds \(table.live) requests, in system \(inSystem) + abandoned still queued \(abandonedQueued)")

@@ -98,7 +98,7 @@ extension SimulationEngine {
     }
 
     /// Takes a request whose prefill just finished off its replica (its KV cache goes with it).
-    private mutating func detach(_ slot: Int32, from index: Int) {
+    mutating func detach(_ slot: Int32, from index: Int) {
         replicas[index].detach(slot, table: &table)
         load.outstanding[index] -= 1
     }
@@ -111,8 +111,12 @@ extension SimulationEngine {
         case let .replica(target) where target == index:
             replicas[index].startDecoding(slot, table: &table)
         case let .replica(target):
-            detach(slot, from: index)
-            sendToDecode(slot, on: target)
+            if let network = configuration.disaggregation?.network {
+                sendCache(slot, from: index, to: target, network: network)
+            } else {
+                detach(slot, from: index)
+                sendToDecode(slot, on: target)
+            }
         case .buffer:
             detach(slot, from: index)
             let classIndex = Int(table[slot].classIndex)

@@ -46,6 +46,8 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     /// Prefilled requests waiting for a decode slot, one FCFS queue per class.
     var decodeBuffer: [SlotQueue]
     var bufferedTotal = 0
+    /// KV-cache transfers of a disaggregated fleet (`SimulationEngine+Transfer`).
+    var transfers: KVTransfers
 
     var metrics: [ClassMetrics]
     var overall = ClassMetrics()
@@ -85,6 +87,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         heldByClass = [SlotQueue](repeating: SlotQueue(), count: classCount)
         decodeBuffer = [SlotQueue](repeating: SlotQueue(), count: classCount)
         metrics = [ClassMetrics](repeating: ClassMetrics(), count: classCount)
+        transfers = KVTransfers(configuration: configuration)
     }
 
     mutating func run(_ source: inout some RequestSource) -> SimulationReport {
@@ -119,6 +122,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         switch event.kind {
         case .iterationEnd: finishIteration(Int(event.index))
         case .patienceExpired: expire(slot: event.index, generation: event.generation)
+        case .transferEnd: finishTransfer(event.index)
         case .sample:
             samples.append(QueueSample(time: now, waiting: waitingTotal, running: runningTotal))
             let next = Int(event.index) + 1
@@ -158,6 +162,11 @@ struct SimulationEngine<Policy: ClusterPolicy> {
             iterations: iterations, rejected: rejections.reduce(0) { $0 + $1.count }, rejections: rejections,
             simulatedSeconds: now, wallSeconds: wallSeconds,
             eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem,
-            completions: configuration.recordsCompletions ? completions : nil)
+            completions: configuration.recordsCompletions ? completions : nil,
+            transfers: configuration.disaggregation.map {
+                transfers.report(
+                    decodePolicy: $0.decodePolicy, roles: configuration.replicas.map(\.role),
+                    replicaGroups: configuration.replicas.map(\.group))
+            })
     }
 }

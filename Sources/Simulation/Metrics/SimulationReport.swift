@@ -93,6 +93,8 @@ public struct SimulationReport: Sendable, Codable {
     /// Every completed request (measured or not) in completion order, when the configuration asks
     /// for it; nil otherwise.
     public var completions: [RequestCompletion]?
+    /// The KV-cache transfers of a disaggregated fleet; nil for any other fleet.
+    public var transfers: TransferReport?
 }
 
 /// Why the simulator rejected a request: it can never fit the KV cache of the replica it was

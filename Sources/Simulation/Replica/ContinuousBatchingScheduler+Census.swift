@@ -26,7 +26,9 @@ extension ContinuousBatchingScheduler {
         let checks: [(Bool, String)] = [
             (census.waiting == waitingCount, "waitingCount \(waitingCount), but \(census.waiting) queued requests have not abandoned"),
             (blocks.used >= 0 && blocks.used <= blocks.total, "\(blocks.used) KV blocks used, outside 0...\(blocks.total)"),
-            (blocks.used == held, "\(blocks.used) KV blocks used, but the running requests hold \(held)"),
+            (blocks.used == held + kvSending,
+             "\(blocks.used) KV blocks used, but the running requests hold \(held) and caches being sent \(kvSending)"),
+            (kvSending >= 0, "\(kvSending) KV blocks being sent"),
             (running.count <= configuration.batchSize, "\(running.count) running, batch size \(configuration.batchSize)"),
             (decoding == decodeCount, "decodeCount \(decodeCount), but \(decoding) running requests decode"),
             (context == decodeContext, "decodeContext \(decodeContext), but the decoding streams hold \(context)"),
@@ -34,7 +36,8 @@ extension ContinuousBatchingScheduler {
              "\(boundaries.crossing) streams counted as crossing a block boundary, \(crossing) do"),
             (stillPrefilling == prefilling.count, "\(prefilling.count) prefilling, but \(stillPrefilling) running requests prefill"),
             (isBusy || !decodesReserved, "decode blocks reserved while idle"),
-            (isBusy || (waiting.isEmpty && running.isEmpty && incomingDecodes.isEmpty), "idle with requests queued or running"),
+            (isBusy || kvSending > 0 || (waiting.isEmpty && running.isEmpty && incomingDecodes.isEmpty),
+             "idle with requests queued or running"),
         ]
         census.problems = checks.filter { !$0.0 }.map { "replica \(configuration.name): \($0.1)" }
         return census

@@ -47,6 +47,9 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
     /// Iterations that ran the decodes.
     var decodeTick = 0
     var blocks: KVBlockPool
+    /// KV blocks (within `blocks.used`) of detached requests whose caches are still being sent to a
+    /// decode replica (a disaggregated fleet's prefill replica).
+    private(set) var kvSending = 0
     var isBusy = false
     /// True from the moment the batch being formed reserves this decode tick's blocks until the
     /// iteration ends: the decodes run in it.
@@ -209,6 +212,18 @@ struct ContinuousBatchingScheduler: ReplicaScheduler {
         blocks.used -= Int(table[slot].kvHeld)
         table[slot].kvHeld = 0
     }
+
+    mutating func holdSentCache(blocks held: Int) {
+        kvSending += held
+        blocks.used += held
+    }
+
+    mutating func releaseSentCache(blocks held: Int) {
+        kvSending -= held
+        blocks.used -= held
+    }
+
+    var admissibleDecodeTokens: Int { blocks.admissibleBlocks * blocks.blockSize }
 
     mutating func release(_ slot: Int32, table: inout RequestTable) {
         if table[slot].isDecoding { stopDecoding(slot, table: &table) }

@@ -9,6 +9,11 @@ public enum ReplicaRole: String, Sendable, Hashable, Codable {
     case mixed
     /// Decodes only, at most B (the gate-and-route "solo" GPU); policies never send it a prefill.
     case solo
+    /// Prefills only (a disaggregated fleet): each prefilled request's KV cache is sent to a
+    /// `decode` replica over the network (`Disaggregation`).
+    case prefill
+    /// Decodes requests prefilled on `prefill` replicas (it re-prefills only after a preemption).
+    case decode
 }
 
 /// One serving replica: its iteration-time model and the engine limits of its scheduler.
@@ -34,6 +39,9 @@ public struct ReplicaConfiguration: Sendable {
     public var blockSize: Int
     /// Fraction of the blocks kept free when a request is admitted (vLLM's watermark), in [0, 1).
     public var watermark: Double
+    /// KV-cache bytes of one token of the whole model (what a disaggregated fleet's transfer of
+    /// one token carries; 0 where nothing is sent).
+    public var kvBytesPerToken: Double
 
     /// Creates a replica configuration. The defaults are the original token-granular single-chunk
     /// rule (what the gate-and-route and cascade experiments model); `kind: simulate` scenarios
@@ -41,7 +49,7 @@ public struct ReplicaConfiguration: Sendable {
     public init(
         name: String, group: Int = 0, iterationModel: any IterationTimeModel, batchSize: Int, chunkSize: Int,
         kvCapacityTokens: Int, role: ReplicaRole = .general, scheduler: BatchingRule = .singleChunk,
-        blockSize: Int = 1, watermark: Double = 0
+        blockSize: Int = 1, watermark: Double = 0, kvBytesPerToken: Double = 0
     ) {
         self.name = name
         self.group = group
@@ -53,5 +61,6 @@ public struct ReplicaConfiguration: Sendable {
         self.scheduler = scheduler
         self.blockSize = blockSize
         self.watermark = watermark
+        self.kvBytesPerToken = kvBytesPerToken
     }
 }

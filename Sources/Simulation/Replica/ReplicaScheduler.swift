@@ -38,6 +38,12 @@ protocol ReplicaScheduler {
     var decodingCount: Int { get }
     /// KV-cache tokens in use (reservations of the iteration in flight included).
     var kvUsed: Int { get }
+    /// KV-cache *blocks* (within `kvUsed`, which counts tokens) held by caches being sent to decode
+    /// replicas; while some are, the replica may idle with requests queued that do not fit beside them.
+    var kvSending: Int { get }
+    /// The longest context, in tokens, whose cache a stream moved here to decode can ever be
+    /// admitted with (the whole cache less the watermark, in whole blocks).
+    var admissibleDecodeTokens: Int { get }
 
     /// A request routed to this replica joins its queue.
     mutating func enqueue(_ slot: Int32)
@@ -60,6 +66,11 @@ protocol ReplicaScheduler {
     mutating func startDecoding(_ slot: Int32, table: inout RequestTable)
     /// A prefilled request leaves with its KV cache (to decode elsewhere).
     mutating func detach(_ slot: Int32, table: inout RequestTable)
+    /// A detached request's KV cache, the `blocks` it held (its `kvHeld` before `detach`), stays
+    /// held here while it is sent to its decode replica (a disaggregated fleet), until `releaseSentCache`.
+    mutating func holdSentCache(blocks: Int)
+    /// The blocks held by `holdSentCache` are freed: the cache has arrived at its decode replica.
+    mutating func releaseSentCache(blocks: Int)
     /// A completed request leaves and frees its KV cache.
     mutating func release(_ slot: Int32, table: inout RequestTable)
 

@@ -1,9 +1,10 @@
 import ServingModel
 
 /// One `replicas:` entry: `{gpu: H100-80GB, tp: 2, pp: 1, count: 4}`, optionally with its own
-/// `model:` (a fleet of different models behind one router).
+/// `model:` (a fleet of different models behind one router) and its `role:` (`general`, or
+/// `prefill` / `decode` in a disaggregated fleet, `DisaggregationSection`).
 struct ReplicaGroupSection {
-    static let keys = ["gpu", "tp", "pp", "count", "model"]
+    static let keys = ["gpu", "tp", "pp", "count", "model", "role"]
     /// Most replicas in one group, and in the whole fleet.
     static let maxCount = 100_000
 
@@ -12,6 +13,7 @@ struct ReplicaGroupSection {
     var gpu: GPUSpec
     var layout: ParallelLayout
     var count: Int
+    var role: ReplicaRole
 
     /// Reads the entry's own keys (model, GPU, layout, count), whether or not the scenario's
     /// model and engine could be read, so that one run reports every problem. `model` is the
@@ -36,7 +38,10 @@ struct ReplicaGroupSection {
         let tp = object["tp"].map { $0.integer(min: 1, max: 64) } ?? 1
         let pp = object["pp"].map { $0.integer(min: 1, max: 256) } ?? 1
         let count = object.require("count")?.integer(min: 1, max: maxCount)
-        guard let tp, let pp else { return nil }
+        let role = object["role"].map { node in
+            node.choice(DisaggregationSection.roles.map(\.rawValue)).flatMap(ReplicaRole.init(rawValue:))
+        } ?? .general
+        guard let tp, let pp, let role else { return nil }
         let layout = ParallelLayout(tensorParallel: tp, pipelineParallel: pp)
         guard let model else { return nil }
         if let problem = layout.shapeProblem(for: model) {
@@ -44,7 +49,7 @@ struct ReplicaGroupSection {
             return nil
         }
         guard let gpu, let count else { return nil }
-        return ReplicaGroupSection(node: node, model: model, gpu: gpu, layout: layout, count: count)
+        return ReplicaGroupSection(node: node, model: model, gpu: gpu, layout: layout, count: count, role: role)
     }
 
     /// The group's KV capacity in tokens under `engine`, or nil after reporting a layout that does
@@ -60,6 +65,12 @@ struct ReplicaGroupSection {
         return engine.kvCapacityTokens ?? fit.kvCapacityTokens
     }
 
+    /// KV-cache bytes of one token of the whole model (all layers and KV heads, whatever the layout).
+    var kvBytesPerToken: Double {
+        MemoryFit(model: model, gpu: gpu, layout: ParallelLayout(tensorParallel: 1, pipelineParallel: 1), reservedBytes: 0)
+            .kvBytesPerTokenPerGPU
+    }
+
     /// The group's replicas, index `group` in the scenario; empty after reporting a layout that
     /// `engine.profile`'s tables do not cover.
     func replicas(group: Int, engine: EngineSection, kvCapacity: Int) -> [ReplicaConfiguration] {
@@ -72,8 +83,9 @@ struct ReplicaGroupSection {
         return (0..<count).map { index in
             ReplicaConfiguration(
                 name: "\(model.name) on \(gpu.name) \(layout) #\(index)", group: group, iterationModel: iterationModel,
-                batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: kvCapacity,
-                scheduler: engine.scheduling.rule, blockSize: engine.scheduling.blockSize, watermark: engine.scheduling.watermark)
+                batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: kvCapacity, role: role,
+                scheduler: engine.scheduling.rule, blockSize: engine.scheduling.blockSize, watermark: engine.scheduling.watermark,
+                kvBytesPerToken: kvBytesPerToken)
         }
     }
 }

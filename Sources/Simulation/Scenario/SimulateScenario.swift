@@ -24,7 +24,7 @@ public struct SimulateScenario: Sendable {
     /// Top-level keys of the kind (besides `kind`, `description`, `catalog`).
     public static let keys = [
         "model", "replicas", "engine", "workload", "policy", "horizon", "warmup", "seeds", "seed", "slo", "patience",
-    ]
+    ] + DisaggregationSection.keys
 
     public var model: ModelSpec
     public var replicas: [ReplicaConfiguration]
@@ -36,6 +36,8 @@ public struct SimulateScenario: Sendable {
     public var seeds: [UInt64]
     public var slo: ServiceLevelObjective
     public var meanPatience: [Double?]
+    /// Prefill/decode disaggregation (`DisaggregationSection`); nil for a fleet without those roles.
+    public var disaggregation: Disaggregation?
 
     /// Sane mean patience in seconds (the mean time before a waiting request abandons).
     static let patienceRange = 1e-6...1e9
@@ -68,6 +70,9 @@ public struct SimulateScenario: Sendable {
         let firstSeed = body["seed"].map { $0.integer(min: 0) } ?? 1
         let slo = body["slo"].map(readSLO) ?? ServiceLevelObjective()
         let replicas = readReplicas(body, model: model, engine: engine, catalog: catalog)
+        let disaggregation = DisaggregationSection.read(
+            body, replicas: replicas, groupCount: replicas.isEmpty ? 0 : body["replicas"]?.list()?.count ?? 0,
+            workload: workload)
         var patience: [Double?] = []
         if let workload, let node = body["patience"] {
             patience = readPatience(node, classNames: workload.classNames)
@@ -76,7 +81,8 @@ public struct SimulateScenario: Sendable {
               let seedCount, let firstSeed, let slo, !replicas.isEmpty else { throw envelope.diagnostics.failure(at: "replicas") }
         return SimulateScenario(
             model: model, replicas: replicas, workload: workload, policy: policy, horizon: horizon, warmup: warmup,
-            seeds: (0..<seedCount).map { UInt64(firstSeed + $0) }, slo: slo, meanPatience: patience)
+            seeds: (0..<seedCount).map { UInt64(firstSeed + $0) }, slo: slo, meanPatience: patience,
+            disaggregation: disaggregation)
     }
 
     /// Most seeds of one run (the scenario's `seeds` and the `--seeds` flag).
@@ -203,6 +209,6 @@ public struct SimulateScenario: Sendable {
     public var configuration: SimulationConfiguration {
         SimulationConfiguration(
             replicas: replicas, classNames: workload.classNames, horizon: horizon, warmup: warmup, slo: slo,
-            meanPatience: meanPatience)
+            meanPatience: meanPatience, disaggregation: disaggregation)
     }
 }

@@ -20,6 +20,8 @@ public struct SimulationSummary: Sendable, Codable {
         public var wallSeconds: Double
         public var eventsPerSecond: Double
         public var queueSamples: [QueueSample]
+        /// The run's KV-cache transfers (a disaggregated fleet; null otherwise).
+        @Nullable public var transfers: TransferReport?
     }
 
     public var policy: String
@@ -33,6 +35,8 @@ public struct SimulationSummary: Sendable, Codable {
     public var rejections: [Rejection]
     /// Events per wall-clock second over all runs.
     public var eventsPerSecond: Double
+    /// KV-cache transfers of a disaggregated fleet, each figure the mean over seeds; null otherwise.
+    @Nullable public var transfers: TransferReport?
     public var runs: [Run]
 
     /// Folds seeded reports into a summary.
@@ -51,12 +55,13 @@ public struct SimulationSummary: Sendable, Codable {
         let wall = reports.reduce(0) { $0 + $1.wallSeconds }
         eventsPerSecond = Double(events) / max(wall, 1e-9)
         rejections = Rejection.merged(reports.flatMap(\.rejections))
+        transfers = TransferReport.mean(reports.compactMap(\.transfers))
         runs = reports.map {
             Run(seed: $0.seed, overall: $0.overall, meanInSystem: $0.meanInSystem, arrivalRate: $0.arrivalRate,
                 events: $0.events, iterations: $0.iterations, rejected: $0.rejected, rejections: $0.rejections,
                 peakInSystem: $0.peakInSystem,
                 simulatedSeconds: $0.simulatedSeconds, wallSeconds: $0.wallSeconds,
-                eventsPerSecond: $0.eventsPerSecond, queueSamples: $0.queueSamples)
+                eventsPerSecond: $0.eventsPerSecond, queueSamples: $0.queueSamples, transfers: $0.transfers)
         }
     }
 }
