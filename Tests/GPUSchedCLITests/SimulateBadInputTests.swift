@@ -70,6 +70,26 @@ import GPUSchedTestSupport
         #expect(sarathi.exitCode == 0, "\(sarathi.stderr)")
     }
 
+    /// A replica group's own `engine:` is checked like the scenario's, with its key path, and the
+    /// keys it inherits take part in the checks (vllm-v1's chunkSize >= batchSize).
+    @Test func groupEngineKeysAreChecked() throws {
+        func group(_ engine: String) -> String {
+            Self.fleet.replacingOccurrences(
+                of: "[{gpu: H100-80GB, tp: 1, count: 2}]", with: "[{gpu: H100-80GB, tp: 1, count: 2, engine: \(engine)}]")
+        }
+        expectBadInput(try run(group("{scheduler: vllm-v2}"), ["simulate", "FILE"]), [
+            "error: replicas[0].engine.scheduler: unknown value 'vllm-v2' (did you mean 'vllm-v0', 'vllm-v1'?); expected one of: "
+                + "vllm-v1, vllm-v0, sarathi, single-chunk",
+        ])
+        expectBadInput(try run(group("{batchSize: 1024}"), ["simulate", "FILE"]), [
+            "error: replicas[0].engine.chunkSize: vllm-v1 needs chunkSize >= batchSize (every running request gets a token each "
+                + "iteration; vLLM refuses max_num_batched_tokens < max_num_seqs), got 512 < 1024",
+        ])
+        expectBadInput(try run(group("5"), ["simulate", "FILE"]), ["error: replicas[0].engine: must be a mapping of keys to values, got a number"])
+        let override = try run(group("{batchSize: 16, scheduler: vllm-v0}"), ["simulate", "FILE"])
+        #expect(override.exitCode == 0, "\(override.stderr)")
+    }
+
     /// Problems in model, engine, workload and replicas all come out in one run.
     @Test func everyProblemInOneRun() throws {
         let text = Self.fleet

@@ -29,15 +29,43 @@ struct EngineSection: Sendable {
     /// Largest KV-cache capacity, in tokens, a scenario may set by hand.
     static let maxKVCapacityTokens = 1_000_000_000_000
 
+    /// The keys that say where iteration times come from: a group's `engine:` that names one of them
+    /// replaces the scenario's cost settings as a whole rather than key by key.
+    static let costKeys = ["alpha", "beta", "gamma", "calibration"] + CostModelSection.keys
+
     /// Reads the section; a calibration file path is resolved against `baseDirectory`. Nil after
     /// reporting every problem.
-    static func read(_ node: ConfigNode, baseDirectory: String) -> EngineSection? {
+    ///
+    /// With `base` (the scenario's `engine:`), `node` is a replica group's own `engine:`: every key
+    /// it leaves out is the scenario's, except that naming any of `costKeys` sets the costs anew
+    /// (roofline unless it says otherwise):
+    /// ```yaml
+    /// engine: {batchSize: 64, chunkSize: 2048}                       # the scenario's
+    /// replicas:
+    ///   - {gpu: H200-141GB, tp: 1, count: 4, role: prefill, engine: {batchSize: 8, chunkSize: 8192}}
+    ///   - {gpu: H200-141GB, tp: 4, count: 1, role: decode, engine: {scheduler: vllm-v0, batchSize: 256, chunkSize: 8192}}
+    /// ```
+    static func read(_ node: ConfigNode, baseDirectory: String, inheriting base: EngineSection? = nil) -> EngineSection? {
         guard let object = node.object(allowedKeys: keys) else { return nil }
-        let batchSize = object.require("batchSize")?.integer(min: 1, max: maxBatchSize)
-        let chunkSize = object.require("chunkSize")?.integer(min: 1, max: maxChunkSize)
-        let utilization = object["memoryUtilization"].map { $0.number(.range(0.05...1)) } ?? MemoryFit.defaultMemoryUtilization
+        func limit(_ key: String, max: Int, inherited: Int?) -> Int? {
+            if let inherited, !object.has(key) { return inherited }
+            return object.require(key)?.integer(min: 1, max: max)
+        }
+        let batchSize = limit("batchSize", max: maxBatchSize, inherited: base?.batchSize)
+        let chunkSize = limit("chunkSize", max: maxChunkSize, inherited: base?.chunkSize)
+        let utilization = object["memoryUtilization"].map { $0.number(.range(0.05...1)) }
+            ?? base?.memoryUtilization ?? MemoryFit.defaultMemoryUtilization
         // nil: from the memory model; .some(nil): given but invalid (already reported).
         let kvCapacity: Int?? = object["kvCapacityTokens"].map { $0.integer(min: 1, max: maxKVCapacityTokens) }
+            ?? base?.kvCapacityTokens.map { .some($0) }
+        let scheduling = SchedulerSettings.read(object, batchSize: batchSize, chunkSize: chunkSize, inheriting: base?.scheduling)
+        if let base, !costKeys.contains(where: object.has) {
+            guard let batchSize, let chunkSize, let utilization, let scheduling else { return nil }
+            if case .some(.none) = kvCapacity { return nil }
+            return EngineSection(
+                batchSize: batchSize, chunkSize: chunkSize, timeSource: base.timeSource, memoryUtilization: utilization,
+                kvCapacityTokens: kvCapacity ?? nil, scheduling: scheduling, costs: base.costs)
+        }
         var source: TimeSource? = .roofline
         let lawKeys = ["alpha", "beta", "gamma"].filter(object.has)
         if let calibrationNode = object["calibration"] {
@@ -57,7 +85,6 @@ struct EngineSection: Sendable {
         } else if !lawKeys.isEmpty {
             source = LawKeys.read(object).map { .fitted($0) }
         }
-        let scheduling = SchedulerSettings.read(object, batchSize: batchSize, chunkSize: chunkSize)
         let costs = CostModelSection.read(object, baseDirectory: baseDirectory)
         guard let batchSize, let chunkSize, let utilization, let source, let scheduling, let costs else { return nil }
         if case .some(.none) = kvCapacity { return nil }

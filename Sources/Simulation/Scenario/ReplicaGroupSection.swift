@@ -2,9 +2,10 @@ import ServingModel
 
 /// One `replicas:` entry: `{gpu: H100-80GB, tp: 2, pp: 1, count: 4}`, optionally with its own
 /// `model:` (a fleet of different models behind one router) and its `role:` (`general`, or
-/// `prefill` / `decode` in a disaggregated fleet, `DisaggregationSection`).
+/// `prefill` / `decode` in a disaggregated fleet, `DisaggregationSection`) and its own `engine:`
+/// (keys that differ from the scenario's `engine:`, read by `EngineSection.read(_:baseDirectory:inheriting:)`).
 struct ReplicaGroupSection {
-    static let keys = ["gpu", "tp", "pp", "count", "model", "role"]
+    static let keys = ["gpu", "tp", "pp", "count", "model", "role", "engine"]
     /// Most replicas in one group, and in the whole fleet.
     static let maxCount = 100_000
 
@@ -14,6 +15,8 @@ struct ReplicaGroupSection {
     var layout: ParallelLayout
     var count: Int
     var role: ReplicaRole
+    /// The group's own `engine:` keys, nil when it runs the scenario's engine.
+    var engineNode: ConfigNode?
 
     /// Reads the entry's own keys (model, GPU, layout, count), whether or not the scenario's
     /// model and engine could be read, so that one run reports every problem. `model` is the
@@ -49,7 +52,8 @@ struct ReplicaGroupSection {
             return nil
         }
         guard let gpu, let count else { return nil }
-        return ReplicaGroupSection(node: node, model: model, gpu: gpu, layout: layout, count: count, role: role)
+        return ReplicaGroupSection(
+            node: node, model: model, gpu: gpu, layout: layout, count: count, role: role, engineNode: object["engine"])
     }
 
     /// The group's KV capacity in tokens under `engine`, or nil after reporting a layout that does

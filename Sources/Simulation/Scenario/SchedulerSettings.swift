@@ -20,13 +20,14 @@ struct SchedulerSettings: Sendable, Hashable {
     static let maxBlockSize = 1024
 
     /// Reads the keys from the `engine:` object; `batchSize` and `chunkSize` (nil when invalid,
-    /// already reported) are checked against the rule. Nil after reporting.
-    static func read(_ object: ConfigObject, batchSize: Int?, chunkSize: Int?) -> SchedulerSettings? {
+    /// already reported) are checked against the rule. A key left out is `base`'s (a replica
+    /// group's `engine:` inheriting the scenario's), else the default. Nil after reporting.
+    static func read(_ object: ConfigObject, batchSize: Int?, chunkSize: Int?, inheriting base: SchedulerSettings? = nil) -> SchedulerSettings? {
         let rule = object["scheduler"].map { node in
             node.choice(BatchingRule.allCases.map(\.rawValue)).flatMap(BatchingRule.init(rawValue:))
-        } ?? defaultRule
-        let blockSize = object["blockSize"].map { $0.integer(min: 1, max: maxBlockSize) } ?? defaultBlockSize
-        var watermark = object["watermark"].map { $0.number(.fraction) } ?? defaultWatermark
+        } ?? base?.rule ?? defaultRule
+        let blockSize = object["blockSize"].map { $0.integer(min: 1, max: maxBlockSize) } ?? base?.blockSize ?? defaultBlockSize
+        var watermark = object["watermark"].map { $0.number(.fraction) } ?? base?.watermark ?? defaultWatermark
         if let value = watermark, value >= 1, let node = object["watermark"] {
             node.report("must be below 1 (the fraction of KV blocks kept free on admission), got \(ConfigNode.format(value))")
             watermark = nil

@@ -69,7 +69,7 @@ public struct SimulateScenario: Sendable {
         let seedCount = body["seeds"].map { $0.integer(min: 1, max: maxSeeds) } ?? 1
         let firstSeed = body["seed"].map { $0.integer(min: 0) } ?? 1
         let slo = body["slo"].map(readSLO) ?? ServiceLevelObjective()
-        let replicas = readReplicas(body, model: model, engine: engine, catalog: catalog)
+        let replicas = readReplicas(body, model: model, engine: engine, catalog: catalog, baseDirectory: baseDirectory)
         let disaggregation = DisaggregationSection.read(
             body, replicas: replicas, groupCount: replicas.isEmpty ? 0 : body["replicas"]?.list()?.count ?? 0,
             workload: workload)
@@ -89,9 +89,10 @@ public struct SimulateScenario: Sendable {
     public static let maxSeeds = 1000
 
     /// Every group of `replicas:` is read, whether or not the model and the engine could be; the
-    /// memory fit needs both, the replicas themselves the engine.
+    /// memory fit needs both, the replicas themselves the engine (the scenario's, or the group's
+    /// own `engine:` keys over it).
     private static func readReplicas(
-        _ body: ConfigObject, model: ModelSpec?, engine: EngineSection?, catalog: Catalog
+        _ body: ConfigObject, model: ModelSpec?, engine: EngineSection?, catalog: Catalog, baseDirectory: String
     ) -> [ReplicaConfiguration] {
         guard let list = body.require("replicas")?.list(nonEmpty: true) else { return [] }
         let groups = list.map { ReplicaGroupSection.read($0, model: model, catalog: catalog) }
@@ -103,8 +104,10 @@ public struct SimulateScenario: Sendable {
         guard let engine else { return [] }
         var replicas: [ReplicaConfiguration] = []
         for (index, group) in groups.enumerated() {
-            guard let group, let capacity = group.kvCapacity(engine: engine) else { continue }
-            replicas += group.replicas(group: index, engine: engine, kvCapacity: capacity)
+            guard let group else { continue }
+            let groupEngine = group.engineNode.map { EngineSection.read($0, baseDirectory: baseDirectory, inheriting: engine) } ?? engine
+            guard let groupEngine, let capacity = group.kvCapacity(engine: groupEngine) else { continue }
+            replicas += group.replicas(group: index, engine: groupEngine, kvCapacity: capacity)
         }
         return replicas
     }
