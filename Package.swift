@@ -43,7 +43,7 @@ let package = Package(
         // MoE expert placement: topology graphs, activation statistics, the load-aware ILP, EPLB and baselines.
         .target(name: "ExpertPlacement", dependencies: ["Solver", "ServingModel", "Planning"]),
         // Fleet deployment: the smallest layout of each model on each GPU, packing replicas into nodes.
-        .target(name: "Deployment", dependencies: ["Solver", "ServingModel", "Planning"]),
+        .target(name: "Deployment", dependencies: ["Solver", "ServingModel", "Planning", "Simulation"]),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",

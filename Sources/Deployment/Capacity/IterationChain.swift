@@ -1,0 +1,165 @@
+import Foundation
+import ServingModel
+
+/// The iteration-level Markov chain of one replica under vLLM V1's rule (decodes first, then
+/// prefill tokens up to the token budget), at a fixed number of decoding streams.
+///
+/// Prompt work is counted in units of `unit` tokens (a whole mean prompt, or one budget-sized
+/// chunk of it when the prompt exceeds the budget); an iteration takes up to `perIteration` units
+/// from the backlog, lasts T(a) by the roofline, and the prompts arriving meanwhile (Poisson,
+/// rate x) add `unitsPerPrompt` units each. The stationary distribution over the backlog at an
+/// iteration's start gives the iteration-time mean and spread (what TPOT sees) and, with the
+/// iteration a request arrives in, its wait for the budget (what TTFT sees).
+struct IterationChain {
+    /// Backlog (units) at an iteration's start, its probability, the units taken and the seconds.
+    struct State {
+        var backlog: Int
+        var probability: Double
+        var taken: Int
+        var seconds: Double
+    }
+
+    var states: [State]
+    /// Seconds of an iteration taking 0 … `perIteration` units.
+    var iterationSeconds: [Double]
+    var unit: Double
+    var unitsPerPrompt: Int
+    var perIteration: Int
+    /// Iteration-average seconds and their standard deviation.
+    var meanSeconds: Double
+    var sdSeconds: Double
+    /// Probability mass at the backlog cap: the chain is unstable when it is not negligible.
+    var overflow: Double
+
+    /// Most backlog states kept (the chain is declared unstable when mass piles up at the cap).
+    static let maximumBacklog = 400
+
+    /// Builds and solves the chain. `iteration(a)` is the seconds of an iteration carrying `a`
+    /// units of prefill (0: decode only).
+    init(rate x: Double, meanPrompt: Double, budget: Double, iteration: (Int) -> Double) {
+        let budget = max(1, budget)
+        let unit = min(meanPrompt, budget)
+        let unitsPerPrompt = max(1, Int((meanPrompt / unit).rounded(.up)))
+        let perIteration = max(1, Int((budget / unit).rounded(.down)))
+        self.unit = unit
+        self.unitsPerPrompt = unitsPerPrompt
+        self.perIteration = perIteration
+        let cap = min(Self.maximumBacklog, max(8 * perIteration + 8 * unitsPerPrompt, 40))
+        var seconds = [Double](repeating: 0, count: perIteration + 1)
+        for a in 0...perIteration { seconds[a] = iteration(a) }
+        iterationSeconds = seconds
+        // Transition from backlog q: take a = min(q, m); arrivals A ~ Poisson(x T(a)); q' = q − a + k A.
+        var distribution = [Double](repeating: 0, count: cap + 1)
+        distribution[0] = 1
+        var poisson: [[Double]] = seconds.map { Self.poisson(mean: x * $0, upTo: cap / unitsPerPrompt + 1) }
+        for _ in 0..<400 {
+            var next = [Double](repeating: 0, count: cap + 1)
+            for q in 0...cap where distribution[q] > 1e-15 {
+                if q == 0, seconds[0] <= 0 {
+                    // Idle (no decodes, no backlog): the next iteration starts with the next prompt.
+                    next[min(cap, unitsPerPrompt)] += distribution[0]
+                    continue
+                }
+                let a = min(q, perIteration)
+                let rest = q - a
+                let weights = poisson[a]
+                var remaining = distribution[q]
+                for (arrivals, p) in weights.enumerated() {
+                    let target = rest + arrivals * unitsPerPrompt
+                    if target >= cap { break }
+                    next[target] += distribution[q] * p
+                    remaining -= distribution[q] * p
+                }
+                next[cap] += max(0, remaining)
+            }
+            var change = 0.0
+            for q in 0...cap { change += abs(next[q] - distribution[q]) }
+            distribution = next
+            if change < 1e-10 { break }
+        }
+        poisson = []
+        overflow = distribution[cap]
+        states = distribution.indices.compactMap { q in
+            distribution[q] > 1e-12
+                ? State(backlog: q, probability: distribution[q], taken: min(q, perIteration), seconds: seconds[min(q, perIteration)])
+                : nil
+        }
+        // Iteration averages (an idle spell is not an iteration).
+        let busy = states.filter { $0.seconds > 0 }
+        let busyMass = max(1e-300, busy.reduce(0) { $0 + $1.probability })
+        let mean = busy.reduce(0) { $0 + $1.probability * $1.seconds } / busyMass
+        let square = busy.reduce(0) { $0 + $1.probability * $1.seconds * $1.seconds } / busyMass
+        meanSeconds = mean
+        sdSeconds = (max(0, square - mean * mean)).squareRoot()
+    }
+
+    /// Poisson probabilities P(0) … P(n) (stops once the tail is negligible).
+    static func poisson(mean: Double, upTo n: Int) -> [Double] {
+        var out: [Double] = [exp(-mean)]
+        var term = out[0]
+        var total = term
+        var k = 1
+        while k <= n {
+            term *= mean / Double(k)
+            out.append(term)
+            total += term
+            if total > 1 - 1e-12, Double(k) > mean { break }
+            k += 1
+        }
+        return out
+    }
+
+    /// TTFT samples with weights for a request of `promptUnits` units: it arrives in state s
+    /// (time-weighted) at a fraction u of the iteration, waits the rest of it, then the iterations
+    /// that clear the backlog ahead of it and its own units.
+    func ttftSamples(promptUnits: Int, rate x: Double, residualSteps: Int = 8) -> [(seconds: Double, weight: Double)] {
+        // An idle spell lasts 1/x on average; a request arriving in one starts its own iteration.
+        func spell(_ state: State) -> Double { state.seconds > 0 ? state.seconds : 1 / max(x, 1e-12) }
+        let totalTime = states.reduce(0) { $0 + $1.probability * spell($1) }
+        guard totalTime > 0 else { return [] }
+        let full = iterationSeconds[perIteration]
+        var samples: [(Double, Double)] = []
+        for state in states {
+            let weight = state.probability * spell(state) / totalTime
+            if state.seconds <= 0 {
+                samples.append((fractionalIteration(units: Double(promptUnits), full: full), weight))
+                continue
+            }
+            for step in 0..<residualSteps {
+                let u = (Double(step) + 0.5) / Double(residualSteps)
+                let ahead = Double(state.backlog - state.taken) + Double(unitsPerPrompt) * x * state.seconds * u
+                let units = ahead + Double(promptUnits)
+                let iterations = max(1, Int((units / Double(perIteration)).rounded(.up)))
+                let last = units - Double(iterations - 1) * Double(perIteration)
+                let lastSeconds = fractionalIteration(units: last, full: full)
+                let seconds = (1 - u) * state.seconds + Double(iterations - 1) * full + lastSeconds
+                samples.append((seconds, weight / Double(residualSteps)))
+            }
+        }
+        return samples
+    }
+
+    /// Seconds of an iteration carrying `units` units (interpolated between whole units).
+    private func fractionalIteration(units: Double, full: Double) -> Double {
+        if units >= Double(perIteration) { return full }
+        let low = max(0, min(perIteration, Int(units.rounded(.down))))
+        let high = max(0, min(perIteration, low + 1))
+        let lowSeconds = iterationSeconds[low]
+        let highSeconds = iterationSeconds[high]
+        let fraction = min(1, max(0, units - Double(low)))
+        return lowSeconds + (highSeconds - lowSeconds) * fraction
+    }
+}
+
+/// The q-quantile of weighted samples (0 when there are none).
+func weightedQuantile(_ samples: [(seconds: Double, weight: Double)], _ q: Double) -> Double {
+    let sorted = samples.sorted { $0.seconds < $1.seconds }
+    let total = sorted.reduce(0) { $0 + $1.weight }
+    guard total > 0 else { return 0 }
+    var running = 0.0
+    for sample in sorted {
+        running += sample.weight
+        if running >= q * total { return sample.seconds }
+    }
+    return sorted.last?.seconds ?? 0
+}
