@@ -148,6 +148,32 @@ public struct VerificationRound: Sendable, Hashable, Codable {
     }
 }
 
+/// How one replica group changes from the current plan (a re-plan's diff).
+public struct GroupChange: Sendable, Hashable, Codable {
+    public var model: String
+    public var gpu: String
+    public var tp: Int
+    public var pp: Int
+    public var role: ServingRole
+    public var maxBatch: Int
+    public var chunkTokens: Int
+    /// Replicas in the current plan and in the new one.
+    public var before: Int
+    public var after: Int
+
+    public init(group: DeploymentGroup, before: Int, after: Int) {
+        model = group.model
+        gpu = group.gpu
+        tp = group.tp
+        pp = group.pp
+        role = group.role
+        maxBatch = group.maxBatch
+        chunkTokens = group.chunkTokens
+        self.before = before
+        self.after = after
+    }
+}
+
 /// A deployment: the plan of `plan deploy`, or a baseline in the same shape.
 /// ```
 /// let plan = try DeployPlanner().plan(problem, context: PlanningContext()).plan
@@ -173,6 +199,9 @@ public struct DeployPlan: Sendable, Hashable, Codable {
     public var planningSeconds: Double
     /// Why a baseline could not serve some demand, or other remarks.
     public var notes: [String]
+    /// With `--current`: the groups whose replica count changes, and the replicas started or stopped.
+    public var changes: [GroupChange]
+    public var changedReplicas: Int
 
     /// GPUs of every group.
     public var totalGPUs: Int { groups.reduce(0) { $0 + $1.gpus } }
@@ -194,5 +223,7 @@ public struct DeployPlan: Sendable, Hashable, Codable {
         self.certified = certified
         self.planningSeconds = planningSeconds
         self.notes = notes
+        changes = []
+        changedReplicas = 0
     }
 }

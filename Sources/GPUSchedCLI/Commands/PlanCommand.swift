@@ -11,7 +11,8 @@ struct PlanCommand: ParsableCommand {
               gpusched plan geo examples/geo-clustered.yaml
               gpusched plan cascade examples/cascade-deepseek.yaml
               gpusched plan moe examples/moe-sparse-dragonfly.yaml
+              gpusched plan deploy examples/deploy-fleet.yaml
             """,
-        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self, CascadePlanCommand.self, MoEPlanCommand.self]
+        subcommands: [GateRoutePlanCommand.self, GeoPlanCommand.self, CascadePlanCommand.self, MoEPlanCommand.self, DeployPlanCommand.self]
     )
 }

@@ -14,7 +14,7 @@ struct SimulateCommand: ParsableCommand {
               gpusched simulate examples/simulate-chat.yaml
               gpusched simulate gate-route examples/gate-route.yaml --gpus 50,500
             """,
-        subcommands: [SimulateFleetCommand.self, SimulateGateRouteCommand.self, GeoSimulateCommand.self, CascadeSimulateCommand.self],
+        subcommands: [SimulateFleetCommand.self, SimulateGateRouteCommand.self, GeoSimulateCommand.self, CascadeSimulateCommand.self, DeploySimulateCommand.self],
         defaultSubcommand: SimulateFleetCommand.self
     )
 }

@@ -1,4 +1,5 @@
 import Cascade
+import Deployment
 import ExpertPlacement
 import Foundation
 import GateAndRoute
@@ -17,7 +18,7 @@ struct ScenarioKindSpec: Sendable {
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, cascade, moePlacement]
+    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, cascade, moePlacement, deploy]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {
@@ -91,6 +92,23 @@ enum ScenarioKinds {
         try load(path: path, kind: "cascade", limits: limits) { envelope, directory in
             try CascadeScenario.read(envelope, baseDirectory: directory)
         }
+    }
+
+    /// Loads a `kind: deploy` scenario within `limits`, or throws every problem found.
+    static func loadDeploy(path: String, limits: WorkLimits = .default) throws -> DeployScenario {
+        try load(path: path, kind: "deploy", limits: limits) { envelope, directory in
+            try DeployScenario.read(envelope, baseDirectory: directory)
+        }
+    }
+
+    /// `kind: deploy`: a fleet of GPU types and the models to serve on it, with traffic and SLOs.
+    static let deploy = ScenarioKindSpec(name: "deploy", keys: DeployScenario.keys) { envelope, path in
+        summary(envelope) { () throws(ScenarioError) in try DeployScenario.read(envelope, baseDirectory: directory(of: path)) }
+            describe: { scenario in
+                let problem = scenario.problem
+                return "\(problem.models.count) models on \(problem.fleet.reduce(0) { $0 + $1.count }) GPUs of "
+                    + "\(problem.fleet.count) types, objective \(problem.objective.rawValue)"
+            }
     }
 
     /// Loads a `kind: moe-placement` scenario within `limits`, or throws every problem found.

@@ -205,6 +205,14 @@ public struct LinearModel: Sendable {
         return copy
     }
 
+    /// A copy with every integer and binary variable made continuous (the LP relaxation, whose row
+    /// duals are the shadow prices a MILP does not have).
+    public func relaxingIntegrality() -> LinearModel {
+        var copy = self
+        copy.columnKind = columnKind.map { _ in .continuous }
+        return copy
+    }
+
     /// A copy with the objective removed (a pure feasibility problem).
     public func withoutObjective() -> LinearModel {
         var copy = self

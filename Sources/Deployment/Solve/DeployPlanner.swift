@@ -1,0 +1,238 @@
+import Foundation
+import Planning
+import Solver
+
+/// `plan deploy`'s planner: the deployment MILP over replica patterns, verified in the simulator
+/// and re-solved with the capacities of any model that missed its SLO derated (a cut loop), until
+/// every model verifies or `maxRounds` is reached.
+///
+/// Each round: columns (patterns and capacities, `ColumnBuilder`) → `DeployMILP` → groups →
+/// `PlanVerifier.verify` per model at its demand. A model that misses gets its certified rate
+/// measured (`certifiedRate`) and its columns' capacities multiplied by certified / planned (at
+/// most 0.97, at least 0.5) for the next round. The plan reports every round, each model's
+/// certified rate (the highest rate its groups meet the SLO in simulation), the MILP's bound and
+/// gap, and the shadow prices of the binding constraints (`ShadowPrices`).
+/// ```
+/// let planner = DeployPlanner(verifier: DeploySimulator(problem: problem))
+/// let planned = try planner.plan(problem, context: PlanningContext())
+/// print(planned.plan.costPerHour ?? 0, planned.plan.certified, planned.solve.relativeGap ?? 0)
+/// ```
+public struct DeployPlanner: Planner {
+    /// The simulator (or a stand-in); nil plans without verification (`--no-evaluate`).
+    public var verifier: (any PlanVerifier)?
+    /// The plan being re-planned: the new plan changes as few replicas as it can.
+    public var current: DeployPlan?
+    /// Whether to price the binding constraints (one LP and a few capacity evaluations).
+    public var pricesConstraints: Bool
+
+    public init(verifier: (any PlanVerifier)? = nil, current: DeployPlan? = nil, pricesConstraints: Bool = true) {
+        self.verifier = verifier
+        self.current = current
+        self.pricesConstraints = pricesConstraints
+    }
+
+    public func plan(_ problem: DeployProblem, context: PlanningContext) throws(PlanningError) -> Planned<DeployPlan> {
+        let watch = Stopwatch()
+        var planningSeconds = 0.0
+        var derating = Array(repeating: 1.0, count: problem.models.count)
+        context.progress.say("evaluating replica patterns of \(problem.models.count) models on \(problem.fleet.count) GPU types")
+        let builder = ColumnBuilder(problem: problem)
+        let base = try builder.columns(keeping: currentKeys(problem))
+        planningSeconds += watch.seconds
+        var rounds: [VerificationRound] = []
+        var solves: [SolveSummary] = []
+        var final: (plan: DeployPlan, solution: DeployMILP.Solution, columns: [PatternColumn])?
+        let maxRounds = verifier == nil ? 1 : problem.settings.maxRounds
+        for round in 1...maxRounds {
+            let solveWatch = Stopwatch()
+            let columns = base.map { column -> PatternColumn in
+                var copy = column
+                copy.capacity.perReplica = column.capacity.perReplica.map { $0 * derating[column.pattern.model] }
+                return copy
+            }
+            context.progress.say("round \(round): solving the deployment MILP over \(columns.count) pattern columns")
+            let solution = try solve(problem, columns: columns, context: context)
+            solves.append(SolveSummary(solution.result, wallSeconds: solveWatch.seconds))
+            var plan = PlanAssembly(problem: problem).plan(name: "plan", groups: groups(solution, columns: columns, problem: problem), scale: solution.scale)
+            plan.planningSeconds = planningSeconds + solveWatch.seconds
+            planningSeconds += solveWatch.seconds
+            final = (plan, solution, columns)
+            guard let verifier else { break }
+            var missed: [String] = [], factors: [Double] = []
+            for (m, outcome) in plan.models.enumerated() {
+                let own = plan.groups.filter { $0.model == outcome.name }
+                context.progress.say("round \(round): simulating \(outcome.name) at \(format(outcome.demandRate)) req/s")
+                let verification = verifier.verify(model: m, groups: own, rate: outcome.demandRate)
+                final?.plan.models[m].verification = verification
+                guard let verification, !verification.meetsSLO else { continue }
+                let certified = verifier.certifiedRate(model: m, groups: own, upTo: max(outcome.demandRate, outcome.plannedRate))
+                let factor = min(0.97, max(0.5, 0.99 * certified / max(1e-9, outcome.plannedRate)))
+                derating[m] *= factor
+                missed.append(outcome.name)
+                factors.append(factor)
+            }
+            rounds.append(VerificationRound(
+                round: round, costPerHour: plan.costPerHour, gpus: plan.totalGPUs, missed: missed, derating: factors))
+            if missed.isEmpty { break }
+        }
+        guard var (plan, solution, columns) = final else { throw .failure("deployment MILP: no round ran") }
+        plan.rounds = rounds
+        if let verifier {
+            plan.certified = rounds.last?.missed.isEmpty ?? false
+            for (m, outcome) in plan.models.enumerated() {
+                let own = plan.groups.filter { $0.model == outcome.name }
+                guard !own.isEmpty else { continue }
+                context.progress.say("certifying \(outcome.name)")
+                plan.models[m].certifiedRate = verifier.certifiedRate(
+                    model: m, groups: own, upTo: 1.5 * max(outcome.demandRate, outcome.plannedRate))
+            }
+            if !plan.certified {
+                plan.notes.append(
+                    "not certified: after \(rounds.count) rounds the simulation still misses the SLO for "
+                        + (rounds.last?.missed.joined(separator: ", ") ?? "") + "; raise verification.maxRounds or relax the SLO")
+            }
+        }
+        for (m, outcome) in plan.models.enumerated() {
+            let own = columns.indices.filter { columns[$0].pattern.model == m && solution.counts[$0] > 0 }
+            let model = builder.capacityModel(model: m)
+            plan.models[m].predictedTTFT = LatencyPercentiles()
+            plan.models[m].predictedTPOT = LatencyPercentiles()
+            if let prediction = predicted(model: model, columns: own.map { (columns[$0], solution.counts[$0]) }, rate: outcome.demandRate, problem: problem) {
+                plan.models[m].predictedTTFT = prediction.ttft
+                plan.models[m].predictedTPOT = prediction.tpot
+            }
+        }
+        if pricesConstraints {
+            let pricing = Stopwatch()
+            plan.bindingConstraints = ShadowPrices(problem: problem, columns: columns, solution: solution, builder: builder)
+                .binding(solver: context.solver)
+            planningSeconds += pricing.seconds
+        }
+        if let current {
+            let (changes, total) = diff(current: current, plan: plan)
+            plan.changes = changes
+            plan.changedReplicas = total
+        }
+        plan.planningSeconds = planningSeconds
+        var summary = SolveSummary(solution.result, wallSeconds: watch.seconds)
+        summary.solves = solves.count
+        summary.solveSeconds = solves.reduce(0) { $0 + $1.solveSeconds }
+        return Planned(plan: plan, solve: summary)
+    }
+
+    /// Solves the MILP (lexicographically under a re-plan: fewest changed replicas, then the
+    /// objective among plans with that few), explaining an infeasible one.
+    func solve(_ problem: DeployProblem, columns: [PatternColumn], context: PlanningContext) throws(PlanningError) -> DeployMILP.Solution {
+        var milp = DeployMILP(problem: problem, columns: columns)
+        if let current {
+            milp.current = currentCounts(current, columns: columns, problem: problem)
+            milp.minimisesChanges = true
+            let first = try milp.solve(solver: context.solver)
+            guard first.result.status.hasSolution else {
+                throw try InfeasibilityExplanation(problem: problem, columns: columns).explain(solver: context.solver)
+            }
+            milp.minimisesChanges = false
+            milp.maximumChanges = first.changes
+        }
+        let solution = try milp.solve(solver: context.solver)
+        guard solution.result.status.hasSolution else {
+            throw try InfeasibilityExplanation(problem: problem, columns: columns).explain(solver: context.solver)
+        }
+        return solution
+    }
+
+    /// The groups of a solution: one per column with replicas.
+    func groups(_ solution: DeployMILP.Solution, columns: [PatternColumn], problem: DeployProblem) -> [DeploymentGroup] {
+        columns.indices.compactMap { index in
+            let count = solution.counts[index]
+            guard count > 0 else { return nil }
+            let pattern = columns[index].pattern
+            return DeploymentGroup(
+                model: problem.models[pattern.model].name, gpu: problem.fleet[pattern.pool].gpu.name,
+                tp: pattern.layout.tensorParallel, pp: pattern.layout.pipelineParallel, role: pattern.role, count: count,
+                maxBatch: pattern.maxBatch, chunkTokens: pattern.chunkTokens, memoryUtilization: pattern.memoryUtilization,
+                kvCapacityTokens: pattern.kvCapacityTokens,
+                capacityPerReplica: columns[index].capacity.total(replicas: count) / Double(count))
+        }
+    }
+
+    /// The capacity model's TTFT and TPOT percentiles at the demand, spread over the replicas in
+    /// proportion to their capacity (the aggregated groups, or the prefill and decode pools).
+    func predicted(model: CapacityModel, columns: [(PatternColumn, Int)], rate: Double, problem: DeployProblem)
+        -> (ttft: LatencyPercentiles, tpot: LatencyPercentiles)?
+    {
+        let total = columns.reduce(0.0) { $0 + $1.0.capacity.total(replicas: $1.1) }
+        guard total > 0, let heaviest = columns.max(by: { $0.0.capacity.single < $1.0.capacity.single }) else { return nil }
+        func at(_ column: PatternColumn, share: Double, quantile: Double) -> LoadPrediction? {
+            var slo = model.slo
+            slo.ttftQuantile = quantile
+            slo.tpotQuantile = quantile
+            let shifted = CapacityModel(slo: slo, profile: model.profile)
+            return shifted.predict(column.pattern, rate: share, networkBandwidth: problem.fleet[column.pattern.pool].networkBandwidth)
+        }
+        let column = heaviest.0
+        let pool = columns.filter { $0.0.pattern.role == column.pattern.role }.reduce(0.0) { $0 + $1.0.capacity.total(replicas: $1.1) }
+        let share = rate * column.capacity.single / max(1e-9, pool)
+        let levels = [0.5, 0.9, 0.99].map { at(column, share: share, quantile: $0) }
+        var ttft = LatencyPercentiles(p50: levels[0]?.ttft, p90: levels[1]?.ttft, p99: levels[2]?.ttft)
+        var tpot = LatencyPercentiles(p50: levels[0]?.tpot, p90: levels[1]?.tpot, p99: levels[2]?.tpot)
+        if column.pattern.role == .decode || column.pattern.role == .prefill {
+            let other: ServingRole = column.pattern.role == .decode ? .prefill : .decode
+            if let partner = columns.filter({ $0.0.pattern.role == other }).max(by: { $0.0.capacity.single < $1.0.capacity.single }) {
+                let partnerPool = columns.filter { $0.0.pattern.role == other }.reduce(0.0) { $0 + $1.0.capacity.total(replicas: $1.1) }
+                let partnerShare = rate * partner.0.capacity.single / max(1e-9, partnerPool)
+                let partnerLevels = [0.5, 0.9, 0.99].map { at(partner.0, share: partnerShare, quantile: $0) }
+                if other == .prefill {
+                    ttft = LatencyPercentiles(p50: partnerLevels[0]?.ttft, p90: partnerLevels[1]?.ttft, p99: partnerLevels[2]?.ttft)
+                } else {
+                    tpot = LatencyPercentiles(p50: partnerLevels[0]?.tpot, p90: partnerLevels[1]?.tpot, p99: partnerLevels[2]?.tpot)
+                }
+            }
+        }
+        return (ttft, tpot)
+    }
+
+    /// The keys of the current plan's groups (their patterns stay columns even when pruned).
+    func currentKeys(_ problem: DeployProblem) throws(PlanningError) -> Set<GroupKey> {
+        guard let current else { return [] }
+        var keys = Set<GroupKey>()
+        for group in current.groups {
+            guard let m = problem.models.firstIndex(where: { $0.name == group.model }) else {
+                throw .badInput("--current: the plan is for another scenario: model '\(group.model)' is not in this one")
+            }
+            guard let t = problem.fleet.firstIndex(where: { $0.gpu.name == group.gpu }) else {
+                throw .badInput("--current: the plan is for another scenario: GPU type '\(group.gpu)' is not in this fleet")
+            }
+            keys.insert(GroupKey(model: m, pool: t, tp: group.tp, pp: group.pp, role: group.role, maxBatch: group.maxBatch, chunkTokens: group.chunkTokens))
+        }
+        return keys
+    }
+
+    /// Replicas of each column in the current plan.
+    func currentCounts(_ current: DeployPlan, columns: [PatternColumn], problem: DeployProblem) -> [Int] {
+        columns.map { column in
+            current.groups.filter { group in
+                group.model == problem.models[column.pattern.model].name && group.gpu == problem.fleet[column.pattern.pool].gpu.name
+                    && group.tp == column.pattern.layout.tensorParallel && group.pp == column.pattern.layout.pipelineParallel
+                    && group.role == column.pattern.role && group.maxBatch == column.pattern.maxBatch
+                    && group.chunkTokens == column.pattern.chunkTokens
+            }.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    /// The groups whose replica count changes, and the replicas started or stopped in all.
+    func diff(current: DeployPlan, plan: DeployPlan) -> ([GroupChange], Int) {
+        func key(_ g: DeploymentGroup) -> String { "\(g.model)|\(g.gpu)|\(g.tp)|\(g.pp)|\(g.role.rawValue)|\(g.maxBatch)|\(g.chunkTokens)" }
+        let before = Dictionary(current.groups.map { (key($0), $0) }, uniquingKeysWith: { a, b in var c = a; c.count += b.count; return c })
+        let after = Dictionary(plan.groups.map { (key($0), $0) }, uniquingKeysWith: { a, b in var c = a; c.count += b.count; return c })
+        var changes: [GroupChange] = []
+        for name in Set(before.keys).union(after.keys).sorted() {
+            let old = before[name]?.count ?? 0, new = after[name]?.count ?? 0
+            guard old != new, let group = after[name] ?? before[name] else { continue }
+            changes.append(GroupChange(group: group, before: old, after: new))
+        }
+        return (changes, changes.reduce(0) { $0 + abs($1.after - $1.before) })
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.3g", value) }
+}
