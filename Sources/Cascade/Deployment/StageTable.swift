@@ -96,6 +96,32 @@ public struct StageTable: Sendable {
         }
     }
 
+    /// True when `value` is strictly better than `other` under the table's metric.
+    func isBetter(_ value: Double, than other: Double) -> Bool {
+        metric == .p95Latency ? value < other : value > other
+    }
+
+    /// The only counts an optimal split needs when extra GPUs never hurt the stage, or nil when
+    /// they may: `[0]` for a table that serves only 0 GPUs (a stage without traffic), else the
+    /// smallest serving count m followed by every count whose value is strictly better than the
+    /// count below it — provided every count from m to N serves and no count is worse than the
+    /// count below it (`spare` is then true: the stage can take idle GPUs without losing value).
+    /// Every count f ≥ m has the value of the largest of these counts at or below f.
+    ///
+    /// ```
+    /// if let (counts, spare) = table.improvingCounts() { print(counts, spare) }
+    /// ```
+    public func improvingCounts() -> (counts: [Int], spare: Bool)? {
+        guard let least = values.indices.first(where: serves) else { return nil }
+        if least == 0 && !values.indices.dropFirst().contains(where: serves) { return ([0], false) }
+        var counts = [least]
+        for f in values.indices.dropFirst(least + 1) {
+            guard serves(f), !isBetter(values[f - 1], than: values[f]) else { return nil }
+            if isBetter(values[f], than: values[f - 1]) { counts.append(f) }
+        }
+        return (counts, true)
+    }
+
     /// True when `f` GPUs can serve the stage (a layout fits and the value is usable).
     public func serves(_ f: Int) -> Bool {
         switch metric {

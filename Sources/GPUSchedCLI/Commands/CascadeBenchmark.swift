@@ -3,7 +3,7 @@ import Planning
 import Solver
 
 /// `gpusched bench cascade`: wall time of the whole bi-level plan (threshold search, every stage
-/// table, every MILP) for the DeepSeek cascade on 32 and 256 H100s, arrival rate 4 requests/s per
+/// table, every MILP) for the DeepSeek cascade on 32, 256, 512 and 1,024 H100s, arrival rate 4 requests/s per
 /// 32 GPUs, each quality target and objective.
 struct CascadeBenchmark: Encodable {
     struct Row: Encodable {
@@ -24,7 +24,7 @@ struct CascadeBenchmark: Encodable {
     /// Plans every case, in order, announcing each to `progress`.
     static func measure(progress: ProgressReporter, solver: any LinearSolver) throws -> CascadeBenchmark {
         var rows: [Row] = []
-        for gpus in [32, 256] {
+        for gpus in [32, 256, 512, 1024] {
             for target in [85.0, 90.0] {
                 for objective in [DeploymentObjective.maxStageLatency, .throughput] {
                     let rate = 4.0 * Double(gpus) / 32
