@@ -29,6 +29,7 @@ while IFS= read -r file; do
     geo) args=(plan geo "$file") ;;
     cascade) args=(plan cascade "$file") ;;
     moe-placement) args=(plan moe "$file") ;;
+    deploy) args=(plan deploy "$file") ;;
     *) echo "run-examples: $file: no verb for kind '$kind'" >&2; failures=$((failures + 1)); continue ;;
   esac
   count=$((count + 1))
