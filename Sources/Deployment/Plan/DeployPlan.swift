@@ -129,22 +129,30 @@ public struct BindingConstraint: Sendable, Hashable, Codable {
     }
 }
 
-/// One pass of the verification loop: the plan solved, simulated, and what was tightened.
+/// One pass of the verification loop: the plan solved and simulated, and the capacity factors
+/// the next round solves with.
 public struct VerificationRound: Sendable, Hashable, Codable {
     public var round: Int
     @Nullable public var costPerHour: Double?
     public var gpus: Int
-    /// Models whose simulation missed the SLO in this round (their capacities were derated).
+    /// The common scale of the round's plan (max-rate; 1 otherwise).
+    public var scale: Double
+    /// Models whose simulation missed the SLO in this round.
     public var missed: [String]
-    /// The derating applied to each missed model's patterns for the next round (same order).
-    public var derating: [Double]
+    /// Each model's capacity factor for the next round (1: unchanged; below 1: derated after a
+    /// miss; above 1: raised where the simulation carried more than the model planned).
+    public var factors: [Double]
+    /// True for the round whose plan is reported (the best plan that met every SLO).
+    public var accepted: Bool
 
-    public init(round: Int, costPerHour: Double?, gpus: Int, missed: [String], derating: [Double]) {
+    public init(round: Int, costPerHour: Double?, gpus: Int, scale: Double, missed: [String], factors: [Double], accepted: Bool = false) {
         self.round = round
         self.costPerHour = costPerHour
         self.gpus = gpus
+        self.scale = scale
         self.missed = missed
-        self.derating = derating
+        self.factors = factors
+        self.accepted = accepted
     }
 }
 

@@ -3,15 +3,19 @@ import Planning
 import Solver
 
 /// `plan deploy`'s planner: the deployment MILP over replica patterns, verified in the simulator
-/// and re-solved with the capacities of any model that missed its SLO derated (a cut loop), until
-/// every model verifies or `maxRounds` is reached.
+/// and re-solved with each model's capacities corrected by what the simulation measured (a cut
+/// loop), until the plan stops improving or `maxRounds` is reached.
 ///
 /// Each round: columns (patterns and capacities, `ColumnBuilder`) → `DeployMILP` → groups →
-/// `PlanVerifier.verify` per model at its demand. A model that misses gets its certified rate
-/// measured (`certifiedRate`) and its columns' capacities multiplied by certified / planned (at
-/// most 0.97, at least 0.5) for the next round. The plan reports every round, each model's
-/// certified rate (the highest rate its groups meet the SLO in simulation), the MILP's bound and
-/// gap, and the shadow prices of the binding constraints (`ShadowPrices`).
+/// `PlanVerifier.verify` per model at its demand, and its certified rate (`certifiedRate`: the
+/// highest rate at which the groups meet the SLO in simulation). A model that misses has its
+/// columns' capacities multiplied by 0.99 × certified / planned (at most 0.97, at least 0.5) for
+/// the next round — the cut. A model that verifies with more than 3 % to spare has them raised by
+/// 0.98 × certified / planned (at most 1.5): the capacity model is conservative where the
+/// simulator's pooling carries more, so a cheaper plan may verify too. The reported plan is the
+/// best one that met every SLO (`rounds[].accepted`); a raise that then misses ends the loop. The
+/// plan reports every round, each model's certified rate, the MILP's bound and gap, and the
+/// shadow prices of the binding constraints (`ShadowPrices`).
 /// ```
 /// let planner = DeployPlanner(verifier: DeploySimulator(problem: problem))
 /// let planned = try planner.plan(problem, context: PlanningContext())
@@ -31,72 +35,96 @@ public struct DeployPlanner: Planner {
         self.pricesConstraints = pricesConstraints
     }
 
+    /// A solved round: its plan, the MILP's solution and the columns it was solved over.
+    struct Round {
+        var plan: DeployPlan
+        var solution: DeployMILP.Solution
+        var columns: [PatternColumn]
+    }
+
     public func plan(_ problem: DeployProblem, context: PlanningContext) throws(PlanningError) -> Planned<DeployPlan> {
         let watch = Stopwatch()
-        var planningSeconds = 0.0
-        var derating = Array(repeating: 1.0, count: problem.models.count)
+        var factors = Array(repeating: 1.0, count: problem.models.count)
         context.progress.say("evaluating replica patterns of \(problem.models.count) models on \(problem.fleet.count) GPU types")
         let builder = ColumnBuilder(problem: problem)
         let base = try builder.columns(keeping: currentKeys(problem))
-        planningSeconds += watch.seconds
+        var planningSeconds = watch.seconds
         var rounds: [VerificationRound] = []
         var solves: [SolveSummary] = []
-        var final: (plan: DeployPlan, solution: DeployMILP.Solution, columns: [PatternColumn])?
+        var best: Round?
+        var last: Round?
+        var bestIndex: Int?
         let maxRounds = verifier == nil ? 1 : problem.settings.maxRounds
         for round in 1...maxRounds {
             let solveWatch = Stopwatch()
             let columns = base.map { column -> PatternColumn in
                 var copy = column
-                copy.capacity.perReplica = column.capacity.perReplica.map { $0 * derating[column.pattern.model] }
+                copy.capacity.perReplica = column.capacity.perReplica.map { $0 * factors[column.pattern.model] }
                 return copy
             }
             context.progress.say("round \(round): solving the deployment MILP over \(columns.count) pattern columns")
             let solution = try solve(problem, columns: columns, context: context)
             solves.append(SolveSummary(solution.result, wallSeconds: solveWatch.seconds))
-            var plan = PlanAssembly(problem: problem).plan(name: "plan", groups: groups(solution, columns: columns, problem: problem), scale: solution.scale)
-            plan.planningSeconds = planningSeconds + solveWatch.seconds
+            var plan = PlanAssembly(problem: problem).plan(
+                name: "plan", groups: groups(solution, columns: columns, problem: problem), scale: solution.scale)
             planningSeconds += solveWatch.seconds
-            final = (plan, solution, columns)
-            guard let verifier else { break }
-            var missed: [String] = [], factors: [Double] = []
+            guard let verifier else {
+                last = Round(plan: plan, solution: solution, columns: columns)
+                break
+            }
+            if let previous = last, previous.plan.groups == plan.groups {
+                // The factors moved but the plan did not: nothing new to simulate.
+                break
+            }
+            var missed: [String] = []
+            var next = factors
             for (m, outcome) in plan.models.enumerated() {
                 let own = plan.groups.filter { $0.model == outcome.name }
                 context.progress.say("round \(round): simulating \(outcome.name) at \(format(outcome.demandRate)) req/s")
                 let verification = verifier.verify(model: m, groups: own, rate: outcome.demandRate)
-                final?.plan.models[m].verification = verification
-                guard let verification, !verification.meetsSLO else { continue }
-                let certified = verifier.certifiedRate(model: m, groups: own, upTo: max(outcome.demandRate, outcome.plannedRate))
-                let factor = min(0.97, max(0.5, 0.99 * certified / max(1e-9, outcome.plannedRate)))
-                derating[m] *= factor
-                missed.append(outcome.name)
-                factors.append(factor)
+                plan.models[m].verification = verification
+                guard let verification else { continue }
+                let certified = verifier.certifiedRate(model: m, groups: own, upTo: 1.5 * max(outcome.demandRate, outcome.plannedRate))
+                plan.models[m].certifiedRate = certified
+                let ratio = certified / max(1e-9, outcome.plannedRate)
+                if !verification.meetsSLO {
+                    missed.append(outcome.name)
+                    next[m] = factors[m] * min(0.97, max(0.5, 0.99 * ratio))
+                } else if ratio > 1.03 {
+                    next[m] = factors[m] * min(1.5, 0.98 * ratio)
+                }
             }
+            plan.certified = missed.isEmpty
+            let current = Round(plan: plan, solution: solution, columns: columns)
+            last = current
             rounds.append(VerificationRound(
-                round: round, costPerHour: plan.costPerHour, gpus: plan.totalGPUs, missed: missed, derating: factors))
-            if missed.isEmpty { break }
+                round: round, costPerHour: plan.costPerHour, gpus: plan.totalGPUs, scale: plan.scale, missed: missed, factors: next))
+            if missed.isEmpty {
+                if best.map({ isBetter(plan, than: $0.plan, objective: problem.objective) }) ?? true {
+                    best = current
+                    bestIndex = rounds.count - 1
+                }
+            } else if best != nil {
+                // A raised capacity overshot: the best verified plan stands.
+                break
+            }
+            if next == factors { break }
+            factors = next
         }
-        guard var (plan, solution, columns) = final else { throw .failure("deployment MILP: no round ran") }
+        guard let chosen = best ?? last else { throw .failure("deployment MILP: no round ran") }
+        if let bestIndex { rounds[bestIndex].accepted = true }
+        var plan = chosen.plan
+        let solution = chosen.solution
+        let columns = chosen.columns
         plan.rounds = rounds
-        if let verifier {
-            plan.certified = rounds.last?.missed.isEmpty ?? false
-            for (m, outcome) in plan.models.enumerated() {
-                let own = plan.groups.filter { $0.model == outcome.name }
-                guard !own.isEmpty else { continue }
-                context.progress.say("certifying \(outcome.name)")
-                plan.models[m].certifiedRate = verifier.certifiedRate(
-                    model: m, groups: own, upTo: 1.5 * max(outcome.demandRate, outcome.plannedRate))
-            }
-            if !plan.certified {
-                plan.notes.append(
-                    "not certified: after \(rounds.count) rounds the simulation still misses the SLO for "
-                        + (rounds.last?.missed.joined(separator: ", ") ?? "") + "; raise verification.maxRounds or relax the SLO")
-            }
+        if verifier != nil, !plan.certified {
+            plan.notes.append(
+                "not certified: after \(rounds.count) rounds the simulation still misses the SLO for "
+                    + (rounds.last?.missed.joined(separator: ", ") ?? "") + "; raise verification.maxRounds or relax the SLO")
         }
         for (m, outcome) in plan.models.enumerated() {
             let own = columns.indices.filter { columns[$0].pattern.model == m && solution.counts[$0] > 0 }
             let model = builder.capacityModel(model: m)
-            plan.models[m].predictedTTFT = LatencyPercentiles()
-            plan.models[m].predictedTPOT = LatencyPercentiles()
             if let prediction = predicted(model: model, columns: own.map { (columns[$0], solution.counts[$0]) }, rate: outcome.demandRate, problem: problem) {
                 plan.models[m].predictedTTFT = prediction.ttft
                 plan.models[m].predictedTPOT = prediction.tpot
@@ -118,6 +146,15 @@ public struct DeployPlanner: Planner {
         summary.solves = solves.count
         summary.solveSeconds = solves.reduce(0) { $0 + $1.solveSeconds }
         return Planned(plan: plan, solve: summary)
+    }
+
+    /// True when `plan` beats `other` on the objective (cost, GPUs, or the max-rate scale).
+    func isBetter(_ plan: DeployPlan, than other: DeployPlan, objective: DeployObjective) -> Bool {
+        switch objective {
+        case .minCost: return (plan.costPerHour ?? .infinity) < (other.costPerHour ?? .infinity) - 1e-9
+        case .minGPUs: return plan.totalGPUs < other.totalGPUs
+        case .maxRate: return plan.scale > other.scale + 1e-9
+        }
     }
 
     /// Solves the MILP (lexicographically under a re-plan: fewest changed replicas, then the

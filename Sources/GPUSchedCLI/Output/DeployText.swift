@@ -55,8 +55,13 @@ enum DeployText {
         if plan.rounds.count > 1 {
             Swift.print("")
             for round in plan.rounds {
-                let missed = round.missed.isEmpty ? "all met" : zip(round.missed, round.derating).map { "\($0) derated ×\(Format.fixed($1, 3))" }.joined(separator: ", ")
-                Swift.print("round \(round.round): \(round.gpus) GPUs\(round.costPerHour.map { ", $" + Format.fixed($0, 2) + "/h" } ?? ""): \(missed)")
+                var line = "round \(round.round): \(round.gpus) GPUs"
+                if let cost = round.costPerHour { line += ", $" + Format.fixed(cost, 2) + "/h" }
+                if plan.objective == DeployObjective.maxRate.rawValue { line += ", scale " + Format.fixed(round.scale, 3) }
+                line += round.missed.isEmpty ? ", every SLO met" : ", missed: " + round.missed.joined(separator: ", ")
+                line += "; next factors " + round.factors.map { Format.fixed($0, 3) }.joined(separator: " / ")
+                if round.accepted { line += "  (reported)" }
+                Swift.print(line)
             }
         }
         if !plan.changes.isEmpty || plan.changedReplicas > 0 {
