@@ -62,38 +62,68 @@ public struct CapacityModel: Sendable {
             let n = max(1, Int(streams.rounded()))
             return roofline.iterationSeconds(BatchShape(decodeStreams: n, decodeContextTokens: Int(Double(n) * context)))
         }
+        // A request decoding sees itself and the others in the batch: 1 + Poisson(n) (Palm), at
+        // the TPOT percentile 1 + n + z √n.
+        func seen(_ n: Double) -> Double { 1 + n + zTPOT * n.squareRoot() }
         switch pattern.role {
         case .decode:
-            var n = 1.0
-            for _ in 0..<40 {
+            // n = x (Ō − 1) T(n): the map is increasing and concave in n, so iterating from the
+            // lone-request point converges monotonically.
+            var n = x * max(0, profile.meanOutput - 1) * decodeOnly(1)
+            for _ in 0..<Self.fixedPointSteps {
                 let next = x * max(0, profile.meanOutput - 1) * decodeOnly(n)
-                if abs(next - n) < 1e-3 { n = next; break }
-                n = 0.5 * n + 0.5 * next
+                guard next <= slots else { return nil }
+                if abs(next - n) < 1e-3 * max(1, n) { n = next; break }
+                n = next
             }
-            let high = n + zTPOT * n.squareRoot()
-            guard high <= slots else { return nil }
-            let tpot = decodeOnly(high)
-            return LoadPrediction(rate: x, ttft: 0, tpot: tpot, runningRequests: n, meanIterationSeconds: decodeOnly(n))
+            guard seen(n) <= slots else { return nil }
+            return LoadPrediction(rate: x, ttft: 0, tpot: decodeOnly(seen(n)), runningRequests: n, meanIterationSeconds: decodeOnly(n))
         case .aggregated, .prefill:
-            // Fixed point on the mean running count n; the chain runs at the batch's upper
-            // quantile n + z √n, which is what a request's TPOT and TTFT see at the percentile.
-            var n = 0.0
+            // Fixed point on the mean running count n; the chain runs at what a request sees at
+            // the TPOT percentile.
+            var n = pattern.role == .prefill ? 0 : x * max(0, profile.meanOutput - 1) * decodeOnly(1)
             var result: LoadPrediction?
-            for _ in 0..<30 {
-                let streams = pattern.role == .prefill ? 0 : n + zTPOT * n.squareRoot()
-                guard streams <= slots,
-                      let step = aggregatedStep(pattern, rate: x, streams: streams, networkBandwidth: networkBandwidth)
+            for _ in 0..<Self.fixedPointSteps {
+                let streams = pattern.role == .prefill ? 0 : min(seen(n), slots)
+                guard let step = aggregatedStep(pattern, rate: x, streams: streams, networkBandwidth: networkBandwidth)
                 else { return nil }
                 let decoding = pattern.role == .prefill ? 0 : max(0, profile.meanOutput - 1) * step.chainMean
                 let next = x * (step.meanTTFT + decoding)
+                // Requests beyond the batch cap wait for a slot: M/G/c with c = the slots.
+                var wait = 0.0
+                if pattern.role == .aggregated {
+                    guard let waiting = slotWait(rate: x, running: next, slots: slots) else { return nil }
+                    wait = waiting
+                }
                 result = LoadPrediction(
-                    rate: x, ttft: step.ttft, tpot: step.tpot, runningRequests: next, meanIterationSeconds: step.chainMean)
-                if abs(next - n) < 1e-2 * max(1, n) { break }
-                n = 0.5 * n + 0.5 * next
+                    rate: x, ttft: step.ttft + wait, tpot: step.tpot, runningRequests: next, meanIterationSeconds: step.chainMean)
+                if pattern.role == .prefill || abs(next - n) < 5e-3 * max(1, n) { break }
+                n = next
             }
             return result
         }
     }
+
+    /// The TTFT-quantile wait for one of `slots` batch slots when `running` requests hold one on
+    /// average at `rate` arrivals per second (each for running / rate seconds): Erlang C for the
+    /// chance to wait, an exponential tail at rate (c − a) / S, scaled by 2 / (1 + cv²) of the
+    /// output lengths (Kingman: deterministic service halves the M/M/c waits). nil when a ≥ c.
+    func slotWait(rate x: Double, running a: Double, slots: Double) -> Double? {
+        let c = max(1, Int(slots.rounded(.down)))
+        guard a < Double(c) else { return nil }
+        guard a > 0 else { return 0 }
+        var blocking = 1.0
+        for k in 1...c { blocking = a * blocking / (Double(k) + a * blocking) }
+        let waits = blocking / (1 - a / Double(c) * (1 - blocking))
+        let tail = 1 - slo.ttftQuantile
+        guard waits > tail else { return 0 }
+        let service = a / x
+        let decay = (Double(c) - a) / service * 2 / (1 + profile.outputVariation)
+        return log(waits / tail) / decay
+    }
+
+    /// Most fixed-point steps on the running count.
+    static let fixedPointSteps = 12
 
     private struct Step {
         var ttft: Double
@@ -125,9 +155,12 @@ public struct CapacityModel: Sendable {
         }
         guard chain.overflow < 1e-4 else { return nil }
         var samples: [(seconds: Double, weight: Double)] = []
+        var unitCounts: [Int: Int] = [:]
         for length in profile.promptQuantiles {
-            let units = max(1, Int((Double(length) / chain.unit).rounded(.up)))
-            samples += chain.ttftSamples(promptUnits: units, rate: x)
+            unitCounts[max(1, Int((Double(length) / chain.unit).rounded(.up))), default: 0] += 1
+        }
+        for (units, count) in unitCounts.sorted(by: { $0.key < $1.key }) {
+            samples += chain.ttftSamples(promptUnits: units, rate: x).map { ($0.seconds, $0.weight * Double(count)) }
         }
         let transfer = profile.meanPrompt * pattern.kvBytesPerToken / max(1, networkBandwidth * Double(pattern.gpus))
         let extra = pattern.role == .prefill && networkBandwidth > 0 ? transfer : 0
@@ -143,14 +176,14 @@ public struct CapacityModel: Sendable {
 
     /// The q-quantile over requests of N(mean, sd² / (O − 1)), O from the workload's outputs.
     func tpotQuantile(mean: Double, sd: Double) -> Double {
-        let outputs = profile.outputs.filter { $0 > 1 }
-        guard !outputs.isEmpty, sd > 0 else { return mean }
+        let lengths = profile.decodeLengths
+        guard !lengths.isEmpty, sd > 0 else { return mean }
         let q = slo.tpotQuantile
         func cdf(_ t: Double) -> Double {
-            outputs.reduce(0.0) { total, o in
-                let spread = sd / Double(o - 1).squareRoot()
-                return total + 0.5 * erfc(-(t - mean) / (spread * 2.squareRoot()))
-            } / Double(outputs.count)
+            lengths.reduce(0.0) { total, entry in
+                let spread = sd / Double(entry.length - 1).squareRoot()
+                return total + entry.weight * 0.5 * erfc(-(t - mean) / (spread * 2.squareRoot()))
+            }
         }
         var low = mean, high = mean + 8 * sd
         for _ in 0..<40 {
@@ -169,23 +202,51 @@ public struct CapacityModel: Sendable {
         }
     }
 
-    /// The SLO capacity of `pattern` (bisection on the rate to 0.2 %).
+    /// The SLO capacity of `pattern`: bisection on the rate to 0.2 % below the replica's
+    /// throughput bound (`saturation`), which brackets it.
     public func capacity(of pattern: ReplicaPattern, networkBandwidth: Double = 0) -> PatternCapacity {
-        let tiny = 1e-3
-        guard let unloaded = predict(pattern, rate: tiny, networkBandwidth: networkBandwidth), meets(unloaded, role: pattern.role) else {
+        func meets(_ rate: Double) -> Bool {
+            predict(pattern, rate: rate, networkBandwidth: networkBandwidth).map { self.meets($0, role: pattern.role) } ?? false
+        }
+        let ceiling = saturation(pattern)
+        guard ceiling > 0, meets(ceiling * 1e-4) else {
             return PatternCapacity(perReplica: [0], binding: "unloaded", atCapacity: nil)
         }
-        var low = tiny, high = 1.0
-        while high < 1e6, let p = predict(pattern, rate: high, networkBandwidth: networkBandwidth), meets(p, role: pattern.role) {
-            low = high
-            high *= 2
+        var low = ceiling * 1e-4, high = ceiling
+        var probe = ceiling / 2
+        while probe > low {
+            if meets(probe) { low = probe; break }
+            high = probe
+            probe /= 2
         }
         while high - low > 2e-3 * low {
             let mid = (low + high) / 2
-            if let p = predict(pattern, rate: mid, networkBandwidth: networkBandwidth), meets(p, role: pattern.role) { low = mid } else { high = mid }
+            if meets(mid) { low = mid } else { high = mid }
         }
         let at = predict(pattern, rate: low, networkBandwidth: networkBandwidth)
         return PatternCapacity(perReplica: [low], binding: binding(pattern, above: high, networkBandwidth: networkBandwidth), atCapacity: at)
+    }
+
+    /// Requests per second the replica could not exceed even without an SLO: its batch of decodes
+    /// at the cap (or the KV bound) for Ō − 1 iterations each, and its prompt tokens at a full
+    /// token budget per iteration.
+    func saturation(_ pattern: ReplicaPattern) -> Double {
+        let roofline = pattern.roofline
+        let context = profile.meanDecodeContext
+        let slots = max(1, Int(min(Double(pattern.maxBatch), Double(pattern.kvCapacityTokens) * (1 - watermark) / max(1, context))))
+        var bound = Double.infinity
+        if pattern.role != .prefill, profile.meanOutput > 1 {
+            let iteration = roofline.iterationSeconds(BatchShape(decodeStreams: slots, decodeContextTokens: Int(Double(slots) * context)))
+            bound = min(bound, Double(slots) / ((profile.meanOutput - 1) * iteration))
+        }
+        if pattern.role != .decode {
+            let chunk = max(1, min(pattern.chunkTokens, Int(profile.meanPrompt.rounded(.up))))
+            var batch = BatchShape()
+            batch.addPrefillChunk(tokens: chunk, context: 0)
+            let perToken = roofline.iterationSeconds(batch) / Double(chunk)
+            bound = min(bound, 1 / (profile.meanPrompt * perToken))
+        }
+        return bound.isFinite ? bound * 1.05 : 0
     }
 
     /// What fails just above the capacity.
