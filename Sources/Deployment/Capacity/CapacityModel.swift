@@ -52,8 +52,11 @@ public struct CapacityModel: Sendable {
 
     /// The prediction for one replica of `pattern` at `rate` requests per second; nil when the
     /// replica cannot keep up (backlog or running requests without bound).
-    public func predict(_ pattern: ReplicaPattern, rate x: Double, networkBandwidth: Double = 0) -> LoadPrediction? {
+    /// `replicas` identical replicas behind the least-outstanding router share the traffic
+    /// (`rate` is each one's share): see the pooling note on the type.
+    public func predict(_ pattern: ReplicaPattern, rate x: Double, networkBandwidth: Double = 0, replicas k: Int = 1) -> LoadPrediction? {
         guard x > 0 else { return nil }
+        let pooled = Double(max(1, k))
         let zTPOT = Self.z(slo.tpotQuantile)
         let roofline = pattern.roofline
         let context = profile.meanDecodeContext
@@ -62,22 +65,33 @@ public struct CapacityModel: Sendable {
             let n = max(1, Int(streams.rounded()))
             return roofline.iterationSeconds(BatchShape(decodeStreams: n, decodeContextTokens: Int(Double(n) * context)))
         }
-        // A request decoding sees itself and the others in the batch: 1 + Poisson(n) (Palm), at
-        // the TPOT percentile 1 + n + z √n.
-        func seen(_ n: Double) -> Double { 1 + n + zTPOT * n.squareRoot() }
+        // A request decoding sees itself and the others in the batch: 1 + n on average (Palm),
+        // the others Poisson(n) (M/G/∞); the iteration time moves with them at the decode slope,
+        // which spreads TPOT over requests beside the iteration-to-iteration noise. k replicas
+        // behind the least-outstanding router keep their counts even: both spreads shrink by √k.
+        func seen(_ n: Double) -> Double { 1 + n }
+        func loadSpread(_ n: Double) -> Double {
+            let streams = max(1, Int(seen(n).rounded()))
+            let slope = (decodeOnly(Double(streams + 8)) - decodeOnly(Double(streams))) / 8
+            return max(0, slope) * (n / pooled).squareRoot()
+        }
         switch pattern.role {
         case .decode:
             // n = x (Ō − 1) T(n): the map is increasing and concave in n, so iterating from the
             // lone-request point converges monotonically.
             var n = x * max(0, profile.meanOutput - 1) * decodeOnly(1)
             for _ in 0..<Self.fixedPointSteps {
-                let next = x * max(0, profile.meanOutput - 1) * decodeOnly(n)
-                guard next <= slots else { return nil }
+                let next = x * max(0, profile.meanOutput - 1) * decodeOnly(min(seen(n), slots))
+                guard next < slots else { return nil }
                 if abs(next - n) < 1e-3 * max(1, n) { n = next; break }
                 n = next
             }
-            guard seen(n) <= slots else { return nil }
-            return LoadPrediction(rate: x, ttft: 0, tpot: decodeOnly(seen(n)), runningRequests: n, meanIterationSeconds: decodeOnly(n))
+            // Caches arriving at a full batch wait for a slot; the wait stretches the request's
+            // decode, so it counts in its TPOT over its Ō − 1 tokens.
+            guard let wait = slotWait(rate: x * pooled, running: n * pooled, slots: slots * pooled, quantile: slo.tpotQuantile)
+            else { return nil }
+            let tpot = decodeOnly(min(seen(n), slots)) + zTPOT * loadSpread(n) + wait / max(1, profile.meanOutput - 1)
+            return LoadPrediction(rate: x, ttft: 0, tpot: tpot, runningRequests: n, meanIterationSeconds: decodeOnly(n))
         case .aggregated, .prefill:
             // Fixed point on the mean running count n; the chain runs at what a request sees at
             // the TPOT percentile.
@@ -85,14 +99,16 @@ public struct CapacityModel: Sendable {
             var result: LoadPrediction?
             for _ in 0..<Self.fixedPointSteps {
                 let streams = pattern.role == .prefill ? 0 : min(seen(n), slots)
-                guard let step = aggregatedStep(pattern, rate: x, streams: streams, networkBandwidth: networkBandwidth)
+                let spread = pattern.role == .prefill ? 0 : loadSpread(n)
+                guard let step = aggregatedStep(
+                    pattern, rate: x, streams: streams, loadSpread: spread, pooled: pooled, networkBandwidth: networkBandwidth)
                 else { return nil }
                 let decoding = pattern.role == .prefill ? 0 : max(0, profile.meanOutput - 1) * step.chainMean
                 let next = x * (step.meanTTFT + decoding)
                 // Requests beyond the batch cap wait for a slot: M/G/c with c = the slots.
                 var wait = 0.0
                 if pattern.role == .aggregated {
-                    guard let waiting = slotWait(rate: x, running: next, slots: slots) else { return nil }
+                    guard let waiting = slotWait(rate: x * pooled, running: next * pooled, slots: slots * pooled, quantile: slo.ttftQuantile) else { return nil }
                     wait = waiting
                 }
                 result = LoadPrediction(
@@ -104,18 +120,19 @@ public struct CapacityModel: Sendable {
         }
     }
 
-    /// The TTFT-quantile wait for one of `slots` batch slots when `running` requests hold one on
+    /// The `quantile` wait for one of `slots` batch slots when `running` requests hold one on
     /// average at `rate` arrivals per second (each for running / rate seconds): Erlang C for the
     /// chance to wait, an exponential tail at rate (c − a) / S, scaled by 2 / (1 + cv²) of the
     /// output lengths (Kingman: deterministic service halves the M/M/c waits). nil when a ≥ c.
-    func slotWait(rate x: Double, running a: Double, slots: Double) -> Double? {
+    func slotWait(rate x: Double, running a: Double, slots: Double, quantile: Double) -> Double? {
         let c = max(1, Int(slots.rounded(.down)))
+        // Erlang B's recursion, stable for any c.
         guard a < Double(c) else { return nil }
         guard a > 0 else { return 0 }
         var blocking = 1.0
         for k in 1...c { blocking = a * blocking / (Double(k) + a * blocking) }
         let waits = blocking / (1 - a / Double(c) * (1 - blocking))
-        let tail = 1 - slo.ttftQuantile
+        let tail = 1 - quantile
         guard waits > tail else { return 0 }
         let service = a / x
         let decay = (Double(c) - a) / service * 2 / (1 + profile.outputVariation)
@@ -133,7 +150,9 @@ public struct CapacityModel: Sendable {
     }
 
     /// One evaluation of the chain at `streams` decoding streams.
-    private func aggregatedStep(_ pattern: ReplicaPattern, rate x: Double, streams: Double, networkBandwidth: Double) -> Step? {
+    private func aggregatedStep(
+        _ pattern: ReplicaPattern, rate x: Double, streams: Double, loadSpread: Double, pooled: Double, networkBandwidth: Double
+    ) -> Step? {
         let n = max(0, Int(streams.rounded()))
         let context = Int(Double(n) * profile.meanDecodeContext)
         let budget = Double(pattern.chunkTokens - n)
@@ -169,23 +188,23 @@ public struct CapacityModel: Sendable {
         let meanTTFT = (total > 0 ? samples.reduce(0) { $0 + $1.seconds * $1.weight } / total : 0) + extra
         var tpot = 0.0
         if pattern.role == .aggregated {
-            tpot = tpotQuantile(mean: chain.meanSeconds, sd: chain.sdSeconds)
+            tpot = tpotQuantile(mean: chain.meanSeconds, sd: chain.sdSeconds / pooled.squareRoot(), loadSpread: loadSpread)
         }
         return Step(ttft: ttft, meanTTFT: meanTTFT, tpot: tpot, chainMean: chain.meanSeconds)
     }
 
     /// The q-quantile over requests of N(mean, sd² / (O − 1)), O from the workload's outputs.
-    func tpotQuantile(mean: Double, sd: Double) -> Double {
+    func tpotQuantile(mean: Double, sd: Double, loadSpread: Double = 0) -> Double {
         let lengths = profile.decodeLengths
-        guard !lengths.isEmpty, sd > 0 else { return mean }
+        guard !lengths.isEmpty, sd > 0 || loadSpread > 0 else { return mean }
         let q = slo.tpotQuantile
         func cdf(_ t: Double) -> Double {
             lengths.reduce(0.0) { total, entry in
-                let spread = sd / Double(entry.length - 1).squareRoot()
+                let spread = (sd * sd / Double(entry.length - 1) + loadSpread * loadSpread).squareRoot()
                 return total + entry.weight * 0.5 * erfc(-(t - mean) / (spread * 2.squareRoot()))
             }
         }
-        var low = mean, high = mean + 8 * sd
+        var low = mean, high = mean + 8 * (sd + loadSpread)
         for _ in 0..<40 {
             let mid = (low + high) / 2
             if cdf(mid) < q { low = mid } else { high = mid }
@@ -202,29 +221,57 @@ public struct CapacityModel: Sendable {
         }
     }
 
-    /// The SLO capacity of `pattern`: bisection on the rate to 0.2 % below the replica's
-    /// throughput bound (`saturation`), which brackets it.
+    /// Most replicas whose pooling `capacity(of:)` models (`PatternCapacity.perReplica`).
+    public static let pooledReplicas = 8
+
+    /// The SLO capacity of `pattern`, per replica for 1 … `pooledReplicas` replicas sharing the
+    /// traffic: bisection on the rate to 0.2 % below the replica's throughput bound
+    /// (`saturation`), which brackets it; each k starts from the k − 1 figure (pooling never
+    /// lowers a replica's share).
     public func capacity(of pattern: ReplicaPattern, networkBandwidth: Double = 0) -> PatternCapacity {
-        func meets(_ rate: Double) -> Bool {
-            predict(pattern, rate: rate, networkBandwidth: networkBandwidth).map { self.meets($0, role: pattern.role) } ?? false
-        }
         let ceiling = saturation(pattern)
-        guard ceiling > 0, meets(ceiling * 1e-4) else {
+        var perReplica: [Double] = []
+        var floor = ceiling * 1e-4
+        for k in 1...Self.pooledReplicas {
+            let single = capacity(of: pattern, networkBandwidth: networkBandwidth, replicas: k, from: floor, ceiling: ceiling)
+            guard single > 0 else { break }
+            perReplica.append(single)
+            floor = single
+        }
+        guard let single = perReplica.first else {
             return PatternCapacity(perReplica: [0], binding: "unloaded", atCapacity: nil)
         }
-        var low = ceiling * 1e-4, high = ceiling
-        var probe = ceiling / 2
-        while probe > low {
-            if meets(probe) { low = probe; break }
-            high = probe
-            probe /= 2
+        let at = predict(pattern, rate: single, networkBandwidth: networkBandwidth)
+        return PatternCapacity(
+            perReplica: perReplica, binding: binding(pattern, above: single * 1.002, networkBandwidth: networkBandwidth), atCapacity: at)
+    }
+
+    /// One replica's share at capacity when `k` share the traffic, searched in [from, ceiling];
+    /// 0 when even `from` misses the SLO.
+    private func capacity(of pattern: ReplicaPattern, networkBandwidth: Double, replicas k: Int, from: Double, ceiling: Double) -> Double {
+        func meets(_ rate: Double) -> Bool {
+            predict(pattern, rate: rate, networkBandwidth: networkBandwidth, replicas: k).map { self.meets($0, role: pattern.role) } ?? false
+        }
+        guard ceiling > 0, from > 0, meets(from) else { return 0 }
+        var low = from, high = ceiling
+        var probe = from * 1.1
+        // Upwards from `from` by 10 % steps while that is cheaper than halving the bracket.
+        if probe < ceiling, k > 1 {
+            while probe < ceiling, meets(probe) { low = probe; probe *= 1.1 }
+            high = min(ceiling, probe)
+        } else {
+            probe = ceiling / 2
+            while probe > low {
+                if meets(probe) { low = probe; break }
+                high = probe
+                probe /= 2
+            }
         }
         while high - low > 2e-3 * low {
             let mid = (low + high) / 2
             if meets(mid) { low = mid } else { high = mid }
         }
-        let at = predict(pattern, rate: low, networkBandwidth: networkBandwidth)
-        return PatternCapacity(perReplica: [low], binding: binding(pattern, above: high, networkBandwidth: networkBandwidth), atCapacity: at)
+        return low
     }
 
     /// Requests per second the replica could not exceed even without an SLO: its batch of decodes
