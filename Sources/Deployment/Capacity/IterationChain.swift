@@ -50,7 +50,7 @@ struct IterationChain {
         iterationSeconds = seconds
         // Transition from backlog q: take a = min(q, m); arrivals A ~ Poisson(x T(a)); q' = q − a + k A.
         let poisson: [[Double]] = seconds.map { Self.poisson(mean: x * $0, upTo: cap / unitsPerPrompt + 1) }
-        let distribution = Self.stationary(states: cap + 1) { q, add in
+        let distribution = Self.stationary(states: cap + 1, fall: perIteration) { q, add in
             if q == 0, seconds[0] <= 0 {
                 // Idle (no decodes, no backlog): the next iteration starts with the next prompt.
                 add(min(cap, unitsPerPrompt), 1)
@@ -82,10 +82,12 @@ struct IterationChain {
     }
 
     /// The stationary distribution of a chain on 0..<states given row by row (`row(q, add)` calls
-    /// `add(target, probability)`): πP = π with Σπ = 1, solved directly as the dense linear system
-    /// (Pᵀ − I)π = 0 with the last equation replaced by the normalisation (Gaussian elimination
-    /// with partial pivoting; the chains here have at most `maximumBacklog` + 1 states).
-    static func stationary(states n: Int, row: (Int, (Int, Double) -> Void) -> Void) -> [Double] {
+    /// `add(target, probability)`), whose steps fall by at most `fall` states (target ≥ q − fall):
+    /// πP = π with Σπ = 1, solved directly as the dense linear system (Pᵀ − I)π = 0 with the last
+    /// equation replaced by the normalisation. Pᵀ − I then has `fall` superdiagonals and its
+    /// columns are weakly diagonally dominant, so Gaussian elimination needs no pivoting and each
+    /// pivot row reaches only `fall` columns right of the diagonal: O(n² · fall), not O(n³).
+    static func stationary(states n: Int, fall: Int, row: (Int, (Int, Double) -> Void) -> Void) -> [Double] {
         // a[i][j] = P[j][i] − δij, stored row-major.
         var a = [Double](repeating: 0, count: n * n)
         for q in 0..<n {
@@ -95,26 +97,28 @@ struct IterationChain {
         var b = [Double](repeating: 0, count: n)
         for j in 0..<n { a[(n - 1) * n + j] = 1 }
         b[n - 1] = 1
+        let band = max(1, fall)
         for column in 0..<n {
-            var pivot = column
-            for r in column..<n where abs(a[r * n + column]) > abs(a[pivot * n + column]) { pivot = r }
-            guard abs(a[pivot * n + column]) > 1e-300 else { continue }
-            if pivot != column {
-                for j in 0..<n { a.swapAt(pivot * n + j, column * n + j) }
-                b.swapAt(pivot, column)
-            }
             let diagonal = a[column * n + column]
+            guard abs(diagonal) > 1e-300 else { continue }
+            let last = min(n - 1, column + band)
             for r in (column + 1)..<n {
                 let factor = a[r * n + column] / diagonal
                 guard factor != 0 else { continue }
-                for j in column..<n { a[r * n + j] -= factor * a[column * n + j] }
+                a[r * n + column] = 0
+                if column < last {
+                    for j in (column + 1)...last { a[r * n + j] -= factor * a[column * n + j] }
+                }
                 b[r] -= factor * b[column]
             }
         }
         var pi = [Double](repeating: 0, count: n)
         for r in stride(from: n - 1, through: 0, by: -1) {
             var total = b[r]
-            for j in (r + 1)..<n { total -= a[r * n + j] * pi[j] }
+            let last = min(n - 1, r + band)
+            if r < last {
+                for j in (r + 1)...last { total -= a[r * n + j] * pi[j] }
+            }
             let diagonal = a[r * n + r]
             pi[r] = abs(diagonal) > 1e-300 ? total / diagonal : 0
         }
@@ -149,7 +153,7 @@ struct IterationChain {
         let totalTime = states.reduce(0) { $0 + $1.probability * spell($1) }
         guard totalTime > 0 else { return [] }
         let full = iterationSeconds[perIteration]
-        var samples: [(Double, Double)] = []
+        var samples: [(seconds: Double, weight: Double)] = []
         for state in states {
             let weight = state.probability * spell(state) / totalTime
             if state.seconds <= 0 {
