@@ -15,7 +15,7 @@ import ServingModel
         let demand = ModelDemand(model: model, workload: .synthetic(rate: 10, prompt: .fixed(1024), output: .fixed(256)), slo: slo)
         var settings = DeploySearchSettings(maxBatches: [64, decodeBatch], chunkTokens: [2048], tensorParallel: [1])
         settings.seeds = [1, 2]
-        settings.requestsPerSeed = 1000
+        settings.requestsPerSeed = 4000
         let problem = DeployProblem(
             fleet: [FleetPool(gpu: gpu, count: 8, gpusPerNode: 8)], models: [demand], objective: .minCost,
             modes: [.disaggregated], settings: settings)
