@@ -3,7 +3,7 @@
 /// let profile = WorkloadProfile(workload.lengthSample(count: 2000))
 /// print(profile.meanPrompt, profile.meanOutput)
 /// ```
-public struct WorkloadProfile: Sendable {
+public struct WorkloadProfile: Sendable, Hashable {
     /// Prompt and output lengths of the sample (at least one request).
     public var prompts: [Int]
     public var outputs: [Int]
@@ -16,7 +16,7 @@ public struct WorkloadProfile: Sendable {
     public var outputVariation: Double
     /// Output lengths above 1 (those with a TPOT) at evenly spaced quantiles, each distinct length
     /// once with its share of the sample (what the TPOT percentile mixes over).
-    public var decodeLengths: [(length: Int, weight: Double)]
+    public var decodeLengths: [DecodeLength]
     /// Prompt lengths at evenly spaced quantiles (what the TTFT percentile mixes over).
     public var promptQuantiles: [Int]
 
@@ -36,8 +36,14 @@ public struct WorkloadProfile: Sendable {
         if !decoding.isEmpty {
             for index in 0..<32 { lengths[decoding[min(decoding.count - 1, Int((Double(index) + 0.5) / 32 * Double(decoding.count)))], default: 0] += 1.0 / 32 }
         }
-        decodeLengths = lengths.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        decodeLengths = lengths.sorted { $0.key < $1.key }.map { DecodeLength(length: $0.key, weight: $0.value) }
         let sorted = prompts.sorted()
         promptQuantiles = (0..<16).map { sorted[min(sorted.count - 1, Int((Double($0) + 0.5) / 16 * Double(sorted.count)))] }
     }
+}
+
+/// One output length of a workload profile and its share of the sample.
+public struct DecodeLength: Sendable, Hashable {
+    public var length: Int
+    public var weight: Double
 }
