@@ -49,35 +49,23 @@ struct IterationChain {
         for a in 0...perIteration { seconds[a] = iteration(a) }
         iterationSeconds = seconds
         // Transition from backlog q: take a = min(q, m); arrivals A ~ Poisson(x T(a)); q' = q − a + k A.
-        var distribution = [Double](repeating: 0, count: cap + 1)
-        distribution[0] = 1
-        var poisson: [[Double]] = seconds.map { Self.poisson(mean: x * $0, upTo: cap / unitsPerPrompt + 1) }
-        for _ in 0..<400 {
-            var next = [Double](repeating: 0, count: cap + 1)
-            for q in 0...cap where distribution[q] > 1e-15 {
-                if q == 0, seconds[0] <= 0 {
-                    // Idle (no decodes, no backlog): the next iteration starts with the next prompt.
-                    next[min(cap, unitsPerPrompt)] += distribution[0]
-                    continue
-                }
-                let a = min(q, perIteration)
-                let rest = q - a
-                let weights = poisson[a]
-                var remaining = distribution[q]
-                for (arrivals, p) in weights.enumerated() {
-                    let target = rest + arrivals * unitsPerPrompt
-                    if target >= cap { break }
-                    next[target] += distribution[q] * p
-                    remaining -= distribution[q] * p
-                }
-                next[cap] += max(0, remaining)
+        let poisson: [[Double]] = seconds.map { Self.poisson(mean: x * $0, upTo: cap / unitsPerPrompt + 1) }
+        let distribution = Self.stationary(states: cap + 1, fall: perIteration) { q, add in
+            if q == 0, seconds[0] <= 0 {
+                // Idle (no decodes, no backlog): the next iteration starts with the next prompt.
+                add(min(cap, unitsPerPrompt), 1)
+                return
             }
-            var change = 0.0
-            for q in 0...cap { change += abs(next[q] - distribution[q]) }
-            distribution = next
-            if change < 1e-10 { break }
+            let a = min(q, perIteration)
+            var remaining = 1.0
+            for (arrivals, p) in poisson[a].enumerated() {
+                let target = q - a + arrivals * unitsPerPrompt
+                if target >= cap { break }
+                add(target, p)
+                remaining -= p
+            }
+            add(cap, max(0, remaining))
         }
-        poisson = []
         overflow = distribution[cap]
         states = distribution.indices.compactMap { q in
             distribution[q] > 1e-12
@@ -91,6 +79,53 @@ struct IterationChain {
         let square = busy.reduce(0) { $0 + $1.probability * $1.seconds * $1.seconds } / busyMass
         meanSeconds = mean
         sdSeconds = (max(0, square - mean * mean)).squareRoot()
+    }
+
+    /// The stationary distribution of a chain on 0..<states given row by row (`row(q, add)` calls
+    /// `add(target, probability)`), whose steps fall by at most `fall` states (target ≥ q − fall):
+    /// πP = π with Σπ = 1, solved directly as the dense linear system (Pᵀ − I)π = 0 with the last
+    /// equation replaced by the normalisation. Pᵀ − I then has `fall` superdiagonals and its
+    /// columns are weakly diagonally dominant, so Gaussian elimination needs no pivoting and each
+    /// pivot row reaches only `fall` columns right of the diagonal: O(n² · fall), not O(n³).
+    static func stationary(states n: Int, fall: Int, row: (Int, (Int, Double) -> Void) -> Void) -> [Double] {
+        // a[i][j] = P[j][i] − δij, stored row-major.
+        var a = [Double](repeating: 0, count: n * n)
+        for q in 0..<n {
+            row(q) { target, p in a[target * n + q] += p }
+            a[q * n + q] -= 1
+        }
+        var b = [Double](repeating: 0, count: n)
+        for j in 0..<n { a[(n - 1) * n + j] = 1 }
+        b[n - 1] = 1
+        let band = max(1, fall)
+        for column in 0..<n {
+            let diagonal = a[column * n + column]
+            guard abs(diagonal) > 1e-300 else { continue }
+            let last = min(n - 1, column + band)
+            for r in (column + 1)..<n {
+                let factor = a[r * n + column] / diagonal
+                guard factor != 0 else { continue }
+                a[r * n + column] = 0
+                if column < last {
+                    for j in (column + 1)...last { a[r * n + j] -= factor * a[column * n + j] }
+                }
+                b[r] -= factor * b[column]
+            }
+        }
+        var pi = [Double](repeating: 0, count: n)
+        for r in stride(from: n - 1, through: 0, by: -1) {
+            var total = b[r]
+            let last = min(n - 1, r + band)
+            if r < last {
+                for j in (r + 1)...last { total -= a[r * n + j] * pi[j] }
+            }
+            let diagonal = a[r * n + r]
+            pi[r] = abs(diagonal) > 1e-300 ? total / diagonal : 0
+        }
+        // Round-off can leave tiny negatives; clip and renormalise.
+        let clipped = pi.map { max(0, $0) }
+        let sum = clipped.reduce(0, +)
+        return sum > 0 ? clipped.map { $0 / sum } : clipped
     }
 
     /// Poisson probabilities P(0) … P(n) (stops once the tail is negligible).
@@ -118,7 +153,7 @@ struct IterationChain {
         let totalTime = states.reduce(0) { $0 + $1.probability * spell($1) }
         guard totalTime > 0 else { return [] }
         let full = iterationSeconds[perIteration]
-        var samples: [(Double, Double)] = []
+        var samples: [(seconds: Double, weight: Double)] = []
         for state in states {
             let weight = state.probability * spell(state) / totalTime
             if state.seconds <= 0 {
