@@ -16,7 +16,7 @@ import Simulation
 /// let verdict = simulator.verify(model: 0, groups: plan.groups, rate: 40)
 /// print(verdict?.meetsSLO ?? false, simulator.certifiedRate(model: 0, groups: plan.groups, upTo: 200))
 /// ```
-public struct DeploySimulator: Sendable {
+public struct DeploySimulator: PlanVerifier {
     public var problem: DeployProblem
     /// One-way latency of a KV-cache transfer (seconds).
     public static let transferLatency = 1e-5

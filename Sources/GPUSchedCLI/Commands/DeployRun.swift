@@ -7,7 +7,7 @@ import Planning
 enum DeployRun {
     /// The simulator as the plan's verifier.
     static func verifier(_ problem: DeployProblem) -> (any PlanVerifier)? {
-        nil
+        DeploySimulator(problem: problem)
     }
 
     /// Plans (with verification unless `evaluate` is false), plans and scores the baselines, and
