@@ -48,6 +48,8 @@ import Testing
         #expect(try message(try text { $0.chunkTokens = 0 }).contains("groups[2].chunkTokens"))
         #expect(try message(try text { $0.memoryUtilization = 1.5 }).contains("groups[2].memoryUtilization must be in (0, 1]"))
         #expect(try message(try text { $0.model = "" }).contains("groups[2].model is empty"))
+        #expect(try message(try text { $0.pp = 300 }) == "'p.json': groups[2].pp must be <= 256, got 300")
+        #expect(try message(try text { $0.gpu = "H100\nrm -rf /" }).contains("groups[2].gpu has a control character"))
         let empty = String(decoding: try JSONEncoder().encode(DeployExportFixtures.plan(groups: [])), as: UTF8.self)
         #expect(try message(empty).contains("has no groups"))
     }

@@ -197,5 +197,8 @@ import Testing
         let labelled = try KubernetesExporter().export(custom, options: DeployExportOptions(gpuLabels: GPUProductLabels(overrides: ["H100-80G": "NVIDIA-H100-PCIe"])))
         #expect(labelled.contains("nvidia.com/gpu.product: \"NVIDIA-H100-PCIe\""))
         #expect(throws: PlanningError.self) { try KubernetesExporter().export(plan, options: DeployExportOptions(namespace: "Serving_1")) }
+        #expect(throws: PlanningError.self) {
+            try KubernetesExporter().export(custom, options: DeployExportOptions(gpuLabels: GPUProductLabels(overrides: ["H100-80G": "NVIDIA H100"])))
+        }
     }
 }

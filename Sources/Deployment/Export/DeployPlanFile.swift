@@ -57,21 +57,34 @@ public enum DeployPlanFile {
         return chosen
     }
 
-    /// What every exporter relies on: at least one group, and in each group TP, PP, count, batch
-    /// cap and chunk ≥ 1, memory utilisation in (0, 1], a finite non-negative capacity and
-    /// non-empty model and GPU names. Bad input names the first offending field.
+    /// Most groups a plan may have.
+    public static let maximumGroups = 10_000
+
+    /// What every exporter relies on: 1 to `maximumGroups` groups, and in each group TP (at most
+    /// 1024), PP (at most 256, one command or pod per stage), count (at most 1,000,000), batch cap
+    /// and chunk (at most 2^31 − 1, Kubernetes' and the engines' int32) all ≥ 1, memory utilisation
+    /// in (0, 1], a finite non-negative capacity, and model, GPU and plan names that are non-empty
+    /// (the plan's may be empty) without control characters (they are written into comments and
+    /// commands). Bad input names the first offending field.
     public static func check(_ plan: DeployPlan, source: String) throws(PlanningError) {
         guard !plan.groups.isEmpty else {
             throw .badInput("'\(source)': plan '\(plan.name)' has no groups, so there is nothing to export")
         }
+        guard plan.groups.count <= maximumGroups else {
+            throw .badInput("'\(source)': plan '\(plan.name)' has \(plan.groups.count) groups; at most \(maximumGroups) are exported")
+        }
+        guard !hasControlCharacter(plan.name) else { throw .badInput("'\(source)': the plan's name has a control character") }
         for (index, group) in plan.groups.enumerated() {
             let field = "'\(source)': groups[\(index)]"
-            let counts: [(String, Int)] = [
-                ("tp", group.tp), ("pp", group.pp), ("count", group.count), ("maxBatch", group.maxBatch),
-                ("chunkTokens", group.chunkTokens),
+            let counts: [(String, Int, Int)] = [
+                ("tp", group.tp, 1024), ("pp", group.pp, 256), ("count", group.count, 1_000_000),
+                ("maxBatch", group.maxBatch, Int(Int32.max)), ("chunkTokens", group.chunkTokens, Int(Int32.max)),
             ]
             if let bad = counts.first(where: { $0.1 < 1 }) {
                 throw .badInput("\(field).\(bad.0) must be >= 1, got \(bad.1)")
+            }
+            if let bad = counts.first(where: { $0.1 > $0.2 }) {
+                throw .badInput("\(field).\(bad.0) must be <= \(bad.2), got \(bad.1)")
             }
             guard group.memoryUtilization > 0, group.memoryUtilization <= 1 else {
                 throw .badInput("\(field).memoryUtilization must be in (0, 1], got \(group.memoryUtilization)")
@@ -79,9 +92,16 @@ public enum DeployPlanFile {
             guard group.capacityPerReplica.isFinite, group.capacityPerReplica >= 0 else {
                 throw .badInput("\(field).capacityPerReplica must be a finite number >= 0, got \(group.capacityPerReplica)")
             }
-            guard !group.model.isEmpty else { throw .badInput("\(field).model is empty") }
-            guard !group.gpu.isEmpty else { throw .badInput("\(field).gpu is empty") }
+            for (name, value) in [("model", group.model), ("gpu", group.gpu)] {
+                guard !value.isEmpty else { throw .badInput("\(field).\(name) is empty") }
+                guard !hasControlCharacter(value) else { throw .badInput("\(field).\(name) has a control character") }
+            }
         }
+    }
+
+    /// True when `text` has a control character (a newline would end a comment or command).
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, from data: Data, source: String) throws(PlanningError) -> T {

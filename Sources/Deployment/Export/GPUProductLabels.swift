@@ -35,7 +35,13 @@ public struct GPUProductLabels: Sendable, Hashable {
 
     /// The label value of `gpu`, or bad input naming the GPU and the known names.
     public func label(for gpu: String) throws(PlanningError) -> String {
-        if let label = overrides[gpu] ?? Self.builtin[gpu] { return label }
+        if let label = overrides[gpu] ?? Self.builtin[gpu] {
+            guard KubernetesExporter.labelValue(label) == label, !label.isEmpty else {
+                throw .badInput("label '\(label)' of GPU '\(gpu)' is not a Kubernetes label value (1-63 letters, digits, '-', '_', '.', "
+                    + "starting and ending with a letter or digit)")
+            }
+            return label
+        }
         let known = Array(Set(Self.builtin.keys).union(overrides.keys)).sorted()
         throw .badInput("GPU '\(gpu)' has no \(Self.key) label" + NameSuggestion.hint(for: gpu, in: known)
             + "; give one with --gpu-label \(gpu)=LABEL (known: " + known.joined(separator: ", ") + ")")

@@ -43,7 +43,11 @@ public struct ModelRepositories: Sendable, Hashable {
 
     /// The repository of `model`, or bad input naming the model and the known names.
     public func repository(for model: String) throws(PlanningError) -> String {
-        if let id = overrides[model] ?? Self.builtin[model] { return id }
+        if let id = overrides[model] ?? Self.builtin[model] {
+            guard !id.isEmpty, !id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+            else { throw .badInput("repository '\(id)' of model '\(model)' is empty or has a space or control character") }
+            return id
+        }
         let known = Array(Set(Self.builtin.keys).union(overrides.keys)).sorted()
         throw .badInput("model '\(model)' has no Hugging Face repository" + NameSuggestion.hint(for: model, in: known)
             + "; give one with --model-id \(model)=ORG/NAME (known: " + known.joined(separator: ", ") + ")")
