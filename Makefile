@@ -2,9 +2,10 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 HIGHS := .deps/highs/highspy/libhighs.so.1
 JSONSCHEMA := .deps/jsonschema/check_jsonschema
+KUBERNETES_VALIDATE := .deps/kubernetes-validate/.installed-1.37.0
 BIN := .build/release/gpusched
 
-.PHONY: setup schema-validator build release demo test examples bench clean
+.PHONY: setup schema-validator kubernetes-validator build release demo test examples bench clean
 
 ## setup: install HiGHS into .deps/highs (from the highspy wheel on PyPI)
 setup: $(HIGHS)
@@ -18,6 +19,12 @@ schema-validator: $(JSONSCHEMA)
 $(JSONSCHEMA):
 	scripts/install-jsonschema.sh
 
+## kubernetes-validator: install kubernetes-validate into .deps/kubernetes-validate (PyPI), for the export deploy tests
+kubernetes-validator: $(KUBERNETES_VALIDATE)
+
+$(KUBERNETES_VALIDATE):
+	scripts/install-kubernetes-validate.sh
+
 ## build: debug build of everything
 build: setup
 	$(SWIFT) build
@@ -30,8 +37,8 @@ release: setup
 demo: release
 	$(BIN) demo
 
-## test: run every test (installs HiGHS and check-jsonschema first)
-test: setup schema-validator
+## test: run every test (installs HiGHS, check-jsonschema and kubernetes-validate first)
+test: setup schema-validator kubernetes-validator
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

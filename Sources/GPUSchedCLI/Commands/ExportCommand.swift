@@ -8,7 +8,8 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Example:
               gpusched export moe plan.json --format sglang
+              gpusched export deploy plan.json --format k8s
             """,
-        subcommands: [MoEExportCommand.self]
+        subcommands: [MoEExportCommand.self, DeployExportCommand.self]
     )
 }
