@@ -20,6 +20,13 @@ import Testing
             slo: DeploySLO(ttftQuantile: 0.9, ttftSeconds: 0.5, tpotQuantile: 0.9, tpotSeconds: tpot))
     }
 
+    /// A second copy of a model under its own name (plans tell models apart by name).
+    static func renamed(_ demand: ModelDemand) -> ModelDemand {
+        var copy = demand
+        copy.model.name += "-copy"
+        return copy
+    }
+
     /// Llama-3.1-8B at ISL 256 / OSL 256, TPOT 50 ms, for the baselines that read `CapacityModel`:
     /// its draft charges an almost idle replica's TPOT one whole prefill iteration (about 26 ms for
     /// 1024 tokens on an H100, over 50 ms on an A100), so at ISL 1024 and 20 ms it finds no capacity.
@@ -93,6 +100,23 @@ import Testing
         #expect(abs(plan.models[0].plannedRate - Double(group.count) * group.capacityPerReplica) < 1e-9)
         #expect(abs(plan.scale - plan.models[0].plannedRate / 10) < 1e-9)
         #expect(plan.name == "aiconfigurator" && plan.planningSeconds > 0)
+    }
+
+    /// Max-rate with two models (10 and 30 req/s) and an H100 node beside an A100 node: both take
+    /// the H100 point (more tokens/s/GPU), the node is split 1 : 3, and the A100s stay idle.
+    @Test func aiconfiguratorSplitsThePoolByDemand() throws {
+        let problem = DeployProblem(
+            fleet: [
+                FleetPool(gpu: try Self.gpu("H100-80GB"), count: 8, gpusPerNode: 8),
+                FleetPool(gpu: try Self.gpu("A100-80GB"), count: 8, gpusPerNode: 8),
+            ],
+            models: [try Self.llama8B(rate: 10), try Self.renamed(Self.llama8B(rate: 30))], objective: .maxRate)
+        let plan = try AIConfiguratorBaseline().plan(problem)
+        #expect(plan.groups.count == 2 && plan.groups.allSatisfy { $0.gpu == "H100-80GB" })
+        #expect(plan.groups.reduce(0) { $0 + $1.gpus } == 8)
+        #expect(plan.groups.count == 2 && plan.groups[1].count == 3 * plan.groups[0].count)
+        #expect(plan.notes == ["A100-80GB: left idle (one GPU type per model)"])
+        #expect(abs(plan.scale - Double(plan.groups[0].count) * plan.groups[0].capacityPerReplica / 10) < 1e-9)
     }
 
     /// Target-load mode (min-gpus): ⌈λ / seq/s⌉ replicas of the point needing the fewest GPUs.
@@ -243,7 +267,7 @@ import Testing
     @Test func fillSplitsInProportionToDemand() throws {
         let problem = DeployProblem(
             fleet: [FleetPool(gpu: try Self.gpu("H100-80GB"), count: 8, gpusPerNode: 8)],
-            models: [try Self.llama8B(rate: 10), try Self.llama8B(rate: 30)], objective: .maxRate)
+            models: [try Self.llama8B(rate: 10), try Self.renamed(Self.llama8B(rate: 30))], objective: .maxRate)
         let pattern0 = try #require(BaselineSupport.pattern(problem, model: 0, pool: 0, layout: ParallelLayout()))
         let pattern1 = try #require(BaselineSupport.pattern(problem, model: 1, pool: 0, layout: ParallelLayout()))
         let counts = BaselineSupport.fill(problem, choices: [0: .init(pattern: pattern0, ratePerReplica: 5), 1: .init(pattern: pattern1, ratePerReplica: 5)])

@@ -60,6 +60,7 @@ public struct AIConfiguratorBaseline: DeployBaseline {
                 }
             }
             let counts = BaselineSupport.fill(problem, choices: choices)
+            notes += BaselineSupport.idlePools(problem, choices: choices)
             for (model, choice) in choices.sorted(by: { $0.key < $1.key }) {
                 groups.append(BaselineSupport.group(problem, choice.pattern, count: counts[model] ?? 0, capacity: choice.ratePerReplica))
             }

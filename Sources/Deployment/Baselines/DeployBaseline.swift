@@ -121,6 +121,14 @@ enum BaselineSupport {
         return counts
     }
 
+    /// Under max-rate, a note for each pool no model's chosen type uses (one GPU type per model).
+    static func idlePools(_ problem: DeployProblem, choices: [Int: Choice]) -> [String] {
+        let used = Set(choices.values.map(\.pattern.pool))
+        return problem.fleet.indices.filter { !used.contains($0) }.map {
+            "\(problem.fleet[$0].gpu.name): left idle (one GPU type per model)"
+        }
+    }
+
     /// Takes one replica of `layout` (PP stages of TP GPUs, each stage within a node) from the
     /// nodes' free GPUs, first fit; false (nothing taken) when it does not fit.
     static func place(_ layout: ParallelLayout, in free: inout [Int]) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import Planning
 import ServingModel
 import Solver
@@ -67,9 +68,9 @@ public struct MelangeBaseline: DeployBaseline {
         var slices: [MelangeILP.Slice] = []
         for (model, demand) in problem.models.enumerated() {
             let buckets = MelangeBuckets(sample: demand.workload.lengthSample(count: BaselineSupport.sampleSize))
-            for cell in buckets.cells {
-                let capacity = CapacityModel(slo: demand.slo, profile: WorkloadProfile(cell.requests))
-                let throughput = offers.map { $0.pattern.model == model ? capacity.capacity(of: $0.pattern).single : 0 }
+            let table = Self.throughputs(demand: demand, cells: buckets.cells, patterns: offers.map { $0.pattern.model == model ? $0.pattern : nil })
+            for (c, cell) in buckets.cells.enumerated() {
+                let throughput = table[c]
                 if throughput.allSatisfy({ $0 <= 0 }), offers.contains(where: { $0.pattern.model == model }) {
                     let share = (cell.share * 1000).rounded() / 10
                     notes.append("\(demand.name): requests of \(cell.label) (\(share)%) meet the SLO on no GPU type")
@@ -110,6 +111,19 @@ public struct MelangeBaseline: DeployBaseline {
         var plan = PlanAssembly(problem: problem).plan(name: name, groups: groups, scale: scale, notes: notes)
         plan.planningSeconds = watch.seconds
         return plan
+    }
+
+    /// One replica's SLO throughput on each bucket's own requests under each pattern (0 for nil),
+    /// the (bucket, pattern) pairs evaluated concurrently.
+    static func throughputs(demand: ModelDemand, cells: [MelangeBuckets.Cell], patterns: [ReplicaPattern?]) -> [[Double]] {
+        let table = ThroughputTable(rows: cells.count, columns: patterns.count)
+        let models = cells.map { CapacityModel(slo: demand.slo, profile: WorkloadProfile($0.requests)) }
+        DispatchQueue.concurrentPerform(iterations: cells.count * patterns.count) { index in
+            let (row, column) = index.quotientAndRemainder(dividingBy: max(1, patterns.count))
+            guard let pattern = patterns[column] else { return }
+            table.set(row, column, models[row].capacity(of: pattern).single)
+        }
+        return table.values
     }
 
     /// The unbounded solution cut to what each pool's nodes hold, with a note per short pool.
@@ -166,5 +180,27 @@ public struct MelangeBaseline: DeployBaseline {
             if let fitted = try solve(at: mid) { (low, best) = (mid, fitted) } else { high = mid }
         }
         return (low, best)
+    }
+}
+
+/// Results written by concurrent workers, one cell each, under a lock.
+private final class ThroughputTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cells: [[Double]]
+
+    init(rows: Int, columns: Int) {
+        cells = Array(repeating: Array(repeating: 0, count: columns), count: rows)
+    }
+
+    func set(_ row: Int, _ column: Int, _ value: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        cells[row][column] = value
+    }
+
+    var values: [[Double]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return cells
     }
 }
