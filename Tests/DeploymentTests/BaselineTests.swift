@@ -89,7 +89,8 @@ import Testing
         let group = try #require(plan.groups.first)
         #expect(plan.groups.count == 1)
         #expect(group.pp == 1 && group.count == 8 / group.tp)
-        #expect(group.maxBatch >= 64)
+        // Launched as its run_0.sh launches TP1 batch 96: --max-num-seqs 512 --max-num-batched-tokens 3036.
+        #expect(group.maxBatch == 512 && group.chunkTokens == 512 + 1024 + 1500)
         let candidates = AIConfiguratorBaseline().candidates(problem, model: 0, pool: 0)
         let tp1 = try #require(candidates.filter { $0.pattern.gpus == 1 }.max { $0.estimate.tokensPerGPU < $1.estimate.tokensPerGPU })
         #expect(tp1.estimate.batch >= 64)
@@ -117,6 +118,12 @@ import Testing
         #expect(plan.groups.count == 2 && plan.groups[1].count == 3 * plan.groups[0].count)
         #expect(plan.notes == ["A100-80GB: left idle (one GPU type per model)"])
         #expect(abs(plan.scale - Double(plan.groups[0].count) * plan.groups[0].capacityPerReplica / 10) < 1e-9)
+    }
+
+    /// Its vLLM launch rule: 512 sequences below a modelled batch of 512, twice the batch from there.
+    @Test func aiconfiguratorLaunchLimits() {
+        #expect(AIConfiguratorBaseline.launchLimits(batch: 96, isl: 1024) == (512, 3036))
+        #expect(AIConfiguratorBaseline.launchLimits(batch: 512, isl: 2000) == (1024, 4524))
     }
 
     /// Target-load mode (min-gpus): ⌈λ / seq/s⌉ replicas of the point needing the fewest GPUs.

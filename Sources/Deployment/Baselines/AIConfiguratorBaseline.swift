@@ -19,11 +19,13 @@ import ServingModel
 ///   the point of highest tokens/s/GPU is capped to the pool's ⌊N / TP⌋ and a note says how many
 ///   GPUs are missing. Not "all of the type's GPUs": the fewest replicas whose promised rate covers
 ///   the demand.
-/// Each group's `capacityPerReplica` is the promised `seq/s`, `maxBatch` the chosen batch (its
-/// generator's `max_batch_size = bs`, vLLM `--max-num-seqs`), `chunkTokens` vLLM's default.
+/// Each group's `capacityPerReplica` is the promised `seq/s`; `maxBatch` and `chunkTokens` are the
+/// limits its generator launches the worker with (`launchLimits`: `--max-num-seqs 512` for a point
+/// modelled at batch 96, as its `run_0.sh` for Llama-3.1-8B shows), not the modelled batch; the
+/// KV check of a point is made under those limits.
 /// ```
 /// let plan = try AIConfiguratorBaseline().plan(problem)
-/// print(plan.groups[0].tp, plan.groups[0].maxBatch, plan.groups[0].count)   // 1 96 8
+/// print(plan.groups[0].tp, plan.groups[0].maxBatch, plan.groups[0].count)
 /// ```
 public struct AIConfiguratorBaseline: DeployBaseline {
     public var name: String { "aiconfigurator" }
@@ -121,6 +123,14 @@ public struct AIConfiguratorBaseline: DeployBaseline {
         return (group, note)
     }
 
+    /// The engine limits its generator launches a worker modelled at batch `b` with
+    /// (`generator/rule_plugin/vllm.rule`): `--max-num-seqs` 512, or 2b from b = 512 on, and
+    /// `--max-num-batched-tokens` = that + ISL + 1500.
+    static func launchLimits(batch b: Int, isl: Int) -> (maxBatch: Int, chunkTokens: Int) {
+        let maxBatch = b < 512 ? 512 : 2 * b
+        return (maxBatch, maxBatch + isl + 1500)
+    }
+
     /// Every (TP, batch, context tokens) point of `model` on `pool` that fits and meets the SLO,
     /// the best per (TP, batch) kept (highest `seq/s`, as its per-config `sort_values`).
     func candidates(_ problem: DeployProblem, model: Int, pool: Int) -> [Candidate] {
@@ -136,7 +146,9 @@ public struct AIConfiguratorBaseline: DeployBaseline {
             let layout = ParallelLayout(tensorParallel: tp)
             guard let base = BaselineSupport.pattern(problem, model: model, pool: pool, layout: layout) else { continue }
             for b in AIConfiguratorEstimate.batchSchedule {
-                guard let pattern = BaselineSupport.pattern(problem, model: model, pool: pool, layout: layout, maxBatch: b),
+                let limits = Self.launchLimits(batch: b, isl: isl)
+                guard let pattern = BaselineSupport.pattern(
+                    problem, model: model, pool: pool, layout: layout, maxBatch: limits.maxBatch, chunkTokens: limits.chunkTokens),
                       b * (isl + osl) <= pattern.kvCapacityTokens
                 else { break }
                 var best: AIConfiguratorEstimate?
