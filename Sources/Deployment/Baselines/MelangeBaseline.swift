@@ -14,7 +14,7 @@ import Solver
 ///   requests; 0 when not even an unloaded replica meets the SLO there.
 /// - The ILP (`MelangeILP`): each slice to one type, Σ load ≤ replicas, replicas within the pools'
 ///   GPUs (Mélange itself assumes an unbounded cloud), minimising dollars per hour — or GPUs under
-///   min-gpus, or when a pool has no price (noted).
+///   min-gpus, or when a pool has no price (noted under min-cost).
 /// - min-cost / min-gpus: that ILP at the demand; when the pools cannot hold it, the unbounded ILP
 ///   is solved, deployed as far as the pools hold, and a note says how many GPUs are missing.
 /// - max-rate: the largest common scale s of every model's demand for which the bounded ILP is
@@ -50,7 +50,7 @@ public struct MelangeBaseline: DeployBaseline {
         try BaselineSupport.validate(problem)
         guard sliceFactor >= 1 else { throw .badInput("melange sliceFactor: must be at least 1 (got \(sliceFactor))") }
         var notes: [String] = []
-        let priced = problem.objective == .minCost && problem.fleet.allSatisfy { $0.pricePerHour != nil }
+        let priced = problem.objective != .minGPUs && problem.fleet.allSatisfy { $0.pricePerHour != nil }
         if problem.objective == .minCost, !priced { notes.append("melange: a GPU type has no price; fewest GPUs minimised instead") }
         var offers: [Offer] = []
         for model in problem.models.indices {
