@@ -229,6 +229,18 @@ import Testing
         #expect(bounded.assignment.allSatisfy { $0 == 0 || $0 == 1 })
     }
 
+    /// Max-rate: one bucket of 4 req/s, 5 req/s per GPU, 8 GPUs: ⌈4 s / 5⌉ ≤ 8 holds up to s = 10;
+    /// doubling then bisection stops within 1 % below it, with all 8 GPUs bought.
+    @Test func melangeLargestScale() throws {
+        let pools = [FleetPool(gpu: try Self.gpu("H100-80GB"), count: 8, gpusPerNode: 8)]
+        let ilp = MelangeILP(
+            options: [MelangeILP.Option(pool: 0, gpus: 1, tensorParallel: 1, cost: 1)],
+            slices: [MelangeILP.Slice(rate: 4, throughput: [5])], pools: pools)
+        let (scale, solution) = try MelangeBaseline().largestScale(ilp)
+        #expect(scale <= 10 + 1e-9 && scale >= 0.99 * 10)
+        #expect(solution?.replicas == [8])
+    }
+
     /// Buckets on Mélange's length grid (1–25, 25–100, …, 1000–2000, …).
     @Test func melangeBuckets() {
         let buckets = MelangeBuckets(sample: [(1024, 256), (80, 20), (1024, 300)])
