@@ -6,6 +6,7 @@ import ServingModel
 ///
 /// - GPU type: the lowest price of one replica (price × GPUs of the minimal layout); without a
 ///   price on every fitting type, or under min-gpus, the fewest GPUs per replica (ties: fleet order).
+///   A type whose lone replica misses the SLO even unloaded is passed over (with a note).
 /// - Layout: the fewest GPUs that hold the weights and a KV cache (TP 1, 2, 4, 8 within a node;
 ///   PP only when no node holds the model).
 /// - Capacity c: `CapacityModel`'s single-replica SLO capacity on the model's workload.
@@ -36,18 +37,21 @@ public struct RuleOfThumbBaseline: DeployBaseline {
         var notes: [String] = []
         var choices: [Int: BaselineSupport.Choice] = [:]
         for model in problem.models.indices {
-            guard let pattern = cheapestPattern(problem, model: model) else {
-                notes.append("\(problem.models[model].name): no GPU type fits")
-                continue
-            }
             let demand = problem.models[model]
-            let capacity = CapacityModel(slo: demand.slo, profile: BaselineSupport.profile(demand)).capacity(of: pattern).single
-            guard capacity > 0 else {
-                let gpu = problem.fleet[pattern.pool].gpu.name
-                notes.append("\(demand.name): one replica on \(gpu) misses the SLO even unloaded")
+            let ranked = rankedPatterns(problem, model: model)
+            guard !ranked.isEmpty else {
+                notes.append("\(demand.name): no GPU type fits")
                 continue
             }
-            choices[model] = BaselineSupport.Choice(pattern: pattern, ratePerReplica: capacity)
+            let capacityModel = CapacityModel(slo: demand.slo, profile: BaselineSupport.profile(demand))
+            for pattern in ranked {
+                let capacity = capacityModel.capacity(of: pattern).single
+                if capacity > 0 {
+                    choices[model] = BaselineSupport.Choice(pattern: pattern, ratePerReplica: capacity)
+                    break
+                }
+                notes.append("\(demand.name): one replica on \(problem.fleet[pattern.pool].gpu.name) misses the SLO even unloaded")
+            }
         }
         var groups: [DeploymentGroup] = []
         if problem.objective == .maxRate {
@@ -82,8 +86,8 @@ public struct RuleOfThumbBaseline: DeployBaseline {
         return Int((load / (utilization * capacity)).rounded(.up))
     }
 
-    /// The minimal-layout replica on the cheapest GPU type the model fits on.
-    func cheapestPattern(_ problem: DeployProblem, model: Int) -> ReplicaPattern? {
+    /// The minimal-layout replica on every GPU type the model fits on, cheapest first.
+    func rankedPatterns(_ problem: DeployProblem, model: Int) -> [ReplicaPattern] {
         let candidates = problem.fleet.indices.compactMap { pool -> ReplicaPattern? in
             guard let layout = BaselineSupport.minimalLayout(problem, model: model, pool: pool) else { return nil }
             return BaselineSupport.pattern(problem, model: model, pool: pool, layout: layout)
@@ -96,6 +100,6 @@ public struct RuleOfThumbBaseline: DeployBaseline {
             }
             return (price * gpus, pattern.pool)
         }
-        return candidates.min { key($0) < key($1) }
+        return candidates.sorted { key($0) < key($1) }
     }
 }
