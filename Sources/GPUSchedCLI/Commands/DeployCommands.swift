@@ -50,7 +50,7 @@ struct DeployPlanCommand: ParsableCommand {
             let points = try export.withSolver { solver in
                 try spec.run(
                     problem: problem, planner: DeployPlanner(pricesConstraints: false),
-                    verifier: { evaluate ? DeployRun.verifier($0) : nil },
+                    verifier: { evaluate ? DeployReport.verifier($0) : nil },
                     context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
             }
             try DeployText.printSweep(spec, points: points, objective: problem.objective, json: output.json)
@@ -58,7 +58,7 @@ struct DeployPlanCommand: ParsableCommand {
         }
         let currentPlan = try current.map { try DeployPlanFile.read(path: $0, flag: "--current") }
         let report = try export.withSolver { solver in
-            try DeployRun.report(
+            try DeployReport.report(
                 kind: "plan-deploy", problem: problem, current: currentPlan, evaluate: evaluate,
                 context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
         }
@@ -98,15 +98,15 @@ struct DeploySimulateCommand: ParsableCommand {
         let problem = scenario.problem
         guard let path = plan else {
             let report = try export.withSolver { solver in
-                try DeployRun.report(
+                try DeployReport.report(
                     kind: "simulate-deploy", problem: problem, current: nil, evaluate: true,
                     context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
             }
             try DeployText.print(report, json: output.json)
             return
         }
-        let stored = try DeployRun.storedPlans(path: path, problem: problem)
-        let report = DeployRun.replay(stored, problem: problem, progress: output.progressReporter)
+        let stored = try DeployReport.storedPlans(path: path, problem: problem)
+        let report = DeployReport.replay(stored, problem: problem, progress: output.progressReporter)
         try DeployText.print(report, json: output.json)
     }
 }

@@ -1,18 +1,28 @@
-import Deployment
 import Foundation
 import Planning
+import Solver
 
-/// What `plan deploy` and `simulate deploy` share: planning with the verifier, the baselines,
-/// and the report in the shared plan shape.
-enum DeployRun {
+/// What `plan deploy` and `simulate deploy` print: the plan, the baselines planned on the same
+/// problem, every one scored by the same simulator (`DeployEvaluator`), in the shared plan report.
+/// ```
+/// let report = try DeployReport.report(kind: "plan-deploy", problem: problem, current: nil, evaluate: true,
+///                                      context: PlanningContext())
+/// print(report.evaluations.map(\.costPerHour))
+/// ```
+public enum DeployReport {
     /// The simulator as the plan's verifier.
-    static func verifier(_ problem: DeployProblem) -> (any PlanVerifier)? {
+    public static func verifier(_ problem: DeployProblem) -> (any PlanVerifier)? {
         DeploySimulator(problem: problem)
+    }
+
+    /// The baselines a fleet operator would otherwise use, in the order they are reported.
+    public static func baselines(solver: any LinearSolver) -> [any DeployBaseline] {
+        [AIConfiguratorBaseline(), MelangeBaseline(solver: solver), RuleOfThumbBaseline()]
     }
 
     /// Plans (with verification unless `evaluate` is false), plans and scores the baselines, and
     /// reports them side by side.
-    static func report(
+    public static func report(
         kind: String, problem: DeployProblem, current: DeployPlan?, evaluate: Bool, context: PlanningContext
     ) throws -> PlanReport<DeployPlan, DeployEvaluation> {
         let verifier = evaluate ? verifier(problem) : nil
@@ -30,11 +40,20 @@ enum DeployRun {
 
     /// The baselines' plans; a baseline that cannot plan the scenario adds a note instead.
     static func baselinePlans(problem: DeployProblem, context: PlanningContext, notes: inout [String]) -> [DeployPlan] {
-        []
+        var plans: [DeployPlan] = []
+        for baseline in baselines(solver: context.solver) {
+            context.progress.say("planning the \(baseline.name) baseline")
+            do {
+                plans.append(try baseline.plan(problem))
+            } catch {
+                notes.append("\(baseline.name): \(error.description)")
+            }
+        }
+        return plans
     }
 
     /// The plan and the baselines stored in a plan-deploy JSON, checked against the scenario.
-    static func storedPlans(path: String, problem: DeployProblem) throws -> [DeployPlan] {
+    public static func storedPlans(path: String, problem: DeployProblem) throws(PlanningError) -> [DeployPlan] {
         let first = try DeployPlanFile.read(path: path, flag: "--plan")
         var plans = [first]
         if let data = try? Data(contentsOf: URL(fileURLWithPath: path)),
@@ -46,10 +65,10 @@ enum DeployRun {
         for plan in plans {
             for group in plan.groups {
                 guard models.contains(group.model) else {
-                    throw PlanningError.badInput("--plan: the plan is for another scenario: model '\(group.model)' is not in this one")
+                    throw .badInput("--plan: the plan is for another scenario: model '\(group.model)' is not in this one")
                 }
                 guard gpus.contains(group.gpu) else {
-                    throw PlanningError.badInput("--plan: the plan is for another scenario: GPU type '\(group.gpu)' is not in this fleet")
+                    throw .badInput("--plan: the plan is for another scenario: GPU type '\(group.gpu)' is not in this fleet")
                 }
             }
         }
@@ -57,7 +76,7 @@ enum DeployRun {
     }
 
     /// Replays stored plans on the scenario's workloads (demands re-read from the scenario).
-    static func replay(_ plans: [DeployPlan], problem: DeployProblem, progress: ProgressReporter) -> PlanReport<DeployPlan, DeployEvaluation> {
+    public static func replay(_ plans: [DeployPlan], problem: DeployProblem, progress: ProgressReporter) -> PlanReport<DeployPlan, DeployEvaluation> {
         let assembly = PlanAssembly(problem: problem)
         let refreshed = plans.map { stored -> DeployPlan in
             var plan = assembly.plan(name: stored.name, groups: stored.groups, scale: stored.scale, notes: stored.notes)
