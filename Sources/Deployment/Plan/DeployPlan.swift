@@ -139,8 +139,9 @@ public struct VerificationRound: Sendable, Hashable, Codable {
     public var scale: Double
     /// Models whose simulation missed the SLO in this round.
     public var missed: [String]
-    /// Each model's capacity factor for the next round (1: unchanged; below 1: derated after a
-    /// miss; above 1: raised where the simulation carried more than the model planned).
+    /// Each model's correction for the next round, applied to the columns its groups used (1:
+    /// unchanged; below 1: derated after a miss; above 1: raised where the simulation carried more
+    /// than the model planned).
     public var factors: [Double]
     /// True for the round whose plan is reported (the best plan that met every SLO).
     public var accepted: Bool

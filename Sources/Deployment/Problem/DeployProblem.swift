@@ -26,7 +26,7 @@ public struct DeploySearchSettings: Sendable, Hashable {
     public init(
         maxBatches: [Int] = [64, 128, 256], chunkTokens: [Int] = [2048, 8192], tensorParallel: [Int] = [1, 2, 4, 8],
         pipelineParallel: [Int] = [1, 2, 4], memoryUtilization: Double = 0.9, seeds: [UInt64] = [1, 2],
-        requestsPerSeed: Int = 4000, maxRounds: Int = 6, relativeGap: Double = 0.01, timeLimit: Double = 25
+        requestsPerSeed: Int = 4000, maxRounds: Int = 8, relativeGap: Double = 0.01, timeLimit: Double = 25
     ) {
         self.maxBatches = maxBatches
         self.chunkTokens = chunkTokens

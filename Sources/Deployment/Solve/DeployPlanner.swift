@@ -8,13 +8,14 @@ import Solver
 ///
 /// Each round: columns (patterns and capacities, `ColumnBuilder`) → `DeployMILP` → groups →
 /// `PlanVerifier.verify` per model at its demand, and its certified rate (`certifiedRate`: the
-/// highest rate at which the groups meet the SLO in simulation). A model that misses has its
-/// columns' capacities multiplied by 0.99 × certified / planned (at most 0.97, at least 0.5) for
-/// the next round — the cut. A model that verifies with more than 3 % to spare has them raised by
-/// 0.98 × certified / planned (at most 1.5): the capacity model is conservative where the
-/// simulator's pooling carries more, so a cheaper plan may verify too. The reported plan is the
-/// best one that met every SLO (`rounds[].accepted`); a raise that then misses ends the loop. The
-/// plan reports every round, each model's certified rate, the MILP's bound and gap, and the
+/// highest rate at which the groups meet the SLO in simulation). A model that misses has the
+/// capacities of the columns its groups used multiplied by 0.99 × certified / planned (at most
+/// 0.97, at least 0.5) for the next round — the cut, on those columns only, so a layout the
+/// capacity model gets right keeps its figure. A model that verifies with more than 3 % to spare
+/// has its used columns raised by 0.98 × certified / planned (at most 1.5): the capacity model is
+/// conservative where the simulator's pooling carries more, so a cheaper plan may verify too. The reported plan is the
+/// best one that met every SLO (`rounds[].accepted`); the loop stops when a plan repeats or the
+/// factors settle. The plan reports every round, each model's certified rate, the MILP's bound and gap, and the
 /// shadow prices of the binding constraints (`ShadowPrices`).
 /// ```
 /// let planner = DeployPlanner(verifier: DeploySimulator(problem: problem))
@@ -44,22 +45,24 @@ public struct DeployPlanner: Planner {
 
     public func plan(_ problem: DeployProblem, context: PlanningContext) throws(PlanningError) -> Planned<DeployPlan> {
         let watch = Stopwatch()
-        var factors = Array(repeating: 1.0, count: problem.models.count)
         context.progress.say("evaluating replica patterns of \(problem.models.count) models on \(problem.fleet.count) GPU types")
         let builder = ColumnBuilder(problem: problem)
         let base = try builder.columns(keeping: currentKeys(problem))
+        // One capacity factor per column: a round corrects the columns its plan used.
+        var factors = Array(repeating: 1.0, count: base.count)
         var planningSeconds = watch.seconds
         var rounds: [VerificationRound] = []
         var solves: [SolveSummary] = []
         var best: Round?
         var last: Round?
         var bestIndex: Int?
+        var seen = Set<[DeploymentGroup]>()
         let maxRounds = verifier == nil ? 1 : problem.settings.maxRounds
         for round in 1...maxRounds {
             let solveWatch = Stopwatch()
-            let columns = base.map { column -> PatternColumn in
-                var copy = column
-                copy.capacity.perReplica = column.capacity.perReplica.map { $0 * factors[column.pattern.model] }
+            let columns = base.indices.map { index -> PatternColumn in
+                var copy = base[index]
+                copy.capacity.perReplica = base[index].capacity.perReplica.map { $0 * factors[index] }
                 return copy
             }
             context.progress.say("round \(round): solving the deployment MILP over \(columns.count) pattern columns")
@@ -72,12 +75,13 @@ public struct DeployPlanner: Planner {
                 last = Round(plan: plan, solution: solution, columns: columns)
                 break
             }
-            if let previous = last, previous.plan.groups == plan.groups {
-                // The factors moved but the plan did not: nothing new to simulate.
+            guard seen.insert(plan.groups).inserted else {
+                // The factors moved but the plan is one already simulated: nothing new to learn.
                 break
             }
             var missed: [String] = []
             var next = factors
+            var modelFactors = Array(repeating: 1.0, count: problem.models.count)
             for (m, outcome) in plan.models.enumerated() {
                 let own = plan.groups.filter { $0.model == outcome.name }
                 context.progress.say("round \(round): simulating \(outcome.name) at \(format(outcome.demandRate)) req/s")
@@ -89,24 +93,25 @@ public struct DeployPlanner: Planner {
                 let ratio = certified / max(1e-9, outcome.plannedRate)
                 if !verification.meetsSLO {
                     missed.append(outcome.name)
-                    next[m] = factors[m] * min(0.97, max(0.5, 0.99 * ratio))
+                    modelFactors[m] = min(0.97, max(0.5, 0.99 * ratio))
                 } else if ratio > 1.03 {
-                    next[m] = factors[m] * min(1.5, 0.98 * ratio)
+                    modelFactors[m] = min(1.5, 0.98 * ratio)
+                }
+                for index in base.indices where base[index].pattern.model == m && solution.counts[index] > 0 {
+                    next[index] = factors[index] * modelFactors[m]
                 }
             }
             plan.certified = missed.isEmpty
             let current = Round(plan: plan, solution: solution, columns: columns)
             last = current
             rounds.append(VerificationRound(
-                round: round, costPerHour: plan.costPerHour, gpus: plan.totalGPUs, scale: plan.scale, missed: missed, factors: next))
+                round: round, costPerHour: plan.costPerHour, gpus: plan.totalGPUs, scale: plan.scale, missed: missed,
+                factors: modelFactors))
             if missed.isEmpty {
                 if best.map({ isBetter(plan, than: $0.plan, objective: problem.objective) }) ?? true {
                     best = current
                     bestIndex = rounds.count - 1
                 }
-            } else if best != nil {
-                // A raised capacity overshot: the best verified plan stands.
-                break
             }
             if next == factors { break }
             factors = next
