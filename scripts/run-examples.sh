@@ -45,7 +45,7 @@ done < <(find examples -name '*.yaml' | sort)
 
 # The benchmarks whose --json outputs are too slow for the tests (JSONSchemaTests lists them):
 # run once each on the release build and check against their schemas.
-for suite in "bench cascade" "bench geo" "bench moe --time-limit 10" "bench gate-route" "bench roofline --data data"; do
+for suite in "bench cascade" "bench geo" "bench moe --time-limit 10" "bench gate-route" "bench roofline --data data" "bench deploy --repeats 1"; do
   count=$((count + 1))
   start=$(date +%s)
   # shellcheck disable=SC2086

@@ -50,6 +50,7 @@ import Testing
     static let validatedElsewhere: [String: String] = [
         "simulate-cascade": "CascadeCommandTests.simulateFindsSustainableRates",
         "bench-cascade": "scripts/run-examples.sh (make examples)",
+        "bench-deploy": "scripts/run-examples.sh (make examples)",
         "bench-gate-route": "scripts/run-examples.sh (make examples)",
         "bench-geo": "scripts/run-examples.sh (make examples)",
         "bench-moe": "scripts/run-examples.sh (make examples)",

@@ -24,6 +24,7 @@ struct BenchCommand: ParsableCommand {
               gpusched bench geo
               gpusched bench cascade
               gpusched bench moe
+              gpusched bench deploy --instances small --repeats 5
             """
     )
 
@@ -33,9 +34,14 @@ struct BenchCommand: ParsableCommand {
         case geo
         case cascade
         case moe
+        case deploy
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator (and seeds in parallel), trace (reading generated traces; simulate whole against its loop), gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), or roofline (its errors against measured kernels and against the measured-table model).", transform: Suite.choice)
+    enum DeployInstances: String, ChoiceArgument {
+        case small, large, all
+    }
+
+    @Argument(help: "Which benchmark to run: solver, simulator (and seeds in parallel), trace (reading generated traces; simulate whole against its loop), gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), deploy (fleet deployment plans: 3 models on 100 GPUs and 20 models on 10,000 GPUs of 5 types), or roofline (its errors against measured kernels and against the measured-table model).", transform: Suite.choice)
     var suite: Suite = .solver
 
     @Option(name: .long, help: "Requests in the simulator benchmark.")
@@ -47,8 +53,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Rows of the larger generated trace in the trace benchmark (the smaller has a tenth).")
     var rows: Int = 1_000_000
 
-    @Option(name: .long, help: "Repeats of each timed run in the simulator and trace benchmarks (medians and ranges are reported).")
+    @Option(name: .long, help: "Repeats of each timed run in the simulator, trace and deploy benchmarks (medians and ranges are reported).")
     var repeats: Int = 3
+
+    @Option(name: .long, help: "Deploy benchmark instances: small (3 models on 100 GPUs), large (20 models on 10,000 GPUs) or all.", transform: DeployInstances.choice)
+    var instances: DeployInstances = .all
 
     @Option(name: .long, help: "Folder of measured profiles (Vidur, aiconfigurator) for the roofline check.")
     var data = "data"
@@ -101,6 +110,10 @@ struct BenchCommand: ParsableCommand {
         case .moe:
             let result = try MoEBenchmark.measure(timeLimit: timeLimit, progress: progress, solver: solver)
             if output.json { try JSONOutput.print(result, kind: "bench-moe") } else { print(result.render()) }
+        case .deploy:
+            let report = try DeployBenchmark.measure(
+                repeats: repeats, sizes: instances == .all ? ["small", "large"] : [instances.rawValue], progress: progress, solver: solver)
+            if output.json { try JSONOutput.print(report, kind: "bench-deploy") } else { print(report.render()) }
         }
     }
 
