@@ -89,8 +89,9 @@ public struct CapacityModel: Sendable {
         let context = profile.meanDecodeContext
         let slots = min(Double(pattern.maxBatch), Double(pattern.kvCapacityTokens) * (1 - watermark) / max(1, context))
         func decodeOnly(_ streams: Double) -> Double {
-            let n = max(1, Int(streams.rounded()))
-            return roofline.iterationSeconds(BatchShape(decodeStreams: n, decodeContextTokens: Int(Double(n) * context)))
+            let n = max(1, Self.wholeStreams(streams))
+            return roofline.iterationSeconds(
+                BatchShape(decodeStreams: n, decodeContextTokens: Int(min(Double(n) * context, Self.maximumTokens))))
         }
         // A request decoding sees itself and the others in the batch: 1 + Poisson(n) (Palm; the
         // request itself is what makes a lone request's TPOT one decode iteration, not zero). Its
@@ -183,8 +184,8 @@ public struct CapacityModel: Sendable {
     private func aggregatedStep(
         _ pattern: ReplicaPattern, rate x: Double, streams: Double, pooled: Double, networkBandwidth: Double
     ) -> Step? {
-        let n = max(0, Int(streams.rounded()))
-        let context = Int(Double(n) * profile.meanDecodeContext)
+        let n = Self.wholeStreams(streams)
+        let context = Int(min(Double(n) * profile.meanDecodeContext, Self.maximumTokens))
         let budget = Double(pattern.chunkTokens - n)
         guard budget >= 1 else { return nil }
         let roofline = pattern.roofline
@@ -252,16 +253,33 @@ public struct CapacityModel: Sendable {
 
     /// Most replicas whose pooling `capacity(of:)` models (`PatternCapacity.perReplica`).
     public static let pooledReplicas = 8
+    /// Most streams and context tokens a prediction converts to whole numbers (far beyond any
+    /// batch; a fixed point that runs past them is overloaded anyway, and the cap keeps the
+    /// conversion from trapping).
+    static let maximumStreams = 1e7
+    static let maximumTokens = 1e15
+
+    /// `streams` as a whole, non-negative count, capped at `maximumStreams` (NaN counts as the cap).
+    static func wholeStreams(_ streams: Double) -> Int {
+        guard streams.isFinite else { return Int(maximumStreams) }
+        return Int(min(max(0, streams), maximumStreams).rounded())
+    }
 
     /// The SLO capacity of `pattern`, per replica for 1 … `pooledReplicas` replicas sharing the
     /// traffic: bisection on the rate to 0.2 % below the replica's throughput bound
     /// (`saturation`), which brackets it; each k starts from the k − 1 figure (pooling never
     /// lowers a replica's share).
     public func capacity(of pattern: ReplicaPattern, networkBandwidth: Double = 0) -> PatternCapacity {
+        capacity(of: pattern, networkBandwidth: networkBandwidth, upTo: Self.pooledReplicas)
+    }
+
+    /// `capacity(of:networkBandwidth:)` with pooled figures for k = 1 … `upTo` only (1: one
+    /// replica's capacity, the cheapest evaluation; what the search ranks patterns by).
+    public func capacity(of pattern: ReplicaPattern, networkBandwidth: Double = 0, upTo: Int) -> PatternCapacity {
         let ceiling = saturation(pattern)
         var perReplica: [Double] = []
         var floor = ceiling * 1e-4
-        for k in 1...Self.pooledReplicas {
+        for k in 1...max(1, min(upTo, Self.pooledReplicas)) {
             let single = capacity(of: pattern, networkBandwidth: networkBandwidth, replicas: k, from: floor, ceiling: ceiling)
             guard single > 0 else { break }
             perReplica.append(single)
@@ -273,6 +291,15 @@ public struct CapacityModel: Sendable {
         let at = predict(pattern, rate: single, networkBandwidth: networkBandwidth)
         return PatternCapacity(
             perReplica: perReplica, binding: binding(pattern, above: single * 1.002, networkBandwidth: networkBandwidth), atCapacity: at)
+    }
+
+    /// One replica's share at capacity when `k` replicas share the traffic, searched upwards from
+    /// `single` (one replica's capacity; pooling only adds); 0 when `single` is 0.
+    public func pooledCapacity(of pattern: ReplicaPattern, networkBandwidth: Double = 0, replicas k: Int, single: Double) -> Double {
+        guard k > 1, single > 0 else { return single }
+        return max(single, capacity(
+            of: pattern, networkBandwidth: networkBandwidth, replicas: min(k, Self.pooledReplicas), from: single,
+            ceiling: saturation(pattern)))
     }
 
     /// One replica's share at capacity when `k` share the traffic, searched in [from, ceiling];

@@ -34,7 +34,7 @@ public struct ColumnBuilder: Sendable {
         let patterns = problem.models.indices.flatMap { enumerator.patterns(model: $0) }
         let fleet = problem.fleet
         let capacities = parallelMap(patterns) { pattern in
-            models[pattern.model].capacity(of: pattern, networkBandwidth: fleet[pattern.pool].networkBandwidth)
+            models[pattern.model].capacity(of: pattern, networkBandwidth: fleet[pattern.pool].networkBandwidth, upTo: 1)
         }
         return Array(zip(patterns, capacities))
     }
@@ -54,13 +54,27 @@ public struct ColumnBuilder: Sendable {
             best[layoutKey] = entry
         }
         var seen = Set<GroupKey>()
-        return best.keys.sorted().compactMap { key in
+        let kept: [PatternColumn] = best.keys.sorted().compactMap { key in
             guard let entry = best[key] else { return nil }
-            var column = PatternColumn(
+            let column = PatternColumn(
                 pattern: entry.pattern, capacity: entry.capacity,
                 costPerHour: problem.cost(pool: entry.pattern.pool, gpus: entry.pattern.gpus))
-            guard seen.insert(column.key).inserted else { return nil }
-            column.capacity.perReplica = column.capacity.perReplica.map { $0 * derating[entry.pattern.model] }
+            return seen.insert(column.key).inserted ? column : nil
+        }
+        // Pooling: each kept column's per-replica figure at the count that would carry its model's
+        // whole demand on it alone (at most CapacityModel.pooledReplicas).
+        let models = problem.models.indices.map { capacityModel(model: $0) }
+        let fleet = problem.fleet
+        let demands = problem.models.map(\.workload.arrivalRate)
+        let derating = derating
+        return parallelMap(kept) { column in
+            var column = column
+            let single = column.capacity.single
+            let k = min(CapacityModel.pooledReplicas, max(1, Int((demands[column.pattern.model] / max(single, 1e-9)).rounded(.up))))
+            let pooled = models[column.pattern.model].pooledCapacity(
+                of: column.pattern, networkBandwidth: fleet[column.pattern.pool].networkBandwidth, replicas: k, single: single)
+            column.pooledReplicas = k
+            column.capacityPerReplica = pooled * derating[column.pattern.model]
             return column
         }
     }

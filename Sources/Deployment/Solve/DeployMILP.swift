@@ -3,18 +3,16 @@ import Solver
 
 /// The deployment MILP over replica patterns.
 ///
-/// Variables: n_p ∈ ℤ≥0 replicas of each pattern column p; where a pattern's per-replica capacity
-/// grows with the replica count (pooling), binaries z_{p,j} (the j-th replica, in order) carry
-/// the increments c(j)·j − c(j−1)·(j−1) and an integer tail w_p the last per-replica figure;
-/// r_{m,t} ≥ 0 the rate of model m served disaggregated on GPU type t; s ≥ 0 the common scale
-/// under max-rate. Constraint families:
+/// Variables: n_p ∈ ℤ≥0 replicas of each pattern column p, each carrying the column's
+/// `capacityPerReplica` (pooling enters through the count the column was evaluated at, see
+/// `ColumnBuilder`); r_{m,t} ≥ 0 the rate of model m served disaggregated on GPU type t; s ≥ 0
+/// the common scale under max-rate. Constraint families:
 /// - `demand` (one per model): aggregated capacity + Σ_t r_{m,t} ≥ s·λ_m (s = 1 unless max-rate);
 /// - `prefill`, `decode`: r_{m,t} ≤ the prefill (decode) pool's capacity on type t;
 /// - `transfer`: r_{m,t} × KV bytes per request ≤ 80 % of the prefill replicas' network bandwidth;
 /// - `gpus` (per type and TP size s): GPUs of replicas whose TP group has ≥ s GPUs ≤ the GPUs that
 ///   nodes can give to s-sized groups (Σ_nodes ⌊capacity/s⌋·s): with power-of-two TP degrees that
 ///   divide the node size, exactly the condition for the replicas to pack onto the nodes;
-/// - `pooling`: z_{p,j} ≥ z_{p,j+1}, n_p = Σ_j z_{p,j} + w_p, w_p ≤ U·z_{p,K}.
 /// Objective: min-cost Σ price·GPUs·n_p; min-gpus Σ GPUs·n_p (cost as a 10⁻⁶ tie-break); max-rate s
 /// (cost as a tie-break). With a current plan, `changes` adds d_p ≥ |n_p − current_p|.
 /// ```
@@ -70,33 +68,9 @@ public struct DeployMILP: Sendable {
         var counts: [Variable] = []
         var capacity: [Int: LinearExpression] = [:]  // per column: capacity expression
         for (index, column) in columns.enumerated() {
-            let bound = Double(upperBound(column))
-            let n = model.addVariable(name: "n_\(index)", upper: bound, kind: .integer)
+            let n = model.addVariable(name: "n_\(index)", upper: Double(upperBound(column)), kind: .integer)
             counts.append(n)
-            if column.isLinear {
-                capacity[index] = column.capacity.single * n
-            } else {
-                let steps = column.capacity.perReplica
-                var expression = LinearExpression()
-                var sum = LinearExpression()
-                var previous: Variable?
-                for j in 1...steps.count {
-                    let z = model.addVariable(name: "z_\(index)_\(j)", kind: .binary)
-                    let increment = Double(j) * steps[j - 1] - Double(j - 1) * (j > 1 ? steps[j - 2] : 0)
-                    expression.add(z, coefficient: increment)
-                    sum.add(z)
-                    if let previous { model.addConstraint(z.expression <= previous.expression, name: "order_\(index)_\(j)", family: "pooling") }
-                    previous = z
-                }
-                let tail = model.addVariable(name: "w_\(index)", upper: bound, kind: .integer)
-                expression.add(tail, coefficient: steps[steps.count - 1])
-                sum.add(tail)
-                if let last = previous {
-                    model.addConstraint(tail.expression <= bound * last.expression, name: "tail_\(index)", family: "pooling")
-                }
-                model.addConstraint(sum == n.expression, name: "count_\(index)", family: "pooling")
-                capacity[index] = expression
-            }
+            capacity[index] = column.capacityPerReplica * n
         }
         let scaleVariable: Variable? = problem.objective == .maxRate ? model.addVariable(name: "scale") : nil
         // Disaggregated rate per model and pool.

@@ -62,7 +62,7 @@ public struct DeployPlanner: Planner {
             let solveWatch = Stopwatch()
             let columns = base.indices.map { index -> PatternColumn in
                 var copy = base[index]
-                copy.capacity.perReplica = base[index].capacity.perReplica.map { $0 * factors[index] }
+                copy.capacityPerReplica = base[index].capacityPerReplica * factors[index]
                 return copy
             }
             context.progress.say("round \(round): solving the deployment MILP over \(columns.count) pattern columns")
@@ -194,7 +194,7 @@ public struct DeployPlanner: Planner {
                 tp: pattern.layout.tensorParallel, pp: pattern.layout.pipelineParallel, role: pattern.role, count: count,
                 maxBatch: pattern.maxBatch, chunkTokens: pattern.chunkTokens, memoryUtilization: pattern.memoryUtilization,
                 kvCapacityTokens: pattern.kvCapacityTokens,
-                capacityPerReplica: columns[index].capacity.total(replicas: count) / Double(count))
+                capacityPerReplica: columns[index].capacityPerReplica)
         }
     }
 
@@ -203,8 +203,8 @@ public struct DeployPlanner: Planner {
     func predicted(model: CapacityModel, columns: [(PatternColumn, Int)], rate: Double, problem: DeployProblem)
         -> (ttft: LatencyPercentiles, tpot: LatencyPercentiles)?
     {
-        let total = columns.reduce(0.0) { $0 + $1.0.capacity.total(replicas: $1.1) }
-        guard total > 0, let heaviest = columns.max(by: { $0.0.capacity.single < $1.0.capacity.single }) else { return nil }
+        let total = columns.reduce(0.0) { $0 + $1.0.capacityPerReplica * Double($1.1) }
+        guard total > 0, let heaviest = columns.max(by: { $0.0.capacityPerReplica < $1.0.capacityPerReplica }) else { return nil }
         func at(_ column: PatternColumn, share: Double, quantile: Double) -> LoadPrediction? {
             var slo = model.slo
             slo.ttftQuantile = quantile
@@ -213,16 +213,16 @@ public struct DeployPlanner: Planner {
             return shifted.predict(column.pattern, rate: share, networkBandwidth: problem.fleet[column.pattern.pool].networkBandwidth)
         }
         let column = heaviest.0
-        let pool = columns.filter { $0.0.pattern.role == column.pattern.role }.reduce(0.0) { $0 + $1.0.capacity.total(replicas: $1.1) }
-        let share = rate * column.capacity.single / max(1e-9, pool)
+        let pool = columns.filter { $0.0.pattern.role == column.pattern.role }.reduce(0.0) { $0 + $1.0.capacityPerReplica * Double($1.1) }
+        let share = rate * column.capacityPerReplica / max(1e-9, pool)
         let levels = [0.5, 0.9, 0.99].map { at(column, share: share, quantile: $0) }
         var ttft = LatencyPercentiles(p50: levels[0]?.ttft, p90: levels[1]?.ttft, p99: levels[2]?.ttft)
         var tpot = LatencyPercentiles(p50: levels[0]?.tpot, p90: levels[1]?.tpot, p99: levels[2]?.tpot)
         if column.pattern.role == .decode || column.pattern.role == .prefill {
             let other: ServingRole = column.pattern.role == .decode ? .prefill : .decode
-            if let partner = columns.filter({ $0.0.pattern.role == other }).max(by: { $0.0.capacity.single < $1.0.capacity.single }) {
-                let partnerPool = columns.filter { $0.0.pattern.role == other }.reduce(0.0) { $0 + $1.0.capacity.total(replicas: $1.1) }
-                let partnerShare = rate * partner.0.capacity.single / max(1e-9, partnerPool)
+            if let partner = columns.filter({ $0.0.pattern.role == other }).max(by: { $0.0.capacityPerReplica < $1.0.capacityPerReplica }) {
+                let partnerPool = columns.filter { $0.0.pattern.role == other }.reduce(0.0) { $0 + $1.0.capacityPerReplica * Double($1.1) }
+                let partnerShare = rate * partner.0.capacityPerReplica / max(1e-9, partnerPool)
                 let partnerLevels = [0.5, 0.9, 0.99].map { at(partner.0, share: partnerShare, quantile: $0) }
                 if other == .prefill {
                     ttft = LatencyPercentiles(p50: partnerLevels[0]?.ttft, p90: partnerLevels[1]?.ttft, p99: partnerLevels[2]?.ttft)

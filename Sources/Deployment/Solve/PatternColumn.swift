@@ -1,20 +1,25 @@
-/// A replica pattern as the MILP sees it: its capacity (after any derating) and its price.
+/// A replica pattern as the MILP sees it: its capacity, the per-replica figure the MILP uses, and
+/// its price.
 public struct PatternColumn: Sendable {
     public var pattern: ReplicaPattern
+    /// One replica's SLO capacity (and what binds it).
     public var capacity: PatternCapacity
     /// Dollars per hour of one replica (nil when the pool has no price).
     public var costPerHour: Double?
+    /// The replica count the per-replica figure was evaluated at (pooling: k replicas behind the
+    /// router carry a little more each than one alone).
+    public var pooledReplicas: Int
+    /// Requests per second each replica of the column carries in the MILP: the pooled figure at
+    /// `pooledReplicas`, times any correction the verification loop applied. Kept linear in the
+    /// count so that the MILP stays a pure integer covering model.
+    public var capacityPerReplica: Double
 
-    public init(pattern: ReplicaPattern, capacity: PatternCapacity, costPerHour: Double?) {
+    public init(pattern: ReplicaPattern, capacity: PatternCapacity, costPerHour: Double?, pooledReplicas: Int = 1, capacityPerReplica: Double? = nil) {
         self.pattern = pattern
         self.capacity = capacity
         self.costPerHour = costPerHour
-    }
-
-    /// True when k replicas carry k times one replica's capacity (no pooling gain to model).
-    var isLinear: Bool {
-        guard let low = capacity.perReplica.min(), let high = capacity.perReplica.max(), high > 0 else { return true }
-        return high / max(low, 1e-12) < 1.005
+        self.pooledReplicas = pooledReplicas
+        self.capacityPerReplica = capacityPerReplica ?? capacity.single
     }
 
     /// The key a current plan's group matches a column by.

@@ -34,6 +34,7 @@ struct ShadowPrices {
                 kind: "gpus", name: "gpus[\(pool.gpu.name)]", shadowPrice: dual,
                 unit: "objective per additional \(pool.gpu.name) (LP relaxation dual)"))
         }
+        let lost = capacityLost()
         for (m, demand) in problem.models.enumerated() {
             guard let dual = relaxed.dual(of: built.demandRows[m]) else { continue }
             if abs(dual) > 1e-12 {
@@ -42,27 +43,41 @@ struct ShadowPrices {
                     unit: "objective per additional request per second (LP relaxation dual)"))
             }
             for target in SLOTarget.allCases {
-                let lost = capacityLost(model: m, target: target)
-                guard lost > 1e-9 else { continue }
+                let capacity = lost[m][target] ?? 0
+                guard capacity > 1e-9 else { continue }
                 out.append(BindingConstraint(
-                    kind: target.rawValue, name: "slo[\(demand.name)].\(target.rawValue)", shadowPrice: dual * lost,
+                    kind: target.rawValue, name: "slo[\(demand.name)].\(target.rawValue)", shadowPrice: dual * capacity,
                     unit: "objective change if the target were 10% tighter (demand dual × capacity lost)"))
             }
         }
         return out
     }
 
-    /// Requests per second the plan's replicas of model `m` lose when `target` is 10 % tighter.
-    func capacityLost(model m: Int, target: SLOTarget) -> Double {
-        let model = builder.capacityModel(model: m)
-        let tighter = CapacityModel(slo: model.slo.scaled(target, by: Self.tightening), profile: model.profile)
-        var lost = 0.0
-        for (index, column) in columns.enumerated() where column.pattern.model == m && solution.counts[index] > 0 {
-            let bandwidth = problem.fleet[column.pattern.pool].networkBandwidth
-            let before = model.capacity(of: column.pattern, networkBandwidth: bandwidth).single
-            let after = tighter.capacity(of: column.pattern, networkBandwidth: bandwidth).single
-            guard before > 0 else { continue }
-            lost += Double(solution.counts[index]) * column.capacity.single * max(0, 1 - after / before)
+    /// Requests per second each model's replicas in the plan lose when a target is 10 % tighter:
+    /// every used column's one-replica capacity re-evaluated at the tighter target (in parallel),
+    /// its loss applied to the column's planned figure.
+    func capacityLost() -> [[SLOTarget: Double]] {
+        struct Job: Sendable {
+            var column: Int
+            var target: SLOTarget
+        }
+        let all = columns
+        let counts = solution.counts
+        let used = all.indices.filter { counts[$0] > 0 && all[$0].capacity.single > 0 }
+        let jobs = used.flatMap { column in SLOTarget.allCases.map { Job(column: column, target: $0) } }
+        let models = problem.models.indices.map { builder.capacityModel(model: $0) }
+        let fleet = problem.fleet
+        let after = parallelMap(jobs) { job -> Double in
+            let column = all[job.column]
+            let model = models[column.pattern.model]
+            let tighter = CapacityModel(slo: model.slo.scaled(job.target, by: Self.tightening), profile: model.profile)
+            return tighter.capacity(of: column.pattern, networkBandwidth: fleet[column.pattern.pool].networkBandwidth, upTo: 1).single
+        }
+        var lost = Array(repeating: [SLOTarget: Double](), count: problem.models.count)
+        for (job, capacity) in zip(jobs, after) {
+            let column = all[job.column]
+            let share = max(0, 1 - capacity / column.capacity.single)
+            lost[column.pattern.model][job.target, default: 0] += Double(solution.counts[job.column]) * column.capacityPerReplica * share
         }
         return lost
     }
