@@ -24,8 +24,9 @@ public struct DeployEvaluator: Evaluator {
                 plan.models[m].verification = verifier.verify(model: m, groups: own, rate: outcome.demandRate)
             }
             if plan.models[m].certifiedRate == nil {
-                plan.models[m].certifiedRate = verifier.certifiedRate(
-                    model: m, groups: own, upTo: 1.5 * max(outcome.demandRate, outcome.plannedRate))
+                let searched = verifier.certifiedRate(model: m, groups: own, upTo: 1.5 * max(outcome.demandRate, outcome.plannedRate))
+                let met = plan.models[m].verification?.meetsSLO ?? false
+                plan.models[m].certifiedRate = met ? max(searched, outcome.demandRate) : searched
             }
         }
         plan.certified = plan.models.allSatisfy { $0.verification?.meetsSLO ?? false }

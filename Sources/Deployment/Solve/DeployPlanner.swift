@@ -88,7 +88,10 @@ public struct DeployPlanner: Planner {
                 let verification = verifier.verify(model: m, groups: own, rate: outcome.demandRate)
                 plan.models[m].verification = verification
                 guard let verification else { continue }
-                let certified = verifier.certifiedRate(model: m, groups: own, upTo: 1.5 * max(outcome.demandRate, outcome.plannedRate))
+                // The bisection's answer is within its 1 % tolerance; a plan that met the SLO at its
+                // demand is certified at least there.
+                let searched = verifier.certifiedRate(model: m, groups: own, upTo: 1.5 * max(outcome.demandRate, outcome.plannedRate))
+                let certified = verification.meetsSLO ? max(searched, outcome.demandRate) : searched
                 plan.models[m].certifiedRate = certified
                 let ratio = certified / max(1e-9, outcome.plannedRate)
                 if !verification.meetsSLO {
