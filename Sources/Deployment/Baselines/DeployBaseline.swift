@@ -96,6 +96,16 @@ enum BaselineSupport {
         var ratePerReplica: Double
     }
 
+    /// Under max-rate: each chosen model's replicas filling its pool (`fill`), the notes on the
+    /// pools left idle, and the groups, model by model.
+    static func filledGroups(_ problem: DeployProblem, choices: [Int: Choice], notes: inout [String]) -> [DeploymentGroup] {
+        let counts = fill(problem, choices: choices)
+        notes += idlePools(problem, choices: choices)
+        return choices.sorted(by: { $0.key < $1.key }).map { model, choice in
+            group(problem, choice.pattern, count: counts[model] ?? 0, capacity: choice.ratePerReplica)
+        }
+    }
+
     /// Fills the fleet under max-rate: every model keeps its chosen GPU type, and replicas are
     /// added one at a time to the model whose rate relative to its demand (`Σ replicas × rate /
     /// demand`) is lowest among those whose next replica still fits a node of its pool, until none

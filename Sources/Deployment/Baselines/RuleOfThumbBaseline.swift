@@ -55,11 +55,7 @@ public struct RuleOfThumbBaseline: DeployBaseline {
         }
         var groups: [DeploymentGroup] = []
         if problem.objective == .maxRate {
-            let counts = BaselineSupport.fill(problem, choices: choices)
-            notes += BaselineSupport.idlePools(problem, choices: choices)
-            for (model, choice) in choices.sorted(by: { $0.key < $1.key }) {
-                groups.append(BaselineSupport.group(problem, choice.pattern, count: counts[model] ?? 0, capacity: choice.ratePerReplica))
-            }
+            groups += BaselineSupport.filledGroups(problem, choices: choices, notes: &notes)
         } else {
             var free = problem.fleet.map(\.nodeCapacities)
             for (model, choice) in choices.sorted(by: { $0.key < $1.key }) {
