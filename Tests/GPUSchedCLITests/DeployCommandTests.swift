@@ -137,3 +137,18 @@ import Testing
         #expect(zip(costs, costs.dropFirst()).allSatisfy { $0 >= $1 - 1e-9 })
     }
 }
+
+/// The verification's simulated requests are estimated up front and refused beyond the limit, unless
+/// nothing is simulated.
+@Suite struct DeployWorkLimitTests {
+    @Test func tooManySimulatedRequestsAreRefusedUnlessNotEvaluating() throws {
+        let scenario = DeployCommandTests.scenario().replacingOccurrences(
+            of: "verification: {seeds: 1, requests: 400, maxRounds: 3}", with: "verification: {seeds: 20, requests: 1000000, maxRounds: 20}")
+        let path = try TemporaryFiles.file(scenario)
+        let refused = try CLIRunner.run(["plan", "deploy", path])
+        #expect(refused.exitCode == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("verification.requests") && refused.stderr.contains("simulated requests"), "\(refused.stderr)")
+        let solved = try CLIRunner.run(["plan", "deploy", path, "--no-evaluate"])
+        #expect(solved.exitCode == 0, "\(solved.stderr)")
+    }
+}

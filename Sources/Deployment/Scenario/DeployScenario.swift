@@ -66,7 +66,7 @@ public struct DeployScenario: Sendable {
         }
         let problem = DeployProblem(fleet: fleet, models: models, objective: objective, modes: modes, settings: settings)
         do {
-            try DeployWorkEstimate(problem: problem).check(envelope.limits)
+            try DeployWorkEstimate(problem: problem).checkPatterns(envelope.limits)
         } catch {
             for issue in error.issues { envelope.diagnostics.report(issue.path, issue.message) }
             throw envelope.diagnostics.failure()

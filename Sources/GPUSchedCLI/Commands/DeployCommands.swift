@@ -45,6 +45,7 @@ struct DeployPlanCommand: ParsableCommand {
         scenario.problem.settings.seeds = seeding.seeds(default: scenario.problem.settings.seeds)
         let problem = scenario.problem
         let evaluate = evaluation.evaluate
+        if evaluate { try DeployWorkEstimate(problem: problem).checkSimulation(workLimits.limits) }
         if let sweep {
             let spec = try DeploySweep(parsing: sweep)
             let points = try export.withSolver { solver in
@@ -96,6 +97,7 @@ struct DeploySimulateCommand: ParsableCommand {
         var scenario = try ScenarioKinds.loadDeploy(path: file, limits: workLimits.limits)
         scenario.problem.settings.seeds = seeding.seeds(default: scenario.problem.settings.seeds)
         let problem = scenario.problem
+        try DeployWorkEstimate(problem: problem).checkSimulation(workLimits.limits)
         guard let path = plan else {
             let report = try export.withSolver { solver in
                 try DeployReport.report(
