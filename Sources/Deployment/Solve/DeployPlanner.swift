@@ -56,7 +56,7 @@ public struct DeployPlanner: Planner {
         var best: Round?
         var last: Round?
         var bestIndex: Int?
-        var seen = Set<[DeploymentGroup]>()
+        var seen = Set<[String]>()  // the deployments simulated so far (groups without their capacities)
         let maxRounds = verifier == nil ? 1 : problem.settings.maxRounds
         for round in 1...maxRounds {
             let solveWatch = Stopwatch()
@@ -75,7 +75,8 @@ public struct DeployPlanner: Planner {
                 last = Round(plan: plan, solution: solution, columns: columns)
                 break
             }
-            guard seen.insert(plan.groups).inserted else {
+            let shape = plan.groups.map { "\($0.model)|\($0.gpu)|\($0.tp)|\($0.pp)|\($0.role.rawValue)|\($0.maxBatch)|\($0.chunkTokens)|\($0.count)" }
+            guard seen.insert(shape).inserted else {
                 // The factors moved but the plan is one already simulated: nothing new to learn.
                 break
             }
