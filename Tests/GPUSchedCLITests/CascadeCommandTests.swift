@@ -197,3 +197,19 @@ import GPUSchedTestSupport
         ], "\(output.stderr)")
     }
 }
+
+/// A large cascade plans without its simulation when asked to (`--no-evaluate`: the reader no longer
+/// refuses it for a simulation it skips), and a simulation beyond the limit is refused before planning.
+@Suite struct CascadeLargeClusterTests {
+    @Test func aThousandGPUsPlanWithoutEvaluationAndRefuseTheSimulation() throws {
+        let text = CascadeCommandTests.scenario(count: 1024).replacingOccurrences(of: "arrivalRate: 1.5", with: "arrivalRate: 128")
+            .replacingOccurrences(of: "evaluation: {seeds: 1, requests: 300}", with: "evaluation: {seeds: 3, requests: 2000}")
+        let path = try TemporaryFiles.file(text)
+        let planned = try CLIRunner.run(["plan", "cascade", path, "--no-evaluate", "--json"])
+        #expect(planned.exitCode == 0, "\(planned.stderr)")
+        // simulate cascade searches the sustainable rate: 3 seeds × 5 cascades × 19 runs × 25,600 requests.
+        let refused = try CLIRunner.run(["simulate", "cascade", path])
+        #expect(refused.exitCode == 2)
+        #expect(refused.stderr.contains("simulated requests") && refused.stderr.contains("--max-requests"), "\(refused.stderr)")
+    }
+}

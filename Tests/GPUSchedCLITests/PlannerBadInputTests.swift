@@ -130,8 +130,8 @@ import GPUSchedTestSupport
     @Test func cascadeEvaluationTooLarge() throws {
         let text = try Self.example("cascade-deepseek.yaml") + "evaluation: {seeds: 100, requests: 100000}\n"
         try expectLines(["simulate", "cascade"], text, [
-            "error: evaluation.requests: about 950000000 simulated requests (seeds × 5 cascades × 19 runs of the rate search × "
-                + "requests per run), over the limit of 5000000; raise it with --max-requests N or --allow-large",
+            "error: --seeds: about 950000000 simulated requests (seeds × 5 cascades × 19 runs × requests per run, "
+                + "a run spanning ten SLOs), over the limit of 5000000; raise it with --max-requests N or --allow-large",
         ])
     }
 

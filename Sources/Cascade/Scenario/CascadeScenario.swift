@@ -168,12 +168,10 @@ public struct CascadeScenario: Sendable {
             totalGPUs: count, arrivalRate: rate, samples: samples, qualityTarget: target, objective: objective, sloP95: slo,
             judgeLatency: judge, penalty: penalty, thresholdStep: step)
         problem.stageBudget = budget
+        // The planning work is checked here; the simulation's only where it runs (`CascadeEvaluator.check`),
+        // so that `plan cascade --no-evaluate` on a large cluster is not refused for a simulation it skips.
         do {
             try CascadeWorkEstimate(problem: problem).check(envelope.limits, at: "cluster.count")
-            try envelope.limits.check(
-                requests: CascadeWorkEstimate.simulatedRequests(seeds: seeds, requests: requests, rate: rate, slo: slo),
-                what: "simulated requests (seeds × 5 cascades × 19 runs of the rate search × requests per run)",
-                at: "evaluation.requests")
         } catch {
             throw refuse(error)
         }
