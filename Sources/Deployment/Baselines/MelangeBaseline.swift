@@ -116,14 +116,14 @@ public struct MelangeBaseline: DeployBaseline {
     /// One replica's SLO throughput on each bucket's own requests under each pattern (0 for nil),
     /// the (bucket, pattern) pairs evaluated concurrently.
     static func throughputs(demand: ModelDemand, cells: [MelangeBuckets.Cell], patterns: [ReplicaPattern?]) -> [[Double]] {
-        let table = ThroughputTable(rows: cells.count, columns: patterns.count)
         let models = cells.map { CapacityModel(slo: demand.slo, profile: WorkloadProfile($0.requests)) }
-        DispatchQueue.concurrentPerform(iterations: cells.count * patterns.count) { index in
+        let pairs = Array(0..<(cells.count * patterns.count))
+        let values = parallelMap(pairs) { index -> Double in
             let (row, column) = index.quotientAndRemainder(dividingBy: max(1, patterns.count))
-            guard let pattern = patterns[column] else { return }
-            table.set(row, column, models[row].capacity(of: pattern).single)
+            guard let pattern = patterns[column] else { return 0 }
+            return models[row].capacity(of: pattern, upTo: 1).single
         }
-        return table.values
+        return cells.indices.map { row in Array(values[(row * patterns.count)..<((row + 1) * patterns.count)]) }
     }
 
     /// The unbounded solution cut to what each pool's nodes hold, with a note per short pool.
@@ -180,27 +180,5 @@ public struct MelangeBaseline: DeployBaseline {
             if let fitted = try solve(at: mid) { (low, best) = (mid, fitted) } else { high = mid }
         }
         return (low, best)
-    }
-}
-
-/// Results written by concurrent workers, one cell each, under a lock.
-private final class ThroughputTable: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cells: [[Double]]
-
-    init(rows: Int, columns: Int) {
-        cells = Array(repeating: Array(repeating: 0, count: columns), count: rows)
-    }
-
-    func set(_ row: Int, _ column: Int, _ value: Double) {
-        lock.lock()
-        defer { lock.unlock() }
-        cells[row][column] = value
-    }
-
-    var values: [[Double]] {
-        lock.lock()
-        defer { lock.unlock() }
-        return cells
     }
 }

@@ -45,7 +45,7 @@ public struct RuleOfThumbBaseline: DeployBaseline {
             }
             let capacityModel = CapacityModel(slo: demand.slo, profile: BaselineSupport.profile(demand))
             for pattern in ranked {
-                let capacity = capacityModel.capacity(of: pattern).single
+                let capacity = capacityModel.capacity(of: pattern, upTo: 1).single
                 if capacity > 0 {
                     choices[model] = BaselineSupport.Choice(pattern: pattern, ratePerReplica: capacity)
                     break
