@@ -1,10 +1,10 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // GPUSched: operations research for LLM serving fleets.
 import PackageDescription
 
 let package = Package(
     name: "GPUSched",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gpusched", targets: ["gpusched"]),
         .library(name: "Solver", targets: ["Solver"]),
@@ -20,6 +20,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // The live serving stack (serve, mock-engine, load). Hummingbird without its default traits, so
+        // swift-configuration is not built.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // LP/MILP modelling layer and the HiGHS backend (loaded at run time).
@@ -44,12 +53,48 @@ let package = Package(
         .target(name: "ExpertPlacement", dependencies: ["Solver", "ServingModel", "Planning"]),
         // Fleet deployment: the smallest layout of each model on each GPU, packing replicas into nodes.
         .target(name: "Deployment", dependencies: ["Solver", "ServingModel", "Planning", "Simulation"]),
+        // The OpenAI-compatible wire format the live components share: request fields, SSE, error bodies.
+        .target(name: "InferenceAPI"),
+        // gpusched serve: the OpenAI-compatible router that enforces plans in front of real engines.
+        .target(
+            name: "Router",
+            dependencies: [
+                "InferenceAPI", "ServingModel", "Planning", "GateAndRoute", "Cascade", "Deployment",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // gpusched mock-engine: an OpenAI-compatible engine whose tokens come out when the performance
+        // model says, with vLLM-style /metrics — the test bed that needs no GPU.
+        .target(
+            name: "MockEngine",
+            dependencies: [
+                "InferenceAPI", "ServingModel", "Planning",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // gpusched load: the open-loop load generator (Poisson, gamma, trace replay) that measures TTFT,
+        // TPOT and E2E like inference-perf.
+        .target(
+            name: "LoadGenerator",
+            dependencies: [
+                "InferenceAPI", "ServingModel", "Planning", "Simulation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The command-line verbs, kept in a library so tests can reach them.
         .target(
             name: "GPUSchedCLI",
             dependencies: [
                 "Solver", "ServingModel", "Planning", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
-                "Deployment", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Deployment", "Router", "MockEngine", "LoadGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
@@ -65,6 +110,7 @@ let package = Package(
         .testTarget(name: "CascadeTests", dependencies: ["Cascade", "Solver", "ServingModel", "Simulation", "GPUSchedTestSupport"]),
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [
