@@ -81,3 +81,24 @@ struct ServerSentEventParserTests {
         #expect(events == [Array("{}".utf8), Array("[DONE]".utf8)])
     }
 }
+
+@Suite("PromptTokens")
+struct PromptTokensTests {
+    @Test("a generated prompt reads back as its length", arguments: [1, 2, 7, 512, 4_096])
+    func roundTrip(tokens: Int) {
+        #expect(PromptTokens.estimate(PromptTokens.text(tokens: tokens, seed: 3)) == tokens)
+    }
+
+    @Test("4 bytes a token, rounded up, at least one")
+    func estimate() {
+        #expect(PromptTokens.estimate("") == 1)
+        #expect(PromptTokens.estimate("abcd") == 1)
+        #expect(PromptTokens.estimate("abcde") == 2)
+        #expect(PromptTokens.estimate("é") == 1)
+    }
+
+    @Test("different seeds differ from the first word")
+    func seeds() {
+        #expect(PromptTokens.text(tokens: 4, seed: 1).prefix(4) != PromptTokens.text(tokens: 4, seed: 2).prefix(4))
+    }
+}
