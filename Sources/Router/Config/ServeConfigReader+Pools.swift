@@ -14,18 +14,22 @@ extension ServeConfigReader {
         var node: ConfigNode
     }
 
-    static func readPools(_ node: ConfigNode, environment: [String: String]) -> (configs: [PoolConfig], addresses: [ReadAddress])? {
-        guard let list = node.list(nonEmpty: true) else { return nil }
+    /// The pools (nil after a problem), and every backend URL that could be read, for the port
+    /// check (which runs even when another part of a pool is wrong, so all problems come at once).
+    static func readPools(_ node: ConfigNode, environment: [String: String]) -> (configs: [PoolConfig]?, addresses: [ReadAddress]) {
+        guard let list = node.list(nonEmpty: true) else { return (nil, []) }
         if list.count > ServeConfigBounds.maxPools {
             node.report("at most \(ServeConfigBounds.maxPools) pools, got \(list.count)")
-            return nil
+            return (nil, [])
         }
         var configs: [PoolConfig] = []
         var addresses: [ReadAddress] = []
         var firstIndex: [String: Int] = [:]
         var ok = true
         for (index, item) in list.enumerated() {
-            guard let (pool, read, modelNode) = readPool(item, environment: environment) else { ok = false; continue }
+            let (read, addressesRead) = readPool(item, environment: environment)
+            addresses += addressesRead
+            guard let (pool, modelNode) = read else { ok = false; continue }
             if let first = firstIndex[pool.model] {
                 modelNode.report("duplicate model '\(pool.model)' (also pools[\(first)]); a model has one pool")
                 ok = false
@@ -33,17 +37,16 @@ extension ServeConfigReader {
             }
             firstIndex[pool.model] = index
             configs.append(pool)
-            addresses += read
         }
-        return ok ? (configs, addresses) : nil
+        return (ok ? configs : nil, addresses)
     }
 
-    static func readPool(_ node: ConfigNode, environment: [String: String]) -> (PoolConfig, [ReadAddress], ConfigNode)? {
-        guard let object = node.object(allowedKeys: poolKeys) else { return nil }
+    static func readPool(_ node: ConfigNode, environment: [String: String]) -> (pool: (PoolConfig, ConfigNode)?, addresses: [ReadAddress]) {
+        guard let object = node.object(allowedKeys: poolKeys) else { return (nil, []) }
         let modelNode = object.require("model")
         let model = modelNode?.string()
         let policyName = object["policy"].map { $0.choice(policyNames) } ?? "least-outstanding"
-        let backends = object.require("backends").flatMap { readBackends($0, environment: environment) }
+        let (backends, addresses) = object.require("backends").map { readBackends($0, environment: environment) } ?? (nil, [])
         let admission = object["admission"].map(readAdmission) ?? AdmissionConfig()
         var policy: PolicyConfig?
         switch policyName {
@@ -61,18 +64,19 @@ extension ServeConfigReader {
                 policy = nil
             }
         }
-        guard let modelNode, let model, let policy, let backends, let admission else { return nil }
-        let pool = PoolConfig(model: model, policy: policy, backends: backends.map(\.config), admission: admission)
-        return (pool, backends.map(\.address), modelNode)
+        guard let modelNode, let model, let policy, let backends, let admission else { return (nil, addresses) }
+        return ((PoolConfig(model: model, policy: policy, backends: backends, admission: admission), modelNode), addresses)
     }
 
-    static func readBackends(_ node: ConfigNode, environment: [String: String]) -> [(config: BackendConfig, address: ReadAddress)]? {
-        guard let list = node.list(nonEmpty: true) else { return nil }
+    /// The backends (nil after a problem), and the URLs that could be read.
+    static func readBackends(_ node: ConfigNode, environment: [String: String]) -> ([BackendConfig]?, [ReadAddress]) {
+        guard let list = node.list(nonEmpty: true) else { return (nil, []) }
         if list.count > ServeConfigBounds.maxBackendsPerPool {
             node.report("at most \(ServeConfigBounds.maxBackendsPerPool) backends in a pool, got \(list.count)")
-            return nil
+            return (nil, [])
         }
-        var read: [(config: BackendConfig, address: ReadAddress)] = []
+        var read: [BackendConfig] = []
+        var addresses: [ReadAddress] = []
         var firstIndex: [BackendURL: Int] = [:]
         var ok = true
         for (index, item) in list.enumerated() {
@@ -83,9 +87,10 @@ extension ServeConfigReader {
                 continue
             }
             firstIndex[backend.address.url] = index
-            read.append(backend)
+            read.append(backend.config)
+            addresses.append(backend.address)
         }
-        return ok ? read : nil
+        return (ok ? read : nil, addresses)
     }
 
     static func readBackend(_ node: ConfigNode, environment: [String: String]) -> (config: BackendConfig, address: ReadAddress)? {

@@ -38,22 +38,21 @@ public enum ServeConfigReader {
     public static func read(_ envelope: ScenarioEnvelope, environment: [String: String]) throws(ScenarioError) -> ServeConfig {
         let body = envelope.body
         let listen = body["listen"].map(readListen) ?? ListenAddress()
-        let pools = body.require("pools").flatMap { readPools($0, environment: environment) }
+        let (pools, addresses) = body.require("pools").map { readPools($0, environment: environment) } ?? (nil, [])
         let cascades = body["cascades"].map(readCascades) ?? []
         let limits = body["limits"].map(readLimits) ?? ServeLimits()
         let apiKeys = readAPIKeys(body, environment: environment)
         let health = body["health"].map(readHealth) ?? HealthSettings()
         let retry = body["retry"].map(readRetry) ?? RetrySettings()
         let timeouts = body["timeouts"].map(readTimeouts) ?? TimeoutSettings()
-        guard let listen, let pools, let cascades, let limits, let apiKeys, let health, let retry, let timeouts else {
-            throw envelope.diagnostics.failure()
+        if let listen {
+            for address in addresses { checkPorts(listen: listen, backend: address.url, report: address.node.report) }
         }
-        for address in pools.addresses {
-            checkPorts(listen: listen, backend: address.url, report: address.node.report)
-        }
-        do { try envelope.diagnostics.throwIfAny() } catch { throw envelope.diagnostics.failure() }
+        guard envelope.diagnostics.issues.isEmpty, let listen, let pools, let cascades, let limits, let apiKeys, let health, let retry,
+            let timeouts
+        else { throw envelope.diagnostics.failure() }
         return ServeConfig(
-            listen: listen, pools: pools.configs, cascades: cascades, limits: limits, apiKeys: apiKeys, health: health, retry: retry,
+            listen: listen, pools: pools, cascades: cascades, limits: limits, apiKeys: apiKeys, health: health, retry: retry,
             timeouts: timeouts)
     }
 
