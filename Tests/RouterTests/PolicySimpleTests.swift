@@ -95,3 +95,18 @@ extension RoutingDecision {
         }
     }
 }
+
+/// The factory makes the policy each pool's config names, with its settings.
+@Suite struct PolicyFactoryTests {
+    @Test func eachPolicyConfigMakesItsPolicy() throws {
+        let backends = [BackendConfig(url: "http://127.0.0.1:9001")]
+        let settings = PrefixAffinitySettings(prefixBytes: 32, loadFactor: 2, virtualNodes: 8)
+        let configs: [PolicyConfig] = [.roundRobin, .leastOutstanding, .powerOfTwo, .prefixAffinity(settings), .weighted]
+        for config in configs {
+            let policy = try PolicyFactory.make(PoolConfig(model: "m", policy: config, backends: backends))
+            #expect(policy.name == config.name)
+        }
+        let made = try PolicyFactory.make(PoolConfig(model: "m", policy: .prefixAffinity(settings), backends: backends))
+        #expect((made as? PrefixAffinityPolicy)?.settings == settings)
+    }
+}

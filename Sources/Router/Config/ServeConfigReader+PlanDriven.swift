@@ -6,14 +6,14 @@ import ServingModel
 // nothing else in the config reader changes.
 extension ServeConfigReader {
     /// The gate-and-route settings of a pool whose policy is `gate-and-route`.
-    static func readGateAndRoute(_ pool: ConfigObject, policyNode: ConfigNode?) -> GateRouteSettings? {
+    static func readGateAndRoute(_ pool: ConfigObject, policyNode: ConfigNode?, baseDirectory: String) -> GateRouteSettings? {
         policyNode?.report("gate-and-route cannot be configured in a serve file by this build (its settings reader is not part of it); "
             + "expected one of: " + policyNames.filter { $0 != "gate-and-route" }.joined(separator: ", "))
         return nil
     }
 
     /// The cascades of the config.
-    static func readCascades(_ node: ConfigNode) -> [CascadeConfig]? {
+    static func readCascades(_ node: ConfigNode, baseDirectory: String, environment: [String: String]) -> [CascadeConfig]? {
         node.report("cascades cannot be configured in a serve file by this build (the cascade reader is not part of it)")
         return nil
     }

@@ -30,16 +30,18 @@ public enum ServeConfigReader {
     /// - Throws: `ScenarioError` with every problem found.
     public static func read(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeConfig {
         let envelope = try ScenarioEnvelope.read(path: path, kinds: [kind: keys])
-        return try read(envelope, environment: environment)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try read(envelope, baseDirectory: directory, environment: environment)
     }
 
     /// Reads the body of an already opened `kind: serve` envelope (as `gpusched validate` does);
-    /// the problems are also left in the envelope's diagnostics.
-    public static func read(_ envelope: ScenarioEnvelope, environment: [String: String]) throws(ScenarioError) -> ServeConfig {
+    /// the problems are also left in the envelope's diagnostics. Plan files a pool or cascade names
+    /// are found relative to `baseDirectory` (the config file's folder).
+    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String, environment: [String: String]) throws(ScenarioError) -> ServeConfig {
         let body = envelope.body
         let listen = body["listen"].map(readListen) ?? ListenAddress()
-        let (pools, addresses) = body.require("pools").map { readPools($0, environment: environment) } ?? (nil, [])
-        let cascades = body["cascades"].map(readCascades) ?? []
+        let (pools, addresses) = body.require("pools").map { readPools($0, baseDirectory: baseDirectory, environment: environment) } ?? (nil, [])
+        let cascades = body["cascades"].map { readCascades($0, baseDirectory: baseDirectory, environment: environment) } ?? []
         let limits = body["limits"].map(readLimits) ?? ServeLimits()
         let apiKeys = readAPIKeys(body, environment: environment)
         let health = body["health"].map(readHealth) ?? HealthSettings()
