@@ -111,6 +111,7 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "InferenceAPI", "GPUSchedTestSupport"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [
