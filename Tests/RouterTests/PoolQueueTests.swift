@@ -5,6 +5,12 @@ import Testing
 
 @Suite("BackendPool")
 struct PoolQueueTests {
+    static var quietLogger: Logger {
+        var logger = Logger(label: "pool-test")
+        logger.logLevel = .critical
+        return logger
+    }
+
     static func pool(
         backends: Int, capacity: Int?, admission: AdmissionConfig = AdmissionConfig(), health: HealthSettings = HealthSettings()
     ) -> BackendPool {
@@ -13,7 +19,7 @@ struct PoolQueueTests {
             backends: (0..<backends).map { BackendConfig(url: "http://127.0.0.1:\(9000 + $0)") }, admission: admission)
         return BackendPool(
             config: config, policy: FewestInFlightTestPolicy(capacity: capacity), health: health, metrics: RouterMetrics(),
-            logger: Logger(label: "test"))
+            logger: Self.quietLogger)
     }
 
     static func request(_ id: String) -> RoutedRequest { RoutedRequest(id: id, model: "m", promptTokens: 4) }
