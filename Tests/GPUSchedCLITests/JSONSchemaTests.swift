@@ -43,6 +43,7 @@ import Testing
             ["bench", "simulator", "--requests", "2000", "--replicas", "2", "--repeats", "1"],
             ["bench", "trace", "--rows", "200", "--repeats", "1"],
             ["bench", "solver", "--time-limit", "20"],
+            ["bench", "router", "--requests", "200", "--concurrency", "1,4", "--repeats", "1"],
         ]
     }
 
