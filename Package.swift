@@ -95,14 +95,16 @@ let package = Package(
             name: "GPUSchedCLI",
             dependencies: [
                 "Solver", "ServingModel", "Planning", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
-                "Deployment", "Router", "MockEngine", "LoadGenerator",
+                "Deployment", "Router", "MockEngine", "LoadGenerator", "InferenceAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
         // What the test targets share: running the built binary, temporary files, repository folders,
         // the JSON Schema validator.
-        .target(name: "GPUSchedTestSupport", path: "Tests/TestSupport"),
+        .target(name: "GPUSchedTestSupport", dependencies: ["InferenceAPI"], path: "Tests/TestSupport"),
         .testTarget(name: "SolverTests", dependencies: ["Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Solver", "GPUSchedTestSupport"]),
@@ -113,6 +115,7 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "InferenceAPI", "GPUSchedTestSupport"]),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [
