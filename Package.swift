@@ -115,6 +115,7 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "Deployment", "Planning", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(
             name: "RouterTests",
             dependencies: [
