@@ -112,6 +112,8 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
         .testTarget(
+            name: "RouterTests", dependencies: ["Router", "InferenceAPI", "ServingModel", "GateAndRoute", "GPUSchedTestSupport"]),
+        .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [
                 "GPUSchedCLI", "Solver", "ServingModel", "GPUSchedTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
