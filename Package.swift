@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
-        .testTarget(name: "RouterTests", dependencies: ["Router", "InferenceAPI", "GPUSchedTestSupport"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [
@@ -126,8 +126,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(
-            name: "RouterTests", dependencies: ["Router", "InferenceAPI", "ServingModel", "GateAndRoute", "GPUSchedTestSupport"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [

@@ -54,7 +54,7 @@ import Testing
         ("plan: nothere.json\n  judge: {scoreField: s}", "cascades[0].plan: cannot import the plan nothere.json: file not found: /nonexistent/nothere.json"),
     ])
     func reportsProblemsWithTheirKeyPaths(body: String, expected: String) throws {
-        let (config, issues) = try Self.read("  - name: c\n  " + body.replacingOccurrences(of: "\n  ", with: "\n    "), baseDirectory: "/nonexistent")
+        let (config, issues) = try Self.read("  - name: c\n    " + body.replacingOccurrences(of: "\n  ", with: "\n    "), baseDirectory: "/nonexistent")
         #expect(config == nil)
         #expect(issues.contains { $0.hasPrefix(expected) }, "\(issues)")
     }

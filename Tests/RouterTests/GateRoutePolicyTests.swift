@@ -48,32 +48,56 @@ import Testing
         #expect(streams.route(Self.request("b", class: 1), backends: down) == .hold(reason: "no-backend"))
     }
 
-    /// Random pool states and requests: every send names an available backend below its prefill
-    /// slots and stream cap, and the policy's X_i never goes negative.
+    /// A pool's life on random loads: arrivals, re-asks of the held requests oldest first (the pool's
+    /// contract), first tokens and completions. Every send names an available backend below its
+    /// prefill slots and stream cap, counts stay consistent, and work goes out.
     @Test func everySendRespectsTheGateOnRandomStates() {
         var settings = Self.paper
         settings.prefillSlots = 2
         settings.maxStreams = 6
         var policy = GateAndRoutePolicy(settings: settings)
         var generator = SplitMix(seed: 7)
+        var held: [RoutedRequest] = []
+        var prefilling: [[String]] = Array(repeating: [], count: 4)
+        var decoding: [[String]] = Array(repeating: [], count: 4)
         var sends = 0
-        for step in 0..<5_000 {
-            let views = (0..<4).map { i -> BackendView in
-                let prefilling = Int(generator.next() % 4)
-                return BackendView(
-                    index: i, url: "u", available: generator.next() % 5 != 0,
-                    inFlight: prefilling + Int(generator.next() % 6), prefilling: prefilling)
+        for step in 0..<3_000 {
+            // First tokens and completions at random.
+            for b in 0..<4 {
+                if !prefilling[b].isEmpty, generator.next() % 3 == 0 { decoding[b].append(prefilling[b].removeFirst()) }
+                if !decoding[b].isEmpty, generator.next() % 4 == 0 {
+                    let id = decoding[b].remove(at: Int(generator.next() % UInt64(decoding[b].count)))
+                    policy.finished(RoutedRequest(id: id, model: "m", promptTokens: 1), backend: b)
+                }
             }
-            let decision = policy.route(Self.request("r\(step % 300)", class: Int(generator.next() % 2)), backends: views)
-            if case let .send(backend, _) = decision {
-                sends += 1
-                let view = views[backend]
-                #expect(view.available && view.prefilling < 2 && view.inFlight < 6)
+            if generator.next() % 2 == 0, held.count < 50 {
+                held.append(Self.request("r\(step)", class: Int(generator.next() % 2)))
+            }
+            let down = generator.next() % 7
+            var k = 0
+            while k < held.count {
+                let views = (0..<4).map { b in
+                    BackendView(
+                        index: b, url: "u", available: UInt64(b) != down, inFlight: prefilling[b].count + decoding[b].count,
+                        prefilling: prefilling[b].count)
+                }
+                if case let .send(backend, _) = policy.route(held[k], backends: views) {
+                    let view = views[backend]
+                    #expect(view.available && view.prefilling < 2 && view.inFlight < 6)
+                    prefilling[backend].append(held[k].id)
+                    held.remove(at: k)
+                    sends += 1
+                } else {
+                    k += 1
+                }
+                // Just after a decision the policy's X_i add up to the backends' prefills (first come,
+                // first served per backend).
+                #expect(policy.prefillsPerClass.reduce(0, +) == prefilling.reduce(0) { $0 + $1.count })
             }
             #expect(policy.prefillsPerClass.allSatisfy { $0 >= 0 })
-            #expect(policy.heldPerClass.allSatisfy { $0 >= 0 })
+            #expect(policy.heldPerClass.reduce(0, +) == held.count)
         }
-        #expect(sends > 100)
+        #expect(sends > 1_000)
     }
 
     /// ξ_i = (X_i − n x_i*)/x_i*: with one summarize request prefilling on n = 10 backends,
@@ -118,8 +142,10 @@ import Testing
         #expect(policy.chooseClass(gpus: 4) == expected)
         // The pool re-asks oldest first when backend 2 frees: only the chosen class's head is sent.
         let open = Self.backends(4, prefilling: [0: 1, 1: 1, 3: 1])
-        #expect(policy.route(Self.request("c0", class: 0), backends: open).isSend == (expected == 0))
-        #expect(policy.route(Self.request("s0", class: 1), backends: open).isSend == (expected == 1))
+        let codeSent = policy.route(Self.request("c0", class: 0), backends: open).isSend
+        #expect(codeSent == (expected == 0))
+        let afterCode = codeSent ? closed : open
+        #expect(policy.route(Self.request("s0", class: 1), backends: afterCode).isSend == (expected == 1))
     }
 
     @Test func servesEachClassFirstComeFirstServed() {

@@ -26,6 +26,7 @@ public enum CascadeConfigReader {
 
     /// The cascade, or nil after reporting every problem.
     public static func read(_ node: ConfigNode, baseDirectory: String, environment: [String: String]) -> CascadeConfig? {
+        let problemsBefore = node.diagnostics.issues.count
         guard let object = node.object(allowedKeys: keys) else { return nil }
         let name = object.require("name")?.string()
         var planned: [CascadeStage]?
@@ -48,7 +49,7 @@ public enum CascadeConfigReader {
         }
         let stages = readStages(object, planned: planned, planFailed: planFailed)
         let judge = object.require("judge").flatMap { readJudge($0, environment: environment) }
-        guard let name, let stages, let judge, !planFailed else { return nil }
+        guard let name, let stages, let judge, !planFailed, node.diagnostics.issues.count == problemsBefore else { return nil }
         return CascadeConfig(name: name, stages: stages, judge: judge)
     }
 

@@ -40,6 +40,7 @@ public enum GateRouteSettingsReader {
 
     /// The settings of one `gateAndRoute:` block, or nil after reporting every problem.
     public static func read(_ node: ConfigNode, baseDirectory: String) -> GateRouteSettings? {
+        let problemsBefore = node.diagnostics.issues.count
         guard let object = node.object(allowedKeys: keys) else { return nil }
         var valid = true
         var planned: [GateRouteClassSettings]?
@@ -83,7 +84,7 @@ public enum GateRouteSettingsReader {
                       zeroTarget.map { $0 == nil }, limit.map { $0 == nil }, stale.map { $0 == nil }] where value == true {
             valid = false
         }
-        guard valid, let classes else { return nil }
+        guard valid, let classes, node.diagnostics.issues.count == problemsBefore else { return nil }
         return GateRouteSettings(
             classes: classes, classHeader: (header ?? nil) ?? "x-gpusched-class", prefillSlots: (slots ?? nil) ?? 1,
             maxStreams: streams ?? nil, zeroTarget: (zeroTarget ?? nil) ?? .never, prefillLimit: limit ?? nil,
