@@ -50,6 +50,9 @@ public enum ServeConfigReader {
         if let listen {
             for address in addresses { checkPorts(listen: listen, backend: address.url, report: address.node.report) }
         }
+        if let pools, let cascades {
+            checkCascades(cascades, pools: pools) { index, message in envelope.diagnostics.report("cascades[\(index)]", message) }
+        }
         guard envelope.diagnostics.issues.isEmpty, let listen, let pools, let cascades, let limits, let apiKeys, let health, let retry,
             let timeouts
         else { throw envelope.diagnostics.failure() }

@@ -3,24 +3,18 @@
 ///
 /// ```swift
 /// let server = try RouterServer(config: config, makePolicy: PolicyFactory.make)
-/// var policy = try PolicyFactory.make(PoolConfig(model: "m", policy: .roundRobin, backends: backends))
+/// var policy = PolicyFactory.make(PoolConfig(model: "m", policy: .roundRobin, backends: backends))
 /// ```
 public enum PolicyFactory {
     /// A new policy for `pool` (power of two seeded from the system's generator).
-    public static func make(_ pool: PoolConfig) throws -> any RoutingPolicy {
+    public static func make(_ pool: PoolConfig) -> any RoutingPolicy {
         switch pool.policy {
         case .roundRobin: RoundRobinPolicy()
         case .leastOutstanding: LeastOutstandingPolicy()
         case .powerOfTwo: PowerOfTwoPolicy()
         case let .prefixAffinity(settings): PrefixAffinityPolicy(settings: settings)
         case .weighted: WeightedPolicy()
-        case .gateAndRoute: throw PolicyFactoryError(message: "pool \(pool.model): gate-and-route is not part of this build")
+        case let .gateAndRoute(settings): GateAndRoutePolicy(settings: settings)
         }
     }
-}
-
-/// A policy the factory cannot make (one line, for the start error).
-public struct PolicyFactoryError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }
