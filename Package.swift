@@ -73,9 +73,10 @@ let package = Package(
         .target(
             name: "MockEngine",
             dependencies: [
-                "InferenceAPI", "ServingModel", "Planning",
+                "InferenceAPI", "ServingModel", "Planning", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // gpusched load: the open-loop load generator (Poisson, gamma, trace replay) that measures TTFT,
@@ -111,6 +112,10 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
+        .testTarget(
+            name: "MockEngineTests",
+            dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport", "InferenceAPI", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [
