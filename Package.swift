@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "RouterTests",
             dependencies: [
-                "Router", "InferenceAPI", "GPUSchedTestSupport",
+                "Router", "InferenceAPI", "Deployment", "Planning", "ServingModel", "GPUSchedTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
