@@ -125,7 +125,6 @@ let package = Package(
             ]
         ),
         // The live components as processes on loopback: gpusched serve, mock-engine, load.
-        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport"]),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [
