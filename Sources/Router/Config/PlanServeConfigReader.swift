@@ -8,6 +8,9 @@ import ServingModel
 /// - `deploy-routing` (the `routing.json` that `export deploy --format k8s` puts in the ConfigMap
 ///   `gpusched-routing`): one `weighted` pool per aggregated model, a backend per group's Service
 ///   with weight = replicas × capacity per replica (`DeployRoutingImporter`).
+/// - `plan-gate-route` (`plan gate-route --json`): the LP's class targets on the base's
+///   gate-and-route pools, or its only pool (`GateRoutePlanImporter`).
+/// - `plan-cascade` (`plan cascade --json`): the thresholds of the base's cascade (`CascadePlanImporter`).
 /// - `plan-deploy` (`plan deploy --json`) names no endpoints: refused, saying to export first.
 ///
 /// A plan's pool replaces the base config's pool of the same model; the base's other pools, its
@@ -24,6 +27,8 @@ public enum PlanServeConfigReader {
     /// The importers by the plan's `kind`.
     public static let importers: [String: Importer] = [
         DeployRoutingImporter.kind: DeployRoutingImporter.read,
+        GateRoutePlanImport.kind: GateRoutePlanImporter.read,
+        CascadePlanImport.kind: CascadePlanImporter.read,
     ]
 
     /// Kinds that are plans but cannot be served as they are, with what to do instead.
@@ -65,7 +70,13 @@ public enum PlanServeConfigReader {
                 config.pools.append(pool.pool)
             }
         }
-        config.cascades += imported.cascades
+        for cascade in imported.cascades {
+            if let index = config.cascades.firstIndex(where: { $0.name == cascade.name }) {
+                config.cascades[index] = cascade
+            } else {
+                config.cascades.append(cascade)
+            }
+        }
         for pool in imported.pools {
             for (backend, path) in zip(pool.pool.backends, pool.backendPaths) {
                 guard case let .success(url) = BackendURL.parse(backend.url) else { continue }
