@@ -87,6 +87,8 @@ let package = Package(
                 "InferenceAPI", "ServingModel", "Planning", "Simulation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The command-line verbs, kept in a library so tests can reach them.
@@ -94,14 +96,16 @@ let package = Package(
             name: "GPUSchedCLI",
             dependencies: [
                 "Solver", "ServingModel", "Planning", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
-                "Deployment", "Router", "MockEngine", "LoadGenerator",
+                "Deployment", "Router", "MockEngine", "LoadGenerator", "InferenceAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "gpusched", dependencies: ["GPUSchedCLI"]),
         // What the test targets share: running the built binary, temporary files, repository folders,
         // the JSON Schema validator.
-        .target(name: "GPUSchedTestSupport", path: "Tests/TestSupport"),
+        .target(name: "GPUSchedTestSupport", dependencies: ["InferenceAPI"], path: "Tests/TestSupport"),
         .testTarget(name: "SolverTests", dependencies: ["Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "ServingModelTests", dependencies: ["ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Solver", "GPUSchedTestSupport"]),
@@ -112,6 +116,24 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
+        .testTarget(
+            name: "RouterTests",
+            dependencies: [
+                "Router", "InferenceAPI", "Deployment", "Planning", "ServingModel", "GPUSchedTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: [
+                "LoadGenerator", "InferenceAPI", "ServingModel", "Simulation", "GPUSchedTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "MockEngineTests",
             dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),

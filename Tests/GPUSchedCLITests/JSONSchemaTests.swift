@@ -43,6 +43,11 @@ import Testing
             ["bench", "simulator", "--requests", "2000", "--replicas", "2", "--repeats", "1"],
             ["bench", "trace", "--rows", "200", "--repeats", "1"],
             ["bench", "solver", "--time-limit", "20"],
+            ["bench", "router", "--requests", "200", "--concurrency", "1,4", "--repeats", "1"],
+            // Nothing listens there: every request fails (exit 1), the report is still printed. The
+            // load generator's own tests validate runs against a server (LoadCommandTests).
+            ["load", Repository.example("live-agreement.yaml"), "--target", "http://127.0.0.1:\(try FreePort.next())", "--requests", "2",
+             "--warmup", "0", "--connect-timeout", "0.2"],
         ]
     }
 

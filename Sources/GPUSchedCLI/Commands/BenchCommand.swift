@@ -25,6 +25,8 @@ struct BenchCommand: ParsableCommand {
               gpusched bench cascade
               gpusched bench moe
               gpusched bench deploy --instances small --repeats 5
+              gpusched bench router --requests 20000 --concurrency 1,64 --repeats 5
+              scripts/vllm-router/bench.sh    # the router beside vllm-router 0.1.17
             """
     )
 
@@ -35,17 +37,18 @@ struct BenchCommand: ParsableCommand {
         case cascade
         case moe
         case deploy
+        case router
     }
 
     enum DeployInstances: String, ChoiceArgument {
         case small, large, all
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator (and seeds in parallel), trace (reading generated traces; simulate whole against its loop), gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), deploy (fleet deployment plans: 3 models on 100 GPUs and 20 models on 10,000 GPUs of 5 types), or roofline (its errors against measured kernels and against the measured-table model).", transform: Suite.choice)
+    @Argument(help: "Which benchmark to run: solver, simulator (and seeds in parallel), trace (reading generated traces; simulate whole against its loop), gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), deploy (fleet deployment plans: 3 models on 100 GPUs and 20 models on 10,000 GPUs of 5 types), roofline (its errors against measured kernels and against the measured-table model), or router (the latency gpusched serve adds over direct requests to instant mock engines, and its throughput, closed loop).", transform: Suite.choice)
     var suite: Suite = .solver
 
-    @Option(name: .long, help: "Requests in the simulator benchmark.")
-    var requests: Int = 1_000_000
+    @Option(name: .long, help: "Requests in the simulator benchmark (default 1,000,000), or per target and repeat in the router benchmark (default 5,000).")
+    var requests: Int?
 
     @Option(name: .long, help: "Replicas in the simulator benchmark.")
     var replicas: Int = 64
@@ -65,6 +68,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Time limit per MILP solve in seconds.")
     var timeLimit: Double = 120
 
+    @OptionGroup var router: RouterBenchOptions
+
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var export: ModelExportOptions
@@ -73,7 +78,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be > 0, got \(timeLimit)") }
-        if requests < 1 { throw ValidationError("--requests must be >= 1, got \(requests)") }
+        if let requests, requests < 1 { throw ValidationError("--requests must be >= 1, got \(requests)") }
         if !(10...ScenarioMaxima.listEntries).contains(rows) {
             throw ValidationError("--rows must be between 10 and \(ScenarioMaxima.listEntries), got \(rows)")
         }
@@ -114,6 +119,10 @@ struct BenchCommand: ParsableCommand {
             let report = try DeployBenchmark.measure(
                 repeats: repeats, sizes: instances == .all ? ["small", "large"] : [instances.rawValue], progress: progress, solver: solver)
             if output.json { try JSONOutput.print(report, kind: "bench-deploy") } else { print(report.render()) }
+        case .router:
+            let settings = try router.settings(requests: requests ?? 5_000, repeats: repeats)
+            let report = try AsyncCommandBridge.run { try await RouterBenchmark.measure(settings, progress: progress) }
+            if output.json { try JSONOutput.print(report, kind: "bench-router") } else { print(report.render()) }
         }
     }
 
@@ -132,6 +141,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func runSimulator(progress: ProgressReporter) throws {
+        let requests = requests ?? 1_000_000
         try SimulatorBenchmark.work(requests: requests, replicas: replicas).check(workLimits.limits, at: "--requests")
         var results: [SimulatorBenchmark] = []
         for kind in SimulatorBenchmark.IterationModelKind.allCases {
