@@ -29,13 +29,62 @@ struct CompletionProxy: Sendable {
     /// Largest non-streamed answer passed through, bytes.
     static let maxAnswerBytes = 64 << 20
 
-    /// The answer to `call` from `pool`.
+    /// What the attempts ended with: a backend's answer (its head read; for a stream, its first
+    /// chunk too), with the lease still held; or the error for the client.
+    enum Upstream {
+        case answer(HTTPClientResponse, status: Int, lease: BackendLease)
+        case stream(HTTPClientResponse, first: ByteBuffer?, rest: HTTPClientResponse.Body.AsyncIterator, lease: BackendLease)
+        case failed(InferenceAPIError)
+    }
+
+    /// The answer to `call` from `pool`, for the client.
     func respond(_ call: ProxyCall, pool: BackendPool) async -> Response {
-        var lease: BackendLease
-        do { lease = try await pool.acquire(call.routed) } catch {
+        switch await send(call, pool: pool) {
+        case .failed(let error):
             call.onEnd(error.status)
             return ErrorResponses.make(error, requestID: call.requestID)
+        case .answer(let response, let status, let lease):
+            return await passThrough(response, status: status, call: call, lease: lease)
+        case .stream(let response, let first, let rest, let lease):
+            return StreamRelay.response(head: response.headers, first: first, rest: rest, lease: lease, call: call, logger: logger)
         }
+    }
+
+    /// The whole answer to `call` (a cascade's stage: not streamed to the client).
+    func whole(_ call: ProxyCall, pool: BackendPool) async -> UpstreamCompletion {
+        switch await send(call, pool: pool) {
+        case .failed(let error):
+            return UpstreamCompletion(status: error.status, body: error.body())
+        case .answer(let response, let status, let lease):
+            return await collect(response.body, status: status, lease: lease, backend: lease.target.url)
+        case .stream(let response, let first, _, let lease):
+            // A stage's body asks for no stream; a backend that streams anyway is read whole.
+            var body = first ?? ByteBuffer()
+            let url = lease.target.url
+            let rest = await collect(response.body, status: 200, lease: lease, backend: url)
+            body.writeBytes(rest.body)
+            return UpstreamCompletion(status: rest.status, body: Array(body.readableBytesView), backend: url)
+        }
+    }
+
+    private func collect(_ body: HTTPClientResponse.Body, status: Int, lease: consuming BackendLease, backend: String) async -> UpstreamCompletion {
+        lease.firstToken(now: MonotonicClock.seconds())
+        do {
+            let bytes = try await body.collect(upTo: Self.maxAnswerBytes)
+            lease.finish(status >= 500 || status == 429 ? .failure : .success)
+            return UpstreamCompletion(status: status, body: Array(bytes.readableBytesView), backend: backend)
+        } catch {
+            lease.finish(.failure)
+            let failure = Self.brokenAnswer
+            return UpstreamCompletion(status: failure.status, body: failure.body(), backend: backend)
+        }
+    }
+
+    /// Leases a backend and sends until one answers; retries (on another backend where possible)
+    /// while nothing has reached the client.
+    func send(_ call: ProxyCall, pool: BackendPool) async -> Upstream {
+        var lease: BackendLease
+        do { lease = try await pool.acquire(call.routed) } catch { return .failed(error) }
         var avoiding: [Int] = []
         var attempt = 1
         while true {
@@ -45,15 +94,12 @@ struct CompletionProxy: Sendable {
                     call.body, endpoint: call.request.endpoint, target: lease.target, requestID: call.requestID,
                     totalSeconds: timeouts.totalSeconds)
                 let status = Int(response.status.code)
-                if retry.retryOnStatus, status >= 500 || status == 429 {
+                if retry.retryOnStatus, status >= 500 || status == 429, attempt < retry.maxAttempts {
                     failure = (
                         status == 429 ? "status_429" : "status_5xx",
                         InferenceAPIError(
                             status: 502, message: "the backend answered \(status)", type: "server_error", code: "upstream_error")
                     )
-                    if attempt >= retry.maxAttempts {
-                        return await passThrough(response, status: status, call: call, lease: lease)
-                    }
                     lease.finish(.failure)
                 } else if call.request.stream, status == 200 {
                     var iterator = response.body.makeAsyncIterator()
@@ -61,10 +107,9 @@ struct CompletionProxy: Sendable {
                     let now = MonotonicClock.seconds()
                     lease.firstToken(now: now)
                     pool.metrics.timeToFirstToken.record(now - call.arrival)
-                    return StreamRelay.response(
-                        head: response.headers, first: first, rest: iterator, lease: lease, call: call, logger: logger)
+                    return .stream(response, first: first, rest: iterator, lease: lease)
                 } else {
-                    return await passThrough(response, status: status, call: call, lease: lease)
+                    return .answer(response, status: status, lease: lease)
                 }
             } catch {
                 let timedOut = (error as? HTTPClientError).map { $0 == .readTimeout || $0 == .deadlineExceeded || $0 == .connectTimeout } ?? false
@@ -80,19 +125,16 @@ struct CompletionProxy: Sendable {
                     "upstream attempt failed",
                     metadata: ["backend": "\(lease.target.url)", "attempt": "\(attempt)", "error": "\(error)"])
             }
-            guard attempt < retry.maxAttempts else {
-                call.onEnd(failure.error.status)
-                return ErrorResponses.make(failure.error, requestID: call.requestID)
-            }
+            guard attempt < retry.maxAttempts else { return .failed(failure.error) }
             pool.metrics.countRetry(reason: failure.reason)
             avoiding.append(lease.backend)
             attempt += 1
-            do { lease = try await pool.acquire(call.routed, avoiding: avoiding) } catch {
-                call.onEnd(error.status)
-                return ErrorResponses.make(error, requestID: call.requestID)
-            }
+            do { lease = try await pool.acquire(call.routed, avoiding: avoiding) } catch { return .failed(error) }
         }
     }
+
+    static let brokenAnswer = InferenceAPIError(
+        status: 502, message: "the backend's answer broke off or was too large", type: "server_error", code: "upstream_error")
 
     /// A whole (non-streamed, or non-200) answer, read and passed on with its status and type.
     private func passThrough(_ response: HTTPClientResponse, status: Int, call: ProxyCall, lease: consuming BackendLease) async -> Response {
@@ -100,10 +142,8 @@ struct CompletionProxy: Sendable {
         let body: ByteBuffer
         do { body = try await response.body.collect(upTo: Self.maxAnswerBytes) } catch {
             lease.finish(.failure)
-            let failure = InferenceAPIError(
-                status: 502, message: "the backend's answer broke off or was too large", type: "server_error", code: "upstream_error")
-            call.onEnd(failure.status)
-            return ErrorResponses.make(failure, requestID: call.requestID)
+            call.onEnd(Self.brokenAnswer.status)
+            return ErrorResponses.make(Self.brokenAnswer, requestID: call.requestID)
         }
         let pool = lease.pool
         lease.finish(status >= 500 || status == 429 ? .failure : .success)
@@ -113,9 +153,7 @@ struct CompletionProxy: Sendable {
         headers.reserveCapacity(3)
         headers[.contentType] = response.headers.first(name: "content-type") ?? "application/json"
         headers[ErrorResponses.requestIDField] = call.requestID
-        if let retryAfter = response.headers.first(name: "retry-after"), let name = HTTPField.Name("retry-after") {
-            headers[name] = retryAfter
-        }
+        if let retryAfter = response.headers.first(name: "retry-after") { headers[ErrorResponses.retryAfterField] = retryAfter }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: body))
     }
 }
