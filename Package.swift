@@ -73,9 +73,10 @@ let package = Package(
         .target(
             name: "MockEngine",
             dependencies: [
-                "InferenceAPI", "ServingModel", "Planning",
+                "InferenceAPI", "ServingModel", "Planning", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // gpusched load: the open-loop load generator (Poisson, gamma, trace replay) that measures TTFT,
@@ -135,6 +136,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "MockEngineTests",
+            dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport", "InferenceAPI", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [
