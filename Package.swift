@@ -124,8 +124,6 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        // The live components as processes on loopback: gpusched serve, mock-engine, load.
-        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport"]),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [

@@ -32,7 +32,7 @@ struct CompletionProxy: Sendable {
     /// What the attempts ended with: a backend's answer (its head read; for a stream, its first
     /// chunk too), with the lease still held; or the error for the client.
     enum Upstream {
-        case answer(HTTPClientResponse, status: Int, lease: BackendLease)
+        case answer(HTTPClientResponse, status: Int, body: ByteBuffer, lease: BackendLease)
         case stream(HTTPClientResponse, first: ByteBuffer?, rest: HTTPClientResponse.Body.AsyncIterator, lease: BackendLease)
         case failed(InferenceAPIError)
     }
@@ -43,8 +43,8 @@ struct CompletionProxy: Sendable {
         case .failed(let error):
             call.onEnd(error.status)
             return ErrorResponses.make(error, requestID: call.requestID)
-        case .answer(let response, let status, let lease):
-            return await passThrough(response, status: status, call: call, lease: lease)
+        case .answer(let response, let status, let body, let lease):
+            return passThrough(response, status: status, body: body, call: call, lease: lease)
         case .stream(let response, let first, let rest, let lease):
             return StreamRelay.response(head: response.headers, first: first, rest: rest, lease: lease, call: call, logger: logger)
         }
@@ -55,28 +55,26 @@ struct CompletionProxy: Sendable {
         switch await send(call, pool: pool) {
         case .failed(let error):
             return UpstreamCompletion(status: error.status, body: error.body())
-        case .answer(let response, let status, let lease):
-            return await collect(response.body, status: status, lease: lease, backend: lease.target.url)
-        case .stream(let response, let first, _, let lease):
+        case .answer(_, let status, let body, let lease):
+            let backend = lease.target.url
+            lease.finish(status >= 500 || status == 429 ? .failure : .success)
+            return UpstreamCompletion(status: status, body: Array(body.readableBytesView), backend: backend)
+        case .stream(_, let first, var rest, let lease):
             // A stage's body asks for no stream; a backend that streams anyway is read whole.
             var body = first ?? ByteBuffer()
-            let url = lease.target.url
-            let rest = await collect(response.body, status: 200, lease: lease, backend: url)
-            body.writeBytes(rest.body)
-            return UpstreamCompletion(status: rest.status, body: Array(body.readableBytesView), backend: url)
-        }
-    }
-
-    private func collect(_ body: HTTPClientResponse.Body, status: Int, lease: consuming BackendLease, backend: String) async -> UpstreamCompletion {
-        lease.firstToken(now: MonotonicClock.seconds())
-        do {
-            let bytes = try await body.collect(upTo: Self.maxAnswerBytes)
-            lease.finish(status >= 500 || status == 429 ? .failure : .success)
-            return UpstreamCompletion(status: status, body: Array(bytes.readableBytesView), backend: backend)
-        } catch {
-            lease.finish(.failure)
-            let failure = Self.brokenAnswer
-            return UpstreamCompletion(status: failure.status, body: failure.body(), backend: backend)
+            let backend = lease.target.url
+            do {
+                while let chunk = try await rest.next(), body.readableBytes + chunk.readableBytes <= Self.maxAnswerBytes {
+                    body.writeImmutableBuffer(chunk)
+                }
+                lease.finish(.success)
+                return UpstreamCompletion(status: 200, body: Array(body.readableBytesView), backend: backend)
+            } catch {
+                lease.finish(.failure)
+                let failure = InferenceAPIError(
+                    status: 502, message: "the backend's stream broke off", type: "server_error", code: "upstream_stream_error")
+                return UpstreamCompletion(status: failure.status, body: failure.body(), backend: backend)
+            }
         }
     }
 
@@ -109,7 +107,11 @@ struct CompletionProxy: Sendable {
                     pool.metrics.timeToFirstToken.record(now - call.arrival)
                     return .stream(response, first: first, rest: iterator, lease: lease)
                 } else {
-                    return .answer(response, status: status, lease: lease)
+                    // Read whole inside the attempt: nothing has gone to the client, so an answer that
+                    // breaks off is retried like a refused connection.
+                    let body = try await response.body.collect(upTo: Self.maxAnswerBytes)
+                    lease.firstToken(now: MonotonicClock.seconds())
+                    return .answer(response, status: status, body: body, lease: lease)
                 }
             } catch {
                 let timedOut = (error as? HTTPClientError).map { $0 == .readTimeout || $0 == .deadlineExceeded || $0 == .connectTimeout } ?? false
@@ -133,18 +135,10 @@ struct CompletionProxy: Sendable {
         }
     }
 
-    static let brokenAnswer = InferenceAPIError(
-        status: 502, message: "the backend's answer broke off or was too large", type: "server_error", code: "upstream_error")
-
-    /// A whole (non-streamed, or non-200) answer, read and passed on with its status and type.
-    private func passThrough(_ response: HTTPClientResponse, status: Int, call: ProxyCall, lease: consuming BackendLease) async -> Response {
-        lease.firstToken(now: MonotonicClock.seconds())
-        let body: ByteBuffer
-        do { body = try await response.body.collect(upTo: Self.maxAnswerBytes) } catch {
-            lease.finish(.failure)
-            call.onEnd(Self.brokenAnswer.status)
-            return ErrorResponses.make(Self.brokenAnswer, requestID: call.requestID)
-        }
+    /// A whole (non-streamed, or non-200) answer, passed on with its status and type.
+    private func passThrough(
+        _ response: HTTPClientResponse, status: Int, body: ByteBuffer, call: ProxyCall, lease: consuming BackendLease
+    ) -> Response {
         let pool = lease.pool
         lease.finish(status >= 500 || status == 429 ? .failure : .success)
         pool.metrics.requestDuration.record(MonotonicClock.seconds() - call.arrival)
