@@ -73,9 +73,10 @@ let package = Package(
         .target(
             name: "MockEngine",
             dependencies: [
-                "InferenceAPI", "ServingModel", "Planning",
+                "InferenceAPI", "ServingModel", "Planning", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // gpusched load: the open-loop load generator (Poisson, gamma, trace replay) that measures TTFT,
@@ -123,6 +124,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The live components as processes on loopback: gpusched serve, mock-engine, load.
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [
@@ -133,6 +135,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "MockEngineTests",
+            dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport", "InferenceAPI", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [

@@ -13,8 +13,9 @@ import ServingModel
 /// - `plan-cascade` (`plan cascade --json`): the thresholds of the base's cascade (`CascadePlanImporter`).
 /// - `plan-deploy` (`plan deploy --json`) names no endpoints: refused, saying to export first.
 ///
-/// A plan's pool replaces the base config's pool of the same model; the base's other pools, its
-/// listen address, limits, keys, health, retry and timeout settings stay.
+/// A plan's pool replaces the base config's pool of the same model (a cascade, the one of the same
+/// name); the base's other pools, its listen address, limits, keys, health, retry and timeout
+/// settings stay.
 ///
 /// ```swift
 /// let base = try ServeConfigReader.read(path: "serve.yaml")
@@ -77,6 +78,7 @@ public enum PlanServeConfigReader {
                 config.cascades.append(cascade)
             }
         }
+        ServeConfigReader.checkCascades(config.cascades, pools: config.pools) { _, message in diagnostics.report("", message) }
         for pool in imported.pools {
             for (backend, path) in zip(pool.pool.backends, pool.backendPaths) {
                 guard case let .success(url) = BackendURL.parse(backend.url) else { continue }
