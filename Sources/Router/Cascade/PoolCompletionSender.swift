@@ -29,7 +29,7 @@ public struct PoolCompletionSender: CompletionSending {
     public func complete(model: String, endpoint: CompletionEndpoint, body: [UInt8], requestID: String) async throws -> UpstreamCompletion {
         guard let pool = pools(model) else { throw ErrorResponses.unknownModel(model) }
         let request = try CompletionRequest(body: body, endpoint: endpoint)
-        let routed = pool.classifier.routed(request, id: requestID, headerClass: nil)
+        let routed = try pool.classifier.routed(request, id: requestID, headerClass: nil)
         let buffer = ByteBuffer(bytes: body)
         var avoiding: [Int] = []
         var attempt = 1
