@@ -49,14 +49,14 @@ import Testing
         do {
             _ = try PlanServeConfigReader.read(value: plan, base: nil)
         } catch {
-            #expect("\(error)".hasPrefix("a plan-gate-route plan names no backends"))
+            #expect("\(error)".hasPrefix("a gate-route plan names no model"))
         }
     }
 
     @Test func aCascadePlanSetsTheThresholdsOfTheConfiguredCascade() throws {
         let plan = try Self.plan(["plan", "cascade", Repository.example("cascade-deepseek.yaml")])
         let planned = try CascadePlanImport.stages(plan: plan)
-        let stages = planned.indices.map { CascadeStage(model: "pool\($0)", threshold: 1) }
+        let stages = planned.map { CascadeStage(model: $0.model, threshold: 1) }
         let base = ServeConfig(
             pools: stages.map { PoolConfig(model: $0.model, policy: .leastOutstanding, backends: Self.backends) },
             cascades: [CascadeConfig(name: "cascade", stages: stages, judge: .scoreField("gpusched_score"))])
@@ -69,7 +69,7 @@ import Testing
         #expect {
             _ = try PlanServeConfigReader.read(value: plan, base: noCascade)
         } throws: { error in
-            "\(error)".hasPrefix("a plan-cascade plan gives thresholds only")
+            "\(error)".hasPrefix("a cascade plan has no judge")
         }
     }
 }

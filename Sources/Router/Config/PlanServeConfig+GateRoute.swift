@@ -18,7 +18,7 @@ enum GateRoutePlanImporter {
         var targets = pools.filter { if case .gateAndRoute = $0.policy { true } else { false } }
         if targets.isEmpty, pools.count == 1 { targets = pools }
         guard !targets.isEmpty else {
-            node.report("a plan-gate-route plan names no backends: give the serve config of the pool it drives "
+            node.report("a gate-route plan names no model: give the serve config of the pool it drives "
                 + "(one pool, or pools with policy gate-and-route) beside it: gpusched serve CONFIG.yaml --plan PLAN.json")
             return nil
         }
