@@ -74,6 +74,14 @@ extension RouterServer {
         }
         let parsed: CompletionRequest
         do { parsed = try CompletionRequest(body: body.readableBytesView, endpoint: endpoint) } catch { return refuse(error) }
+        if let cascade = serving.config.cascades.first(where: { $0.name == parsed.model }) {
+            let sender = PoolCompletionSender(
+                pools: { serving.poolsByModel[$0] }, client: client, retry: serving.config.retry, timeouts: serving.config.timeouts)
+            let policy = CascadePolicy(config: cascade, sender: sender, judge: cascade.judge.judge(client: .shared))
+            let response = await policy.respond(body: Array(body.readableBytesView), request: parsed, requestID: requestID)
+            metrics.countRequest(model: cascade.name, endpoint: endpointLabel, status: Int(response.status.code))
+            return response
+        }
         guard let pool = serving.poolsByModel[parsed.model] else { return refuse(ErrorResponses.unknownModel(parsed.model)) }
         let headerClass = pool.classifier.classHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] }
         let routed: RoutedRequest
