@@ -115,7 +115,15 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
-        .testTarget(name: "RouterTests", dependencies: ["Router", "InferenceAPI", "GPUSchedTestSupport"]),
+        .testTarget(name: "RouterTests", dependencies: ["Router", "Deployment", "Planning", "ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(
+            name: "RouterTests",
+            dependencies: [
+                "Router", "InferenceAPI", "GPUSchedTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [

@@ -45,6 +45,10 @@ import Testing
         #expect(try badInput(["export", "deploy", plan, "--format", "vllm", "--engine", "sglang"]).contains("--engine applies to --format k8s only"))
         #expect(try badInput(["export", "deploy", plan, "--format", "vllm", "--model-id", "llama-3.1-8b"]).contains("is not NAME=VALUE"))
         #expect(try badInput(["export", "deploy", plan, "--format", "k8s", "--port", "0"]).contains("--port"))
+        #expect(try badInput(["export", "deploy", plan, "--format", "vllm", "--router-image", "r:1"]).contains("--router-image applies to --format k8s only"))
+        #expect(try badInput(["export", "deploy", plan, "--format", "k8s", "--router-replicas", "0"]).contains("--router-replicas must be in 1...1000"))
+        let routed = try CLIRunner.run(["export", "deploy", plan, "--format", "k8s", "--router-image", "me/gpusched:2", "--router-replicas", "4"])
+        #expect(routed.exitCode == 0 && routed.stdout.contains("image: \"me/gpusched:2\"") && routed.stdout.contains("replicas: 4"))
         var group = DeployExportFixtures.groups[0]
         group.model = "my-model"
         let custom = try TemporaryFiles.file(try DeployExportFixtures.report(DeployExportFixtures.plan(groups: [group])), extension: "json")

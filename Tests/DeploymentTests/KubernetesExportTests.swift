@@ -28,8 +28,9 @@ import Testing
             let result = try KubernetesValidator.validate(file: path)
             #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
             let lines = result.stdout.split(separator: "\n")
-            // 3 Deployments, 4 Services and the ConfigMap pass; the LeaderWorkerSet has no schema.
-            #expect(lines.filter { $0.hasPrefix("INFO") && $0.contains("passed") }.count == 8)
+            // 3 Deployments, 4 Services and the ConfigMap of the groups, the router's ConfigMap,
+            // Deployment and Service pass; the LeaderWorkerSet has no schema.
+            #expect(lines.filter { $0.hasPrefix("INFO") && $0.contains("passed") }.count == 11)
             #expect(lines.filter { $0.hasPrefix("ERROR") }.isEmpty)
             #expect(lines.filter { $0.hasPrefix("WARN") }.count == 1)
             #expect(lines.first { $0.hasPrefix("WARN") }?.contains("LeaderWorkerSet") == true)
@@ -53,6 +54,7 @@ import Testing
         let objects = try KubernetesValidator.objects(inYAMLFile: path)
         #expect(objects.compactMap { $0["kind"] as? String } == [
             "Deployment", "Service", "Deployment", "Service", "Deployment", "Service", "LeaderWorkerSet", "Service", "ConfigMap",
+            "ConfigMap", "Deployment", "Service",
         ])
         for (index, group) in groups.enumerated() {
             let workload = objects[2 * index]
@@ -160,7 +162,7 @@ import Testing
         try KubernetesValidator.requireInstalled()
         let (_, path) = try export(engine: SGLangExporter(), namespace: "serving")
         let objects = try KubernetesValidator.objects(inYAMLFile: path)
-        let configMap = try #require(objects.last)
+        let configMap = try #require(objects.first { $0["kind"] as? String == "ConfigMap" })
         #expect((configMap["metadata"] as? [String: Any])?["name"] as? String == "gpusched-routing")
         let text = try #require((configMap["data"] as? [String: String])?["routing.json"])
         let routing = try JSONDecoder().decode(RoutingConfig.self, from: Data(text.utf8))
@@ -173,6 +175,7 @@ import Testing
         #expect(endpoints.map(\.role) == ["aggregated", "prefill", "decode", "aggregated"])
         #expect(endpoints.map(\.bootstrapPort) == [nil, 8998, nil, nil])
         let services = objects.filter { $0["kind"] as? String == "Service" }.compactMap { ($0["metadata"] as? [String: Any])?["name"] as? String }
+            .filter { $0 != "gpusched-router" }
         #expect(endpoints.map(\.service) == services)
         #expect(endpoints.map(\.url) == services.map { "http://\($0).serving.svc:8000" })
         // The keys are camelCase and sorted.

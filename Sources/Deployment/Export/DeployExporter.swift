@@ -33,11 +33,18 @@ public struct DeployExportOptions: Sendable, Hashable {
     public var namespace: String?
     /// The container image (none: the engine's `defaultImage`).
     public var image: String?
+    /// The router's container image, one with `gpusched` on its PATH (none: `gpusched:latest`,
+    /// built locally: no image is published).
+    public var routerImage: String?
+    /// Router pods behind its Service (they share no state; see the router's notes).
+    public var routerReplicas: Int
 
     public init(
         repositories: ModelRepositories = ModelRepositories(), gpuLabels: GPUProductLabels = GPUProductLabels(), port: Int = 8000,
-        namespace: String? = nil, image: String? = nil
+        namespace: String? = nil, image: String? = nil, routerImage: String? = nil, routerReplicas: Int = 2
     ) {
+        self.routerImage = routerImage
+        self.routerReplicas = routerReplicas
         self.repositories = repositories
         self.gpuLabels = gpuLabels
         self.port = port

@@ -3,7 +3,8 @@ import Planning
 /// `export deploy --format k8s`: one YAML stream with, per group, a Deployment (PP = 1:
 /// replicas = the group's count, one pod per replica) or a LeaderWorkerSet (PP > 1: one group of
 /// PP pods per replica, `size` = PP, the leader serving HTTP), and a Service; then the ConfigMap
-/// `gpusched-routing` holding the `RoutingConfig`.
+/// `gpusched-routing` holding the `RoutingConfig`; then the router (`gpusched serve`): its
+/// ConfigMap, Deployment and Service (`KubernetesExporter+Router.swift`).
 ///
 /// Every pod asks for `nvidia.com/gpu: TP` (its pipeline stage's GPUs), selects nodes by GFD's
 /// `nvidia.com/gpu.product` label (`GPUProductLabels`), mounts a memory-backed `/dev/shm` (the
@@ -57,8 +58,13 @@ public struct KubernetesExporter: DeployExporter {
             YAMLEntry("metadata", metadata(Self.routingConfigMap, labels: [], options: options)),
             YAMLEntry("data", .map([YAMLEntry(Self.routingKey, .literal(try routing.json()))])),
         ]))
-        let header = "# gpusched export deploy --format k8s: plan '\(plan.name)', engine \(engine.engineName), "
+        documents += try routerDocuments(routing: routing, options: options)
+        var header = "# gpusched export deploy --format k8s: plan '\(plan.name)', engine \(engine.engineName), "
             + "\(groups.count) groups, \(plan.totalGPUs) GPUs\n"
+        if Self.serveConfig(routing) == nil {
+            header += "# No router (gpusched-router): every model is disaggregated, and gpusched serve does not hand requests from "
+                + "prefill to decode servers; put the engine's PD proxy in front of their Services.\n"
+        }
         return header + documents.map { "---\n" + $0.render() }.joined()
     }
 
@@ -70,7 +76,7 @@ public struct KubernetesExporter: DeployExporter {
         ]
     }
 
-    private func metadata(_ name: String, labels: [YAMLEntry], options: DeployExportOptions) -> YAMLNode {
+    func metadata(_ name: String, labels: [YAMLEntry], options: DeployExportOptions) -> YAMLNode {
         var entries = [YAMLEntry("name", .string(name))]
         if let namespace = options.namespace { entries.append(YAMLEntry("namespace", .string(namespace))) }
         entries.append(YAMLEntry("labels", .map([YAMLEntry(Self.partOfLabel, .string("gpusched"))] + labels)))

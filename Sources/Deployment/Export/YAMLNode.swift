@@ -10,6 +10,8 @@ public indirect enum YAMLNode: Sendable, Hashable {
     /// A multi-line string kept verbatim as a literal block (`|`).
     case literal(String)
     case int(Int)
+    /// A finite number, written as JSON writes it (`50`, `12.5`); a whole number without a fraction.
+    case number(Double)
     case bool(Bool)
     /// Keys in the order given.
     case map([YAMLEntry])
@@ -34,6 +36,7 @@ public indirect enum YAMLNode: Sendable, Hashable {
         case .string(let text): Self.quoted(text)
         case .literal(let text): Self.quoted(text)
         case .int(let value): String(value)
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
         case .bool(let value): value ? "true" : "false"
         case .map: "{}"
         case .list: "[]"

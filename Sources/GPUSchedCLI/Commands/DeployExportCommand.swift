@@ -16,7 +16,9 @@ struct DeployExportCommand: ParsableCommand {
             the prefill/decode transfer settings. --format k8s: a Deployment per single-node group or a \
             LeaderWorkerSet per multi-node group (PP > 1), each with a Service, and the ConfigMap \
             gpusched-routing holding the routing config (per model, each group's endpoint, role and \
-            weight = replicas × capacity per replica). Models map to Hugging Face repositories and GPUs to \
+            weight = replicas × capacity per replica), and the router: a Deployment gpusched-router running \
+            `gpusched serve` with a ConfigMap holding its serve.yaml (a weighted pool per aggregated model over \
+            its groups' Services) and a Service. Models map to Hugging Face repositories and GPUs to \
             nvidia.com/gpu.product labels by built-in tables; --model-id and --gpu-label add or replace entries.
 
             Example:
@@ -53,6 +55,12 @@ struct DeployExportCommand: ParsableCommand {
     @Option(name: .long, help: "Container image (k8s; default vllm/vllm-openai:latest or lmsysorg/sglang:latest).")
     var image: String?
 
+    @Option(name: .long, help: "The router's container image, with gpusched on its PATH (k8s; default gpusched:latest, built locally).")
+    var routerImage: String?
+
+    @Option(name: .long, help: "Router pods behind the gpusched-router Service (k8s; default 2).")
+    var routerReplicas: Int?
+
     @Option(name: .long, help: ArgumentHelp("Hugging Face repository of a model, e.g. my-model=org/My-Model (repeatable).", valueName: "NAME=REPO"))
     var modelId: [String] = []
 
@@ -65,14 +73,21 @@ struct DeployExportCommand: ParsableCommand {
     func run() throws {
         guard (1...65_535).contains(port) else { throw InputError("--port must be in 1...65535, got \(port)") }
         if format != .k8s {
-            let k8sOnly = [("--engine", engine != nil), ("--namespace", namespace != nil), ("--image", image != nil), ("--gpu-label", !gpuLabel.isEmpty)]
+            let k8sOnly = [("--engine", engine != nil), ("--namespace", namespace != nil), ("--image", image != nil), ("--gpu-label", !gpuLabel.isEmpty),
+                          ("--router-image", routerImage != nil), ("--router-replicas", routerReplicas != nil)]
             if let flag = k8sOnly.first(where: \.1) { throw InputError("\(flag.0) applies to --format k8s only") }
         }
         if let image, image.isEmpty || image.contains(where: \.isWhitespace) { throw InputError("--image '\(image)' is not an image reference") }
+        if let routerImage, routerImage.isEmpty || routerImage.contains(where: \.isWhitespace) {
+            throw InputError("--router-image '\(routerImage)' is not an image reference")
+        }
+        if let routerReplicas, !(1...1_000).contains(routerReplicas) {
+            throw InputError("--router-replicas must be in 1...1000, got \(routerReplicas)")
+        }
         let options = DeployExportOptions(
             repositories: ModelRepositories(overrides: try Self.pairs(modelId, flag: "--model-id")),
             gpuLabels: GPUProductLabels(overrides: try Self.pairs(gpuLabel, flag: "--gpu-label")),
-            port: port, namespace: namespace, image: image)
+            port: port, namespace: namespace, image: image, routerImage: routerImage, routerReplicas: routerReplicas ?? 2)
         let size = try? FileManager.default.attributesOfItem(atPath: plan)[.size] as? Int
         if let size, size > Self.maxPlanBytes {
             throw InputError("'\(plan)' has \(size) bytes; a plan file may have at most \(Self.maxPlanBytes)")

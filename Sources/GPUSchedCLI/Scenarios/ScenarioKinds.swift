@@ -18,7 +18,7 @@ struct ScenarioKindSpec: Sendable {
 
 /// Every scenario kind `validate` (and the verbs that run scenarios) accept. Each planner adds its own.
 enum ScenarioKinds {
-    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, cascade, moePlacement, deploy]
+    static let all: [ScenarioKindSpec] = [catalog, simulate, gateRoute, geo, cascade, moePlacement, deploy, serve]
 
     /// Top-level keys per kind, as `ScenarioEnvelope.read` takes them.
     static var keysByKind: [String: [String]] {

@@ -45,7 +45,7 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String { "\(host):\(port)" }
+    public var description: String { "\(ServeHost.bracketed(host)):\(port)" }
 }
 
 /// One model's backends and how requests are spread over them.
