@@ -73,9 +73,10 @@ let package = Package(
         .target(
             name: "MockEngine",
             dependencies: [
-                "InferenceAPI", "ServingModel", "Planning",
+                "InferenceAPI", "ServingModel", "Planning", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // gpusched load: the open-loop load generator (Poisson, gamma, trace replay) that measures TTFT,
@@ -115,15 +116,16 @@ let package = Package(
         .testTarget(name: "ExpertPlacementTests", dependencies: ["ExpertPlacement", "Planning", "Solver", "GPUSchedTestSupport"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "Planning", "Solver", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(name: "InferenceAPITests", dependencies: ["InferenceAPI"]),
-        .testTarget(name: "RouterTests", dependencies: ["Router", "Deployment", "Planning", "ServingModel", "GPUSchedTestSupport"]),
         .testTarget(
             name: "RouterTests",
             dependencies: [
-                "Router", "InferenceAPI", "GPUSchedTestSupport",
+                "Router", "InferenceAPI", "Deployment", "Planning", "ServingModel", "GPUSchedTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The live components as processes on loopback: gpusched serve, mock-engine, load.
+        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport"]),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [
@@ -134,6 +136,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "MockEngineTests",
+            dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
+        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport", "InferenceAPI", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",
             dependencies: [

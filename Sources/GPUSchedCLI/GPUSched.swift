@@ -21,7 +21,7 @@ public struct GPUSched: ParsableCommand {
         subcommands: [
             CatalogCommand.self, ValidateCommand.self, PlanCommand.self, SimulateCommand.self, FitWorkloadCommand.self, CalibrateCommand.self,
             SolveCommand.self, DemoCommand.self, BenchCommand.self, ExportCommand.self,
-            LoadCommand.self,
+            ServeCommand.self, MockEngineCommand.self, LoadCommand.self,
         ]
     )
 

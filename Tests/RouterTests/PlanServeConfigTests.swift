@@ -86,7 +86,7 @@ import Testing
         #expect(try Self.problems(#"{"kind": "plan-geo", "schemaVersion": 2}"#) == [
             "kind: 'plan-geo' is not a plan serve can run; --plan takes a plan of kind \(PlanServeConfigReader.acceptedKinds.joined(separator: ", "))",
         ])
-        #expect(PlanServeConfigReader.acceptedKinds.contains("deploy-routing"))
+        #expect(PlanServeConfigReader.acceptedKinds == ["deploy-routing", "plan-cascade", "plan-gate-route"])
         #expect(try Self.problems(#"{"schemaVersion": 2}"#) == [
             "kind: missing; --plan takes a plan of kind \(PlanServeConfigReader.acceptedKinds.joined(separator: ", "))",
         ])

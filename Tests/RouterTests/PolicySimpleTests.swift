@@ -95,3 +95,19 @@ extension RoutingDecision {
         }
     }
 }
+
+/// The factory makes the policy each pool's config names, with its settings.
+@Suite struct PolicyFactoryTests {
+    @Test func eachPolicyConfigMakesItsPolicy() {
+        let backends = [BackendConfig(url: "http://127.0.0.1:9001")]
+        let settings = PrefixAffinitySettings(prefixBytes: 32, loadFactor: 2, virtualNodes: 8)
+        let gate = GateRouteSettings(classes: [GateRouteClassSettings(name: "a", occupancyTarget: 0.5)])
+        let configs: [PolicyConfig] = [.roundRobin, .leastOutstanding, .powerOfTwo, .prefixAffinity(settings), .weighted, .gateAndRoute(gate)]
+        for config in configs {
+            let policy = PolicyFactory.make(PoolConfig(model: "m", policy: config, backends: backends))
+            #expect(policy.name == config.name)
+        }
+        let made = PolicyFactory.make(PoolConfig(model: "m", policy: .prefixAffinity(settings), backends: backends))
+        #expect((made as? PrefixAffinityPolicy)?.settings == settings)
+    }
+}

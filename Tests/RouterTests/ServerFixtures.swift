@@ -139,6 +139,17 @@ final class FakeBackend: Sendable {
     }
 
     func stop() { task.cancel() }
+
+    /// Stops it and waits until its port refuses connections.
+    func stopAndWait() async {
+        task.cancel()
+        _ = await task.value
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline,
+              (try? await testClient.execute(HTTPClientRequest(url: url + "/health"), timeout: .milliseconds(200))) != nil {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
 }
 
 /// A router started in process on a free port, and a client to it.
@@ -164,6 +175,11 @@ final class RouterHarness: Sendable {
 
     func stop() async {
         task.cancel()
+        _ = await task.result
+    }
+
+    /// Waits until the server's `run` returned.
+    func waitUntilStopped() async {
         _ = await task.result
     }
 }

@@ -33,7 +33,7 @@ final class ChildServer: @unchecked Sendable {
     /// Starts `gpusched arguments…` and waits (at most `timeoutSeconds`) until `readyURL` answers 200.
     static func start(_ arguments: [String], readyURL: String, client: HTTPClient, timeoutSeconds: Double = 30) async throws -> ChildServer {
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("gpusched-child-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -8,10 +8,14 @@ import ServingModel
 /// - `deploy-routing` (the `routing.json` that `export deploy --format k8s` puts in the ConfigMap
 ///   `gpusched-routing`): one `weighted` pool per aggregated model, a backend per group's Service
 ///   with weight = replicas × capacity per replica (`DeployRoutingImporter`).
+/// - `plan-gate-route`: the plan's classes and targets on the config's gate-and-route pool
+///   (`GateRoutePlanImporter`).
+/// - `plan-cascade`: the plan's stages and thresholds on the config's cascade (`CascadePlanImporter`).
 /// - `plan-deploy` (`plan deploy --json`) names no endpoints: refused, saying to export first.
 ///
-/// A plan's pool replaces the base config's pool of the same model; the base's other pools, its
-/// listen address, limits, keys, health, retry and timeout settings stay.
+/// A plan's pool replaces the base config's pool of the same model (a cascade, the one of the same
+/// name); the base's other pools, its listen address, limits, keys, health, retry and timeout
+/// settings stay.
 ///
 /// ```swift
 /// let base = try ServeConfigReader.read(path: "serve.yaml")
@@ -24,6 +28,8 @@ public enum PlanServeConfigReader {
     /// The importers by the plan's `kind`.
     public static let importers: [String: Importer] = [
         DeployRoutingImporter.kind: DeployRoutingImporter.read,
+        GateRoutePlanImport.kind: GateRoutePlanImporter.read,
+        CascadePlanImport.kind: CascadePlanImporter.read,
     ]
 
     /// Kinds that are plans but cannot be served as they are, with what to do instead.
@@ -65,7 +71,14 @@ public enum PlanServeConfigReader {
                 config.pools.append(pool.pool)
             }
         }
-        config.cascades += imported.cascades
+        for cascade in imported.cascades {
+            if let index = config.cascades.firstIndex(where: { $0.name == cascade.name }) {
+                config.cascades[index] = cascade
+            } else {
+                config.cascades.append(cascade)
+            }
+        }
+        ServeConfigReader.checkCascades(config.cascades, pools: config.pools) { _, message in diagnostics.report("", message) }
         for pool in imported.pools {
             for (backend, path) in zip(pool.pool.backends, pool.backendPaths) {
                 guard case let .success(url) = BackendURL.parse(backend.url) else { continue }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Host-and-port parsing for the serve config: the `listen` address and backend base URLs.
 ///
 /// ```swift

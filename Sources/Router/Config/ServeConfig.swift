@@ -1,6 +1,6 @@
 /// Everything `gpusched serve` runs: where it listens, its pools of backends (one per model) with
 /// their policies, its cascades, and its limits. Read from a `kind: serve` YAML/JSON file by
-/// `ServeConfigReader`, or made from a plan (`--plan`) by `PlanServeConfig`.
+/// `ServeConfigReader`, or made from a plan (`--plan`) by `PlanServeConfigReader`.
 ///
 /// ```swift
 /// let config = try ServeConfigReader.read(path: "serve.yaml")

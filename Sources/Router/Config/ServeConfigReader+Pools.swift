@@ -16,7 +16,7 @@ extension ServeConfigReader {
 
     /// The pools (nil after a problem), and every backend URL that could be read, for the port
     /// check (which runs even when another part of a pool is wrong, so all problems come at once).
-    static func readPools(_ node: ConfigNode, environment: [String: String]) -> (configs: [PoolConfig]?, addresses: [ReadAddress]) {
+    static func readPools(_ node: ConfigNode, baseDirectory: String, environment: [String: String]) -> (configs: [PoolConfig]?, addresses: [ReadAddress]) {
         guard let list = node.list(nonEmpty: true) else { return (nil, []) }
         if list.count > ServeConfigBounds.maxPools {
             node.report("at most \(ServeConfigBounds.maxPools) pools, got \(list.count)")
@@ -27,7 +27,7 @@ extension ServeConfigReader {
         var firstIndex: [String: Int] = [:]
         var ok = true
         for (index, item) in list.enumerated() {
-            let (read, addressesRead) = readPool(item, environment: environment)
+            let (read, addressesRead) = readPool(item, baseDirectory: baseDirectory, environment: environment)
             addresses += addressesRead
             guard let (pool, modelNode) = read else { ok = false; continue }
             if let first = firstIndex[pool.model] {
@@ -41,7 +41,7 @@ extension ServeConfigReader {
         return (ok ? configs : nil, addresses)
     }
 
-    static func readPool(_ node: ConfigNode, environment: [String: String]) -> (pool: (PoolConfig, ConfigNode)?, addresses: [ReadAddress]) {
+    static func readPool(_ node: ConfigNode, baseDirectory: String, environment: [String: String]) -> (pool: (PoolConfig, ConfigNode)?, addresses: [ReadAddress]) {
         guard let object = node.object(allowedKeys: poolKeys) else { return (nil, []) }
         let modelNode = object.require("model")
         let model = modelNode?.string()
@@ -55,7 +55,7 @@ extension ServeConfigReader {
         case "power-of-two": policy = .powerOfTwo
         case "weighted": policy = .weighted
         case "prefix-affinity": policy = (object["prefixAffinity"].map(readPrefixAffinity) ?? PrefixAffinitySettings()).map(PolicyConfig.prefixAffinity)
-        case "gate-and-route": policy = readGateAndRoute(object, policyNode: object["policy"]).map(PolicyConfig.gateAndRoute)
+        case "gate-and-route": policy = readGateAndRoute(object, policyNode: object["policy"], baseDirectory: baseDirectory).map(PolicyConfig.gateAndRoute)
         default: policy = nil
         }
         if let policyName {

@@ -30,16 +30,18 @@ public enum ServeConfigReader {
     /// - Throws: `ScenarioError` with every problem found.
     public static func read(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeConfig {
         let envelope = try ScenarioEnvelope.read(path: path, kinds: [kind: keys])
-        return try read(envelope, environment: environment)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try read(envelope, baseDirectory: directory, environment: environment)
     }
 
     /// Reads the body of an already opened `kind: serve` envelope (as `gpusched validate` does);
-    /// the problems are also left in the envelope's diagnostics.
-    public static func read(_ envelope: ScenarioEnvelope, environment: [String: String]) throws(ScenarioError) -> ServeConfig {
+    /// the problems are also left in the envelope's diagnostics. Plan files a pool or cascade names
+    /// are found relative to `baseDirectory` (the config file's folder).
+    public static func read(_ envelope: ScenarioEnvelope, baseDirectory: String, environment: [String: String]) throws(ScenarioError) -> ServeConfig {
         let body = envelope.body
         let listen = body["listen"].map(readListen) ?? ListenAddress()
-        let (pools, addresses) = body.require("pools").map { readPools($0, environment: environment) } ?? (nil, [])
-        let cascades = body["cascades"].map(readCascades) ?? []
+        let (pools, addresses) = body.require("pools").map { readPools($0, baseDirectory: baseDirectory, environment: environment) } ?? (nil, [])
+        let cascades = body["cascades"].map { readCascades($0, baseDirectory: baseDirectory, environment: environment) } ?? []
         let limits = body["limits"].map(readLimits) ?? ServeLimits()
         let apiKeys = readAPIKeys(body, environment: environment)
         let health = body["health"].map(readHealth) ?? HealthSettings()
@@ -47,6 +49,9 @@ public enum ServeConfigReader {
         let timeouts = body["timeouts"].map(readTimeouts) ?? TimeoutSettings()
         if let listen {
             for address in addresses { checkPorts(listen: listen, backend: address.url, report: address.node.report) }
+        }
+        if let pools, let cascades {
+            checkCascades(cascades, pools: pools) { index, message in envelope.diagnostics.report("cascades[\(index)]", message) }
         }
         guard envelope.diagnostics.issues.isEmpty, let listen, let pools, let cascades, let limits, let apiKeys, let health, let retry,
             let timeouts

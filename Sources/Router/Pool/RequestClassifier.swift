@@ -6,66 +6,42 @@ import InferenceAPI
 ///
 /// ```swift
 /// let classifier = RequestClassifier(policy: .leastOutstanding)
-/// let routed = classifier.routed(request, id: "r1", classHeader: nil)
+/// let routed = try classifier.routed(request, id: "r1", headerClass: nil)
 /// ```
 public struct RequestClassifier: Sendable {
     /// Bytes of the prompt hashed into `RoutedRequest.prefixHash`.
     public let prefixBytes: Int
-    /// The header naming a request's class (nil: the pool has no classes).
-    public let classHeader: String?
-    private let classNames: [String]
-    private let classBounds: [Int?]
+    /// The classes of a gate-and-route pool (nil: the pool has no classes).
+    public let classes: GateRouteSettings?
 
     public init(policy: PolicyConfig) {
         switch policy {
         case .prefixAffinity(let settings):
             prefixBytes = max(1, settings.prefixBytes)
         default:
-            prefixBytes = 256
+            prefixBytes = PrefixAffinitySettings().prefixBytes
         }
         if case .gateAndRoute(let settings) = policy, !settings.classes.isEmpty {
-            classHeader = settings.classHeader.lowercased()
-            classNames = settings.classes.map(\.name)
-            classBounds = settings.classes.map(\.maxPromptTokens)
+            classes = settings
         } else {
-            classHeader = nil
-            classNames = []
-            classBounds = []
+            classes = nil
         }
     }
+
+    /// The header naming a request's class, lowercased (nil: the pool has no classes).
+    public var classHeader: String? { classes?.classHeader.lowercased() }
 
     /// Classes of the pool (1 when it has none: all requests are one class for queue scans).
-    public var classCount: Int { max(1, classNames.count) }
+    public var classCount: Int { max(1, classes?.classes.count ?? 0) }
 
     /// The routed form of `request`; `headerClass` is the value of the class header, if sent.
-    public func routed(_ request: CompletionRequest, id: String, headerClass: String?) -> RoutedRequest {
+    /// - Throws: 400 when the header names no class of the pool.
+    public func routed(_ request: CompletionRequest, id: String, headerClass: String?) throws(InferenceAPIError) -> RoutedRequest {
         let tokens = PromptTokens.estimate(request.promptText)
+        let requestClass = try classes?.classify(headerValue: headerClass, promptTokens: tokens)
         return RoutedRequest(
             id: id, model: request.model, promptTokens: tokens, maxTokens: request.maxTokens,
-            prefixHash: Self.prefixHash(request.promptText, bytes: prefixBytes),
-            requestClass: requestClass(headerClass: headerClass, promptTokens: tokens), stream: request.stream)
-    }
-
-    /// The class index: the class the header names, else the first whose `maxPromptTokens` bound
-    /// holds the prompt, else the last; nil when the pool has no classes.
-    public func requestClass(headerClass: String?, promptTokens: Int) -> Int? {
-        guard !classNames.isEmpty else { return nil }
-        if let headerClass, let index = classNames.firstIndex(of: headerClass) { return index }
-        for (index, bound) in classBounds.enumerated() {
-            if let bound, promptTokens <= bound { return index }
-        }
-        return classNames.count - 1
-    }
-
-    /// FNV-1a of the first `bytes` UTF-8 bytes of `text`.
-    public static func prefixHash(_ text: String, bytes: Int) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var remaining = bytes
-        for byte in text.utf8 {
-            guard remaining > 0 else { break }
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            remaining -= 1
-        }
-        return hash
+            prefixHash: PrefixHash.of(request.promptText, prefixBytes: prefixBytes), requestClass: requestClass,
+            stream: request.stream)
     }
 }

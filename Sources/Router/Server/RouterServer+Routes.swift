@@ -76,10 +76,14 @@ extension RouterServer {
         do { parsed = try CompletionRequest(body: body.readableBytesView, endpoint: endpoint) } catch { return refuse(error) }
         guard let pool = serving.poolsByModel[parsed.model] else { return refuse(ErrorResponses.unknownModel(parsed.model)) }
         let headerClass = pool.classifier.classHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] }
+        let routed: RoutedRequest
+        do { routed = try pool.classifier.routed(parsed, id: requestID, headerClass: headerClass) } catch {
+            return refuse(error, model: pool.model)
+        }
         release = false
         let model = pool.model
         let call = ProxyCall(
-            body: body, request: parsed, routed: pool.classifier.routed(parsed, id: requestID, headerClass: headerClass),
+            body: body, request: parsed, routed: routed,
             requestID: requestID, arrival: arrival,
             onEnd: { [self] status in
                 active.subtract(1, ordering: .relaxed)

@@ -32,6 +32,8 @@ public final class RouterServer: Sendable {
     let drainSeconds: Double
     /// Where it listens (the config's address when it started; a reload does not move it).
     public let listen: ListenAddress
+    /// The running service group (nil before `run` and after it returns).
+    let group = Mutex<ServiceGroup?>(nil)
 
     /// - Parameters:
     ///   - config: what to serve.
@@ -85,9 +87,14 @@ public final class RouterServer: Sendable {
             services: services, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(drainSeconds * 1000))
         configuration.maximumCancellationDuration = .seconds(5)
-        defer { for pool in current.pools { pool.rejectWaiting() } }
+        let serviceGroup = ServiceGroup(configuration: configuration)
+        group.withLock { $0 = serviceGroup }
+        defer {
+            group.withLock { $0 = nil }
+            for pool in current.pools { pool.rejectWaiting() }
+        }
         do {
-            try await ServiceGroup(configuration: configuration).run()
+            try await serviceGroup.run()
         } catch {
             try? await client.shutdown()
             if let startError = Self.startError(error, listen: listen) { throw startError }
@@ -95,6 +102,13 @@ public final class RouterServer: Sendable {
         }
         try? await client.shutdown()
         logger.info("stopped")
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does: stop accepting, let in-flight requests finish,
+    /// then `run` returns.
+    public func shutdown() async {
+        guard let serviceGroup = group.withLock({ $0 }) else { return }
+        await serviceGroup.triggerGracefulShutdown()
     }
 
     /// A bind failure as one line, else nil.

@@ -1,3 +1,0 @@
-import Hummingbird
-import Logging
-public enum MockProbe {}
