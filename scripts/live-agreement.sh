@@ -10,7 +10,8 @@
 #   ENGINES=1 DIRECT=1 scripts/live-agreement.sh my-one-replica.yaml 60 5    # load straight at one mock
 #
 # Environment: GPUSCHED (default .build/release/gpusched), ENGINES (default 2, all of group GROUP,
-# default 0), DIRECT=1 (no router; needs ENGINES=1), OUT (folder for the JSON outputs).
+# default 0), POLICY (default the scenario's; a policy both simulate and serve know: round-robin,
+# least-outstanding, power-of-two), DIRECT=1 (no router; needs ENGINES=1), OUT (folder for the JSON outputs).
 set -euo pipefail
 
 scenario=${1:-examples/live-agreement.yaml}
@@ -20,6 +21,8 @@ bin=${GPUSCHED:-.build/release/gpusched}
 engines=${ENGINES:-2}
 group=${GROUP:-0}
 direct=${DIRECT:-0}
+policy_flag=()
+if [[ -n "${POLICY:-}" ]]; then policy_flag=(--policy "$POLICY"); fi
 out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
 
@@ -51,7 +54,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-"$bin" simulate "$scenario" --horizon "$horizon" --warmup "$warmup" --seeds 1 --json > "$out/simulate.json"
+"$bin" simulate "$scenario" --horizon "$horizon" --warmup "$warmup" --seeds 1 "${policy_flag[@]}" --json > "$out/simulate.json"
 policy=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["policy"])' "$out/simulate.json")
 model=$(python3 -c 'import re,sys; print(re.search(r"^model:\s*(\S+)", open(sys.argv[1]).read(), re.M).group(1))' "$scenario")
 
