@@ -37,10 +37,13 @@ release: setup
 demo: release
 	$(BIN) demo
 
-## test: run every test (installs HiGHS, check-jsonschema and kubernetes-validate first)
+## test: run every test (installs HiGHS, check-jsonschema and kubernetes-validate first). The live
+## serving tests (mock engines, router and load generator as processes on loopback, whose measured
+## latencies are compared with the simulator's) run last, one at a time, on a quiet machine.
 test: setup schema-validator kubernetes-validator
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip LiveServingTests
+	$(SWIFT) test --skip-build --filter LiveServingTests --no-parallel
 
 ## examples: run every example scenario on the release build
 examples: release schema-validator

@@ -124,8 +124,6 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        // The live components as processes on loopback: gpusched serve, mock-engine, load.
-        .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport"]),
         .testTarget(
             name: "LoadGeneratorTests",
             dependencies: [
@@ -139,6 +137,7 @@ let package = Package(
         .testTarget(
             name: "MockEngineTests",
             dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
+        // The live components as processes on loopback: gpusched serve, mock-engine, load.
         .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport", "InferenceAPI", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",

@@ -46,6 +46,12 @@ public final class MockEngine: Sendable {
         await loop?.run()
     }
 
+    /// Starts the engine loop's thread without waiting (tests; `run` is the server's way).
+    public func start() { loop?.start() }
+
+    /// Stops the engine loop; open streams end.
+    public func stop() { loop?.stop() }
+
     /// Requests running, waiting, and the KV-cache usage now (zeros for instant timing).
     public var load: MockEngineLoad {
         loop?.load ?? MockEngineLoad(running: 0, waiting: 0, kvUsage: 0)

@@ -1,3 +1,4 @@
+import Foundation
 import InferenceAPI
 import Simulation
 import Synchronization
@@ -37,8 +38,15 @@ public final class MockEngineLoop: Sendable {
     struct State {
         var replica: LiveReplica
         var streams: [LiveRequestID: Stream] = [:]
-        var wake: CheckedContinuation<Void, Never>?
+        /// True while the loop waits on `wake` for a submission.
+        var idle = false
+        /// When the submission that woke the idle loop arrived.
+        var wokenAt: Double?
+        var started = false
         var stopped = false
+        /// True once the engine thread has ended; `run` callers wait for it.
+        var finished = false
+        var finishWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     /// A token delivery decided under the lock and yielded after it.
@@ -48,6 +56,8 @@ public final class MockEngineLoop: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Signalled when a submission arrives while the loop is idle, or when it must stop.
+    private let wake = DispatchSemaphore(value: 0)
     private let clock = ContinuousClock()
     private let origin: ContinuousClock.Instant
     private let metrics: MockEngineMetrics
@@ -81,13 +91,15 @@ public final class MockEngineLoop: Sendable {
     public func submit(promptTokens: Int, outputTokens: Int) -> AsyncStream<TokenProgress>? {
         let (stream, continuation) = AsyncStream.makeStream(of: TokenProgress.self, bufferingPolicy: .bufferingNewest(1))
         let now = elapsed
-        let admitted: (id: LiveRequestID, wake: CheckedContinuation<Void, Never>?)? = state.withLock { state in
+        let admitted: (id: LiveRequestID, wake: Bool)? = state.withLock { state in
             guard !state.stopped, state.replica.waitingCount < maxWaiting else { return nil }
             let id = state.replica.submit(promptTokens: promptTokens, outputTokens: outputTokens, now: now)
             state.streams[id] = Stream(continuation: continuation, promptTokens: promptTokens, arrival: now)
-            let wake = state.wake
-            state.wake = nil
-            return (id, wake)
+            defer { state.idle = false }
+            // The submission that wakes an idle engine starts its next iteration: the iteration's
+            // deadline counts from here, whatever the thread's wake-up latency.
+            if state.idle { state.wokenAt = now }
+            return (id, state.idle)
         }
         guard let admitted else {
             continuation.finish()
@@ -97,7 +109,7 @@ public final class MockEngineLoop: Sendable {
         continuation.onTermination = { [weak self] termination in
             if case .cancelled = termination { self?.abort(id) }
         }
-        admitted.wake?.resume()
+        if admitted.wake { wake.signal() }
         return stream
     }
 
@@ -109,30 +121,89 @@ public final class MockEngineLoop: Sendable {
         }
     }
 
-    /// Runs iterations until the task is cancelled; then every open stream ends.
+    /// Starts the engine thread (once; later calls do nothing). The iterations run on a thread of
+    /// their own, so the engine keeps time whatever else the process's tasks do.
+    public func start() {
+        let first = state.withLock { state -> Bool in
+            defer { state.started = true }
+            return !state.started
+        }
+        guard first else { return }
+        let thread = Thread { [self] in
+            runIterations()
+            let waiters = state.withLock { state in
+                state.finished = true
+                defer { state.finishWaiters.removeAll() }
+                return state.finishWaiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+        thread.name = "mock-engine loop"
+        thread.qualityOfService = .userInteractive
+        thread.start()
+    }
+
+    /// Stops the engine after the iteration in flight; every open stream ends.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+        wake.signal()
+    }
+
+    /// Starts the engine and returns when it has stopped: when the task is cancelled (or `stop`).
     public func run() async {
+        start()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                let done = state.withLock { state -> Bool in
+                    if !state.finished { state.finishWaiters.append(finished) }
+                    return state.finished
+                }
+                if done { finished.resume() }
+            }
+        } onCancel: {
+            stop()
+        }
+    }
+
+    /// The loop itself: iterations back to back while work exists, waiting for a submission when
+    /// none does, until stopped.
+    private func runIterations() {
         var start = elapsed
         var begun = state.withLock { state in beginIteration(&state, now: start) }
-        while !Task.isCancelled {
+        while true {
             deliver(begun.deliveries)
             guard let seconds = begun.seconds else {
-                await waitForWork()
-                start = elapsed
-                begun = state.withLock { state in beginIteration(&state, now: start) }
+                let (stop, idle) = state.withLock { state -> (Bool, Bool) in
+                    state.idle = !state.stopped && !state.replica.hasWork
+                    return (state.stopped, state.idle)
+                }
+                if stop { break }
+                // A submission between the lock and the wait has signalled already: the wait returns at once.
+                if idle { wake.wait() }
+                begun = state.withLock { state in
+                    state.idle = false
+                    start = state.wokenAt.map { min($0, elapsed) } ?? elapsed
+                    state.wokenAt = nil
+                    return beginIteration(&state, now: start)
+                }
                 continue
             }
             let end = start + seconds
-            try? await clock.sleep(until: origin.advanced(by: .seconds(end)), tolerance: nil)
-            if Task.isCancelled { break }
+            // Sleep to the absolute deadline, so a late wake-up does not delay the iterations after it.
+            while case let remaining = end - elapsed, remaining > 0 { Thread.sleep(forTimeInterval: remaining) }
             var batch = MockEngineMetrics.Batch()
             let ended = state.withLock { state in
                 var deliveries = finishIteration(&state, now: end, batch: &batch)
                 let next = beginIteration(&state, now: end)
                 deliveries += next.deliveries
-                return (deliveries: deliveries, seconds: next.seconds)
+                return (deliveries: deliveries, seconds: state.stopped ? nil : next.seconds, stopped: state.stopped)
             }
             metrics.record(batch)
-            begun = ended
+            if ended.stopped {
+                deliver(ended.deliveries)
+                break
+            }
+            begun = (ended.deliveries, ended.seconds)
             start = end
         }
         let open = state.withLock { state in
@@ -141,27 +212,6 @@ public final class MockEngineLoop: Sendable {
             return state.streams.values.map(\.continuation)
         }
         for continuation in open { continuation.finish() }
-    }
-
-    /// Waits until a submission arrives (or the task is cancelled).
-    private func waitForWork() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.replica.hasWork || state.stopped { return true }
-                    state.wake = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            let wake = state.withLock { state in
-                state.stopped = true
-                defer { state.wake = nil }
-                return state.wake
-            }
-            wake?.resume()
-        }
     }
 
     /// Starts the next iteration; rejected requests get their failure.

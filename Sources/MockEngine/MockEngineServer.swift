@@ -48,13 +48,11 @@ public struct MockEngineServer: Sendable {
         let engine = engine
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                // The engine loop runs beside the server (instant timing has none and returns at
+                // once); when the server ends (a signal, or an error), the loop is cancelled.
                 group.addTask { await engine.run() }
-                group.addTask { try await app.runService() }
-                // The server ends first (a signal, or an error); then the engine loop stops.
                 defer { group.cancelAll() }
-                while let _ = try await group.next() {
-                    group.cancelAll()
-                }
+                try await app.runService()
             }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw MockEngineServerError.addressInUse(host: host, port: port)

@@ -8,8 +8,8 @@ import Testing
     @Test(arguments: [MockTiming.instant, .model])
     func aStreamParsesAndEndsWithDone(timing: MockTiming) async throws {
         let engine = try MockFixture.engine(timing: timing)
-        let loop = Task { await engine.run() }
-        defer { loop.cancel() }
+        engine.start()
+        defer { engine.stop() }
         let prompt = "Tell me about queues."
         let reply = await engine.complete(body: MockFixture.chat(prompt: prompt, maxTokens: 5, stream: true, includeUsage: true), endpoint: .chat)
         let payloads = try await MockFixture.read(try #require(reply.stream), from: .now).map(\.payload)
@@ -93,8 +93,8 @@ import Testing
 
     @Test func metricsCarryVLLMNamesAndInFlightCounts() async throws {
         let engine = try MockFixture.engine()
-        let loop = Task { await engine.run() }
-        defer { loop.cancel() }
+        engine.start()
+        defer { engine.stop() }
         // A long stream: while it runs, one request is running and none waits.
         let consumer = Task {
             let reply = await engine.complete(body: MockFixture.chat(prompt: "long", maxTokens: 2_000, stream: true), endpoint: .chat)

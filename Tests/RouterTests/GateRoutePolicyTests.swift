@@ -120,25 +120,23 @@ import Testing
     }
 
     /// Equal ξ (no prefills: ξ_i = −n for every class) falls to the largest δ_i = Q_i − n q_i*, then
-    /// the lowest index. Targets x* = (0.25, 0.5) make the ξ tie exact in binary floating point.
+    /// the lowest index.
     @Test(arguments: [
-        // (held code, held summarize, expected class) with δ_code = Q_code − 4·0.75, δ_summarize = Q_summarize.
-        (4, 1, 0),  // δ = (1, 1): tie → the lower index, code
-        (3, 1, 1),  // δ = (0, 1) → summarize
-        (5, 1, 0),  // δ = (2, 1) → code
-        (6, 3, 0),  // δ = (3, 3): tie → code
-        (2, 4, 1),  // δ = (−1, 4) → summarize
+        // (held code, held summarize, expected class) with the paper's targets on n = 4 backends:
+        // δ_code = Q_code − 4·0.3173 = Q_code − 1.2692, δ_summarize = Q_summarize.
+        (2, 1, 1),  // δ = (0.7308, 1) → summarize
+        (3, 1, 0),  // δ = (1.7308, 1) → code
+        (1, 1, 1),  // δ = (−0.2692, 1) → summarize
+        (5, 4, 1),  // δ = (3.7308, 4) → summarize
+        (6, 4, 0),  // δ = (4.7308, 4) → code
     ])
-    func breaksTiesByQueueDeviationThenIndex(code: Int, summarize: Int, expected: Int) {
-        let settings = GateRouteSettings(classes: [
-            GateRouteClassSettings(name: "code", occupancyTarget: 0.25, queueTarget: 0.75),
-            GateRouteClassSettings(name: "summarize", occupancyTarget: 0.5),
-        ])
-        var policy = GateAndRoutePolicy(settings: settings)
+    func breaksTiesByQueueDeviation(code: Int, summarize: Int, expected: Int) {
+        var policy = GateAndRoutePolicy(settings: Self.paper)
         let closed = Self.backends(4, prefilling: [0: 1, 1: 1, 2: 1, 3: 1])
         for k in 0..<code { _ = policy.route(Self.request("c\(k)", class: 0), backends: closed) }
         for k in 0..<summarize { _ = policy.route(Self.request("s\(k)", class: 1), backends: closed) }
         #expect(policy.heldPerClass == [code, summarize])
+        #expect(policy.prefillsPerClass == [0, 0])
         #expect(policy.chooseClass(gpus: 4) == expected)
         // The pool re-asks oldest first when backend 2 frees: only the chosen class's head is sent.
         let open = Self.backends(4, prefilling: [0: 1, 1: 1, 3: 1])
@@ -146,6 +144,17 @@ import Testing
         #expect(codeSent == (expected == 0))
         let afterCode = codeSent ? closed : open
         #expect(policy.route(Self.request("s0", class: 1), backends: afterCode).isSend == (expected == 1))
+    }
+
+    /// Equal ξ and equal δ: the lowest class index.
+    @Test func breaksFullTiesByTheLowerIndex() {
+        let settings = GateRouteSettings(classes: [
+            GateRouteClassSettings(name: "a", occupancyTarget: 0.1), GateRouteClassSettings(name: "b", occupancyTarget: 0.3),
+        ])
+        var policy = GateAndRoutePolicy(settings: settings)
+        let closed = Self.backends(3, prefilling: [0: 1, 1: 1, 2: 1])
+        for id in ["b1", "a1", "b2", "a2"] { _ = policy.route(Self.request(id, class: id.hasPrefix("a") ? 0 : 1), backends: closed) }
+        #expect(policy.chooseClass(gpus: 3) == 0)
     }
 
     @Test func servesEachClassFirstComeFirstServed() {

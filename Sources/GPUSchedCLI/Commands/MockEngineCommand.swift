@@ -3,7 +3,6 @@ import Foundation
 import MockEngine
 import ServingModel
 import Simulation
-import Synchronization
 
 /// `gpusched mock-engine`: an OpenAI-compatible engine without a GPU, whose tokens come out when the
 /// performance model says (the simulator's replica run in wall-clock time).
@@ -106,7 +105,7 @@ struct MockEngineCommand: ParsableCommand {
             + "KV \(replica.kvCapacityTokens) tokens, timing \(timing.rawValue)"
         let host = host
         do {
-            try blockingRun {
+            try AsyncCommandBridge.run {
                 try await server.run { port in
                     FileHandle.standardOutput.write(Data("mock-engine: serving '\(modelName)' (\(summary)) on http://\(host):\(port)\n".utf8))
                 }
@@ -130,16 +129,3 @@ struct MockEngineCommand: ParsableCommand {
 
 extension BatchingRule: ChoiceArgument {}
 extension MockTiming: ChoiceArgument {}
-
-/// Runs `body` to its end from synchronous code (the CLI root is synchronous) and rethrows its error.
-/// Private until the shared async bridge (Support/AsyncCommandBridge.swift) is on main.
-fileprivate func blockingRun(_ body: @escaping @Sendable () async throws -> Void) throws {
-    let outcome = Mutex<(any Error)?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do { try await body() } catch { outcome.withLock { $0 = error } }
-        done.signal()
-    }
-    done.wait()
-    if let error = outcome.withLock({ $0 }) { throw error }
-}

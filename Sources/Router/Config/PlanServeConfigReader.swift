@@ -8,9 +8,9 @@ import ServingModel
 /// - `deploy-routing` (the `routing.json` that `export deploy --format k8s` puts in the ConfigMap
 ///   `gpusched-routing`): one `weighted` pool per aggregated model, a backend per group's Service
 ///   with weight = replicas × capacity per replica (`DeployRoutingImporter`).
-/// - `plan-gate-route`: the plan's classes and targets on the config's gate-and-route pool
-///   (`GateRoutePlanImporter`).
-/// - `plan-cascade`: the plan's stages and thresholds on the config's cascade (`CascadePlanImporter`).
+/// - `plan-gate-route` (`plan gate-route --json`): the LP's class targets on the base's
+///   gate-and-route pools, or its only pool (`GateRoutePlanImporter`).
+/// - `plan-cascade` (`plan cascade --json`): the thresholds of the base's cascade (`CascadePlanImporter`).
 /// - `plan-deploy` (`plan deploy --json`) names no endpoints: refused, saying to export first.
 ///
 /// A plan's pool replaces the base config's pool of the same model (a cascade, the one of the same

@@ -7,7 +7,8 @@ import GateAndRoute
 /// What runs live, on aggregated engines (vLLM, SGLang: a request decodes where it prefilled):
 /// - **Gate.** When some backend can take a prefill, the class admitted is
 ///   argmin_i ξ_i = (X_i − n x_i*)/x_i* over the classes with held requests, ties by the largest
-///   δ_i = Q_i − n q_{p,i}*, then the lowest class index (the CTMC's `occupancyGate`); X_i is the
+///   δ_i = Q_i − n q_{p,i}*, then the lowest class index (the CTMC's `occupancyGate`, the token
+///   level's `occupancyDeviation`); X_i is the
 ///   class's requests sent whose first token has not come back, Q_i its held requests, n the
 ///   available backends. Within a class, requests go first come first served. Classes with x_i* = 0
 ///   follow `GateRouteSettings.zeroTarget`.
@@ -130,9 +131,9 @@ public struct GateAndRoutePolicy: RoutingPolicy {
         var bestXi = 0.0
         var bestDelta = 0.0
         for (i, settingsClass) in settings.classes.enumerated() where settingsClass.hasTarget && !queues[i].isEmpty {
-            // The CTMC's arithmetic ((X − n x*)·(1/x*)), so that ties fall where the simulator's do.
-            let target = settingsClass.occupancyTarget
-            let xi = (Double(prefillsByClass[i]) - n * target) * (1 / target)
+            // ξ_i = (X_i − n x_i*)/x_i* computed as X_i/x_i* − n: the same order, and the tie the δ rule
+            // exists for (no class prefilling: every ξ_i = −n) stays exact whatever the targets' rounding.
+            let xi = Double(prefillsByClass[i]) / settingsClass.occupancyTarget - n
             let delta = Double(queues[i].count) - n * settingsClass.queueTarget
             if best == nil || xi < bestXi || (xi == bestXi && delta > bestDelta) {
                 best = i

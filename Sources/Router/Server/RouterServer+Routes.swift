@@ -74,7 +74,12 @@ extension RouterServer {
         }
         let parsed: CompletionRequest
         do { parsed = try CompletionRequest(body: body.readableBytesView, endpoint: endpoint) } catch { return refuse(error) }
-        guard let pool = serving.poolsByModel[parsed.model] else { return refuse(ErrorResponses.unknownModel(parsed.model)) }
+        guard let pool = serving.poolsByModel[parsed.model] else {
+            guard let cascade = serving.cascades[parsed.model] else { return refuse(ErrorResponses.unknownModel(parsed.model)) }
+            let response = await answer(cascade, body: body, request: parsed, requestID: requestID)
+            metrics.countRequest(model: cascade.config.name, endpoint: endpointLabel, status: response.status.code)
+            return response
+        }
         let headerClass = pool.classifier.classHeader.flatMap { HTTPField.Name($0) }.flatMap { request.headers[$0] }
         let routed: RoutedRequest
         do { routed = try pool.classifier.routed(parsed, id: requestID, headerClass: headerClass) } catch {
@@ -91,5 +96,30 @@ extension RouterServer {
             })
         let proxy = CompletionProxy(client: client, retry: serving.config.retry, timeouts: serving.config.timeouts, logger: logger)
         return await proxy.respond(call, pool: pool)
+    }
+}
+
+extension RouterServer {
+    /// A cascade's one answer: JSON, or for a client that asked for a stream, the answer as one
+    /// event stream; with the cascade's headers (stage, model, outcome, scores, judge seconds).
+    func answer(_ cascade: CascadePolicy, body: ByteBuffer, request: CompletionRequest, requestID: String) async -> Response {
+        let answer: CascadeAnswer
+        do { answer = try await cascade.answer(body: Array(body.readableBytesView), request: request, requestID: requestID) } catch {
+            return ErrorResponses.make(error, requestID: requestID)
+        }
+        var headers = HTTPFields()
+        headers[ErrorResponses.requestIDField] = requestID
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        if request.stream, answer.completion.succeeded {
+            headers[.contentType] = "text/event-stream"
+            let frames = answer.streamFrames(endpoint: request.endpoint, includeUsage: request.includeUsage)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: frames)))
+        }
+        headers[.contentType] = "application/json"
+        return Response(
+            status: .init(code: answer.completion.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.completion.body)))
     }
 }

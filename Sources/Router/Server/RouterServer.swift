@@ -52,8 +52,9 @@ public final class RouterServer: Sendable {
         self.logger = logger
         self.drainSeconds = drainSeconds
         self.listen = config.listen
-        snapshot = Mutex(try ServingSnapshot(config: config, makePolicy: makePolicy, metrics: metrics, logger: logger))
-        client = UpstreamClient(timeouts: config.timeouts, maxConnectionsPerBackend: config.limits.maxConcurrentRequests)
+        let client = UpstreamClient(timeouts: config.timeouts, maxConnectionsPerBackend: config.limits.maxConcurrentRequests)
+        self.client = client
+        snapshot = Mutex(try ServingSnapshot(config: config, makePolicy: makePolicy, metrics: metrics, client: client, logger: logger))
     }
 
     /// The pools served now.
@@ -129,7 +130,7 @@ public final class RouterServer: Sendable {
         guard let reloadConfig else { return false }
         do {
             let config = try reloadConfig()
-            let next = try ServingSnapshot(config: config, makePolicy: makePolicy, metrics: metrics, logger: logger)
+            let next = try ServingSnapshot(config: config, makePolicy: makePolicy, metrics: metrics, client: client, logger: logger)
             await probeAll(next)
             if config.listen != listen {
                 logger.warning("the listen address changes only on restart", metadata: ["address": "\(listen)"])

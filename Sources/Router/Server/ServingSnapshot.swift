@@ -12,16 +12,23 @@ final class ServingSnapshot: Sendable {
     let config: ServeConfig
     let pools: [BackendPool]
     let poolsByModel: [String: BackendPool]
+    /// The cascades by the name clients ask for.
+    let cascades: [String: CascadePolicy]
     let apiKeys: Set<String>
     /// The `/v1/models` body.
     let modelsBody: ByteBuffer
 
-    init(config: ServeConfig, makePolicy: PolicyMaker, metrics: RouterMetrics, logger: Logger) throws {
+    init(config: ServeConfig, makePolicy: PolicyMaker, metrics: RouterMetrics, client: UpstreamClient, logger: Logger) throws {
         self.config = config
         pools = try config.pools.map { pool in
             BackendPool(config: pool, policy: try makePolicy(pool), health: config.health, metrics: metrics, logger: logger)
         }
         poolsByModel = Dictionary(pools.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+        let sender = PoolCompletionSender(
+            pools: poolsByModel, proxy: CompletionProxy(client: client, retry: config.retry, timeouts: config.timeouts, logger: logger))
+        cascades = Dictionary(
+            config.cascades.map { ($0.name, CascadePolicy(config: $0, sender: sender, judge: $0.judge.judge(client: client.http))) },
+            uniquingKeysWith: { first, _ in first })
         apiKeys = Set(config.apiKeys)
         modelsBody = ByteBuffer(bytes: Self.modelsList(config))
     }
