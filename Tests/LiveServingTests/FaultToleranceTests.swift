@@ -79,13 +79,13 @@ struct FaultToleranceTests {
             for index in 0..<24 {
                 let stream = index % 2 == 0
                 group.addTask {
-                    let answer = try await StreamRecorder.post(url: url, body: Self.body(stream: stream, maxTokens: 160, seed: UInt64(index)))
+                    let answer = try await StreamRecorder.post(url: url, body: Self.body(stream: stream, maxTokens: 400, seed: UInt64(index)))
                     return (stream, answer.status, answer.chunks)
                 }
             }
             // Kill A once its engine is decoding the router's streams.
             #expect(Self.waitForPositive("http://127.0.0.1:\(portA)/metrics", metric: "vllm:num_requests_running"))
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(300))
             engineA.kill9()
             return try await group.reduce(into: []) { $0.append($1) }
         }

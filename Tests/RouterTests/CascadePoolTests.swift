@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import GPUSchedTestSupport
-import HTTPTypes
 import Hummingbird
 import InferenceAPI
 import Logging
@@ -58,7 +57,8 @@ final class ScoredEngine: Sendable {
         ]
         let byModel = Dictionary(uniqueKeysWithValues: pools.map { ($0.model, $0) })
         let client = UpstreamClient(timeouts: TimeoutSettings(), maxConnectionsPerBackend: 8)
-        let sender = PoolCompletionSender(pools: { byModel[$0] }, client: client, retry: RetrySettings(), timeouts: TimeoutSettings())
+        let sender = PoolCompletionSender(
+            pools: byModel, proxy: CompletionProxy(client: client, retry: RetrySettings(), timeouts: TimeoutSettings(), logger: logger))
         let config = CascadeConfig(
             name: "cascade", stages: [CascadeStage(model: "small", threshold: 80), CascadeStage(model: "large", threshold: 0)],
             judge: .scoreField("gpusched_score"))
@@ -73,21 +73,18 @@ final class ScoredEngine: Sendable {
         #expect(CascadeBody.answerText(answer.completion.body) == "4")
         #expect(answer.completion.backend == large.url)
         for pool in pools { #expect(pool.views.allSatisfy { $0.inFlight == 0 && $0.prefilling == 0 }) }
-        // The HTTP answer: the stream the client asked for, with the cascade's headers.
-        let response = await policy.respond(body: CascadePolicyTests.chatBody, request: request, requestID: "live-2")
-        #expect(response.status.code == 200)
-        #expect(response.headers[HTTPField.Name("x-gpusched-cascade-model")!] == "large")
-        #expect(response.headers[.contentType] == "text/event-stream")
-        // A cascade whose stages all fail (no pool, then 503) answers the last stage's error with its status.
+        // A cascade whose stages all fail (no pool, then 503 with no retry) returns the last stage's error.
         let failing = CascadePolicy(
             config: CascadeConfig(name: "bad", stages: [CascadeStage(model: "missing", threshold: 50), CascadeStage(model: "broken", threshold: 0)],
                                   judge: .scoreField("gpusched_score")),
-            sender: PoolCompletionSender(pools: { byModel[$0] }, client: client, retry: RetrySettings(maxAttempts: 1), timeouts: TimeoutSettings()),
+            sender: PoolCompletionSender(
+                pools: byModel, proxy: CompletionProxy(client: client, retry: RetrySettings(maxAttempts: 1), timeouts: TimeoutSettings(), logger: logger)),
             judge: ScoreFieldJudge(path: "gpusched_score"))
-        let refused = await failing.respond(body: CascadePolicyTests.chatBody, request: request, requestID: "live-3")
-        #expect(refused.status.code == 503)
-        #expect(refused.headers[HTTPField.Name("x-gpusched-cascade-outcome")!] == "failed")
-        #expect(refused.headers[.contentType] == "application/json")
+        let refused = try await failing.answer(body: CascadePolicyTests.chatBody, request: request, requestID: "live-3")
+        #expect(refused.outcome == .failed)
+        #expect(refused.completion.status == 503)
+        #expect(refused.steps.map(\.escalation) == [.upstreamError, .upstreamError])
+        for pool in pools { #expect(pool.views.allSatisfy { $0.inFlight == 0 && $0.prefilling == 0 }) }
         try await client.shutdown()
     }
 }

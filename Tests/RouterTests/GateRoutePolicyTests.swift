@@ -157,14 +157,22 @@ import Testing
         #expect(policy.chooseClass(gpus: 3) == 0)
     }
 
-    @Test func servesEachClassFirstComeFirstServed() {
+    /// A request the pool queued without asking (older ones were waiting) counts as waiting: with
+    /// X = (0, 1) on n = 2, ξ_code = −2 < ξ_summarize = 3.13, so the older summarize request waits.
+    @Test func requestsQueuedWithoutAskingCountAsWaiting() {
         var policy = GateAndRoutePolicy(settings: Self.paper)
-        let closed = Self.backends(1, prefilling: [0: 1])
+        #expect(policy.route(Self.request("s0", class: 1), backends: Self.backends(2)) == .send(backend: 0, reason: "gate-open"))
+        let closed = Self.backends(2, prefilling: [0: 1, 1: 1])
         #expect(policy.route(Self.request("s1", class: 1), backends: closed) == .hold(reason: "gate-closed"))
-        #expect(policy.route(Self.request("s2", class: 1), backends: closed) == .hold(reason: "gate-closed"))
-        let open = Self.backends(1)
-        #expect(policy.route(Self.request("s2", class: 1), backends: open) == .hold(reason: "class-order"))
-        #expect(policy.route(Self.request("s1", class: 1), backends: open) == .send(backend: 0, reason: "gate-open"))
+        policy.held(Self.request("c1", class: 0))
+        #expect(policy.heldPerClass == [1, 1])
+        let open = Self.backends(2, prefilling: [0: 1])
+        #expect(policy.route(Self.request("s1", class: 1), backends: open) == .hold(reason: "class-priority"))
+        #expect(policy.route(Self.request("c1", class: 0), backends: open) == .send(backend: 1, reason: "gate-open"))
+        // Withdrawn (its queue timeout): it no longer counts.
+        policy.held(Self.request("c2", class: 0))
+        policy.withdrawn(Self.request("c2", class: 0))
+        #expect(policy.heldPerClass == [0, 1])
     }
 
     /// A backend's prefill count dropping below what the policy sent it means a first token came

@@ -79,7 +79,7 @@ struct PoolQueueTests {
         #expect(timedOut?.status == 408)
         #expect(timedOut?.code == "queue_timeout")
         let waited = clock.now - started
-        #expect(waited >= .milliseconds(190) && waited < .seconds(3))
+        #expect(waited >= .milliseconds(190) && waited < .seconds(30))
         #expect(pool.queuedCount == 0)
         first.finish(.success)
     }

@@ -192,9 +192,10 @@ struct NotAnswering: Error, CustomStringConvertible {
 /// A shared client for the tests' requests.
 let testClient = HTTPClient(eventLoopGroupProvider: .singleton)
 
-/// Polls `url` until it answers 2xx (at most 10 s).
+/// Polls `url` until it answers 2xx (at most 60 s: generous, as other suites running beside these
+/// may block the cooperative threads for a while).
 func waitForHealth(url: String) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
+    let deadline = ContinuousClock.now + .seconds(60)
     while ContinuousClock.now < deadline {
         if let response = try? await testClient.execute(HTTPClientRequest(url: url), timeout: .seconds(1)),
            (200..<300).contains(response.status.code) {

@@ -23,11 +23,11 @@ import GateAndRoute
 ///   gi-wsp` predicts. Solo-first routing needs engines that hand a prefilled KV cache to another
 ///   engine (prefill–decode disaggregation).
 ///
-/// The pool keeps the held requests; the policy keeps, per class, the ids it answered `.hold` in
-/// arrival order. The pool re-asks held requests when a backend's load drops; a request is sent
-/// only when it heads its class's queue and its class is the gate's choice, so the pool must re-ask
-/// past a `.hold` (oldest first). A held request the pool drops is forgotten on `withdrawn(_:)` or
-/// after `staleHoldSeconds` without being asked about.
+/// The pool keeps the held requests; the policy keeps, per class, the ids of the requests waiting
+/// (those it answered `.hold`, and those the pool queued without asking, `held(_:)`). The pool
+/// re-asks held requests oldest first when a backend's load drops, past a held class; a request is
+/// sent when its class is the gate's choice, so each class goes first come first served. A request
+/// the pool drops is forgotten on `withdrawn(_:)`, or after `staleHoldSeconds` without being asked about.
 ///
 /// ```swift
 /// var policy = GateAndRoutePolicy(settings: settings)
@@ -94,8 +94,7 @@ public struct GateAndRoutePolicy: RoutingPolicy {
         guard let backend = freeBackend(backends, available: available.count) else { return .hold(reason: "gate-closed") }
         guard let chosen = chooseClass(gpus: available.count) else { return .hold(reason: "zero-target") }
         guard chosen == classIndex else { return .hold(reason: "class-priority") }
-        guard queues[classIndex].first?.id == request.id else { return .hold(reason: "class-order") }
-        queues[classIndex].removeFirst()
+        queues[classIndex].removeAll { $0.id == request.id }
         heldClass[request.id] = nil
         prefilling[backend, default: []].append(Admission(id: request.id, classIndex: classIndex))
         prefillingByID[request.id] = backend
@@ -106,6 +105,13 @@ public struct GateAndRoutePolicy: RoutingPolicy {
     public mutating func finished(_ request: RoutedRequest, backend: Int) {
         forgetPrefilling(request.id)
         withdrawn(request)
+    }
+
+    /// The pool queued a request without asking (older ones were waiting): it joins its class's queue.
+    public mutating func held(_ request: RoutedRequest) {
+        let now = clock()
+        forgetStale(now: now)
+        enqueue(request.id, classIndex: settings.classIndex(of: request), now: now)
     }
 
     /// The pool dropped a request it held (queue timeout, client gone) without sending it.

@@ -107,8 +107,16 @@ public protocol RoutingPolicy: Sendable {
     /// Tells the policy a request it sent to `backend` has finished (for policies that track their own
     /// assignments; the default does nothing).
     mutating func finished(_ request: RoutedRequest, backend: Int)
+    /// Tells the policy the pool queued `request` without asking it (older requests were waiting), so
+    /// a policy that orders its queue by class knows every class that waits (the default does nothing).
+    mutating func held(_ request: RoutedRequest)
+    /// Tells the policy a queued request left without being sent (queue timeout, shutdown; the default
+    /// does nothing).
+    mutating func withdrawn(_ request: RoutedRequest)
 }
 
 extension RoutingPolicy {
     public mutating func finished(_ request: RoutedRequest, backend: Int) {}
+    public mutating func held(_ request: RoutedRequest) {}
+    public mutating func withdrawn(_ request: RoutedRequest) {}
 }

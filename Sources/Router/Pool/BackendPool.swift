@@ -114,6 +114,7 @@ public final class BackendPool: Sendable {
                 request: request, avoiding: avoiding, deadline: now + config.admission.queueTimeoutSeconds,
                 continuation: continuation)
             _ = state.queue.append(waiter)
+            state.policy.held(request)
             metrics.queued.set(to: Double(state.queue.count))
             let start = !state.sweeping
             state.sweeping = true
@@ -138,7 +139,10 @@ public final class BackendPool: Sendable {
             let (expired, next): ([PoolWaiter], Double?) = state.withLock { state in
                 var expired: [PoolWaiter] = []
                 while let first = state.queue.prefix(1).first, first.element.deadline <= now {
-                    if let waiter = state.queue.remove(ticket: first.ticket) { expired.append(waiter) }
+                    if let waiter = state.queue.remove(ticket: first.ticket) {
+                        state.policy.withdrawn(waiter.request)
+                        expired.append(waiter)
+                    }
                 }
                 metrics.queued.set(to: Double(state.queue.count))
                 guard let first = state.queue.prefix(1).first else {
@@ -244,6 +248,7 @@ public final class BackendPool: Sendable {
     public func rejectWaiting() {
         let waiters: [PoolWaiter] = state.withLock { state in
             let waiters = state.queue.removeAll()
+            for waiter in waiters { state.policy.withdrawn(waiter.request) }
             metrics.queued.set(to: 0)
             return waiters
         }

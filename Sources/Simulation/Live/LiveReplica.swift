@@ -75,8 +75,6 @@ public struct LiveReplica {
     /// Aborts asked for while an iteration was in flight, applied when it ends.
     private var pendingAborts: [LiveRequestID] = []
     private var nextID = 0
-    /// Output tokens emitted since creation (first tokens, tokens after a recompute, decode tokens).
-    public private(set) var generatedTokens = 0
 
     /// An empty replica.
     public init(configuration: ReplicaConfiguration) {
@@ -174,13 +172,11 @@ public struct LiveReplica {
             outcome.decodeTick = true
             outcome.decoded.reserveCapacity(decoding.count)
             for slot in decoding { outcome.decoded.append(LiveRequestID(rawValue: table[slot].id)) }
-            generatedTokens += decoding.count
         }
         var left = false
         while let slot = scheduler.nextFinishedPrefill() {
             let id = LiveRequestID(rawValue: table[slot].id)
             outcome.prefilled.append(id)
-            generatedTokens += 1
             if table[slot].generated >= table[slot].outputTokens {
                 outcome.finished.append(id)
                 finish(slot, id: id)
