@@ -214,3 +214,11 @@ struct FaultToleranceTests {
         return kilobytes / 1024
     }
 }
+
+extension StreamRecorder {
+    /// `post(port:path:body:)` for a loopback URL `http://127.0.0.1:PORT/PATH`.
+    static func post(url: String, body: Data) async throws -> (status: Int, chunks: [(Double, [UInt8])]) {
+        guard let parsed = URL(string: url), let port = parsed.port else { throw Failure(description: "not a loopback URL: \(url)") }
+        return try await post(port: port, path: parsed.path, body: body)
+    }
+}
