@@ -41,7 +41,7 @@ import Testing
         #expect(arrived > 5)
         #expect(arrived == simulatedOverall["arrived"] as? Int)
         #expect(overall["completed"] as? Int == arrived)
-        #expect(load["kind"] as? String == "load" && load["seed"] as? Int == 1 && load["model"] as? String == "llama-3.1-8b")
+        #expect(load["kind"] as? String == "load" && load["seed"] as? Int == 1 && load["model"] as? String == "qwen3-32b")
         let ttft = try #require(overall["ttftSeconds"] as? [String: Any])
         #expect(try #require(ttft["p50"] as? Double) >= 0.010)
         let text = try await server.run { url, _ in

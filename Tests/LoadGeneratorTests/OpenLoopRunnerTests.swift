@@ -30,15 +30,18 @@ import Testing
         #expect(report.errors.isEmpty && report.usageMismatches == 0)
         let overall = report.overall
         #expect(overall.ttft.count == 8 && overall.tpot.count == 8)
-        // Measured from the client's send: never below the server's delay, a little above it.
-        #expect(overall.ttft.p50 >= 0.150 && overall.ttft.p50 < 0.175, "TTFT p50 \(overall.ttft.p50)")
-        #expect(overall.ttft.p99 < 0.20, "TTFT p99 \(overall.ttft.p99)")
+        // Measured from the client's send: never below the server's delay, and above it by the
+        // loopback round trip — a few ms alone, up to 100 ms when the other suites' synchronous work
+        // holds this process's two task-pool threads (the upper bounds allow for that). The tokens'
+        // pace is set by the server's deadlines, so TPOT is checked within 3 ms.
+        #expect(overall.ttft.p50 >= 0.150 && overall.ttft.p50 < 0.25, "TTFT p50 \(overall.ttft.p50)")
+        #expect(overall.ttft.p99 < 0.40, "TTFT p99 \(overall.ttft.p99)")
         #expect(abs(overall.tpot.p50 - 0.025) < 0.003, "TPOT p50 \(overall.tpot.p50)")
         #expect(abs(overall.tpot.mean - 0.025) < 0.003, "TPOT mean \(overall.tpot.mean)")
         #expect(abs(overall.interToken.p50 - 0.025) < 0.005, "ITL p50 \(overall.interToken.p50)")
         #expect(overall.interToken.count == 8 * 11)
         // E2E ≈ 150 ms + 11 × 25 ms.
-        #expect(overall.e2e.p50 >= 0.425 && overall.e2e.p50 < 0.46, "E2E p50 \(overall.e2e.p50)")
+        #expect(overall.e2e.p50 >= 0.425 && overall.e2e.p50 < 0.55, "E2E p50 \(overall.e2e.p50)")
         // Classes split the requests; output tokens counted.
         #expect(report.classes.map(\.completed) == [4, 4])
         let window = 9 * 0.05

@@ -101,7 +101,7 @@ struct LoadCommand: ParsableCommand {
             requestTimeout: timeout, connectTimeout: connectTimeout, promptSeed: workloadSeed ?? 1)
         let progress = output.progressReporter
         progress.say("sending \(schedule.requests.count) requests over \(Format.fixed(schedule.horizon, 1)) s to \(settings.url)")
-        let report = BlockingTask.run { await OpenLoopRunner.run(schedule, settings: settings, seed: workloadSeed, progress: progress) }
+        let report = try AsyncCommandBridge.run { await OpenLoopRunner.run(schedule, settings: settings, seed: workloadSeed, progress: progress) }
         if output.json {
             try JSONOutput.print(report, kind: "load")
         } else {
@@ -183,23 +183,3 @@ enum LoadEndpoint: String, ChoiceArgument {
 
 extension ArrivalOverride.Process: ChoiceArgument {}
 
-/// Runs an async body to completion from the synchronous command (the CLI root is a sync
-/// `ParsableCommand`), blocking the calling thread on a semaphore.
-private enum BlockingTask {
-    static func run<Value: Sendable>(_ body: @escaping @Sendable () async -> Value) -> Value {
-        let box = ResultBox<Value>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            box.value = await body()
-            done.signal()
-        }
-        done.wait()
-        guard let value = box.value else { preconditionFailure("the task signalled before storing its result") }
-        return value
-    }
-
-    /// The result handed from the task to the waiting thread; the semaphore orders the write before the read.
-    private final class ResultBox<Value>: @unchecked Sendable {
-        var value: Value?
-    }
-}
