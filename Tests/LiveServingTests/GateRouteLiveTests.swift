@@ -109,9 +109,15 @@ import Testing
         ])
         #expect(simulated.exitCode == 0, "\(simulated.stderr)")
         let rows = try #require(try Self.json(simulated.stdout)["rows"] as? [[String: Any]])
-        let predicted = try #require((rows.first?["revenuePerGPU"] as? [String: Any])?["mean"] as? Double)
+        let revenue = try #require(rows.first?["revenuePerGPU"] as? [String: Any])
+        let predicted = try #require(revenue["mean"] as? Double)
+        let seedSpread = try #require(revenue["std"] as? Double) / predicted
         let ratio = live / predicted
         print("gate-and-route live: revenue \(live) per GPU per second, token-level prediction \(predicted), ratio \(ratio)")
-        #expect(abs(ratio - 1) < 0.05, "live \(live) vs predicted \(predicted)")
+        // One live run is one sample of the revenue over a 30 s window: the simulator's seeds of the
+        // same window spread by `seedSpread` (about 3 %), so one run is held to 5 % or 2.5 of that
+        // spread, whichever is wider; the mean of several runs against the 5 % is in the README.
+        let tolerance = max(0.05, 2.5 * seedSpread)
+        #expect(abs(ratio - 1) < tolerance, "live \(live) vs predicted \(predicted) (tolerance \(tolerance))")
     }
 }
