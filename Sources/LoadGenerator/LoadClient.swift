@@ -67,7 +67,7 @@ public struct LoadClient: Sendable {
                 let bytes = try await response.body.collect(upTo: Self.responseLimit)
                 outcome.e2e = Self.seconds(sent.duration(to: clock.now))
                 if let payload = try? CompletionPayload(json: bytes.readableBytesView),
-                   payload.errorMessage == nil, let tokens = payload.completionTokens {
+                   payload.errorMessage == nil, let tokens = payload.usage?.completionTokens {
                     outcome.usageTokens = tokens
                 } else {
                     outcome.failure = .badResponse
@@ -105,8 +105,8 @@ public struct LoadClient: Sendable {
                     continue
                 }
                 if chunk.errorMessage != nil { outcome.failure = .streamError }
-                if let tokens = chunk.completionTokens { outcome.usageTokens = tokens }
-                guard !chunk.content.isEmpty else { continue }
+                if let tokens = chunk.usage?.completionTokens { outcome.usageTokens = tokens }
+                guard !chunk.text.isEmpty else { continue }
                 outcome.chunks += 1
                 let sinceSend = Self.seconds(sent.duration(to: now))
                 if let previous { gap(Self.seconds(previous.duration(to: now))) } else { outcome.ttft = sinceSend }

@@ -137,6 +137,10 @@ enum StreamRecorder {
         let headText = String(decoding: stream[0..<headEnd].map(\.1), as: UTF8.self)
         let status = headText.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         stream.removeFirst(headEnd + 4)
+        // A body of known length (not chunked) is one piece, with the time its last byte arrived.
+        if !headText.lowercased().contains("transfer-encoding: chunked") {
+            return (status, stream.isEmpty ? [] : [(stream[stream.count - 1].0, stream.map(\.1))])
+        }
         // Chunked transfer coding: <hex size>\r\n<data>\r\n … 0\r\n\r\n; each data piece keeps the
         // time its last byte arrived.
         var chunks: [(Double, [UInt8])] = []

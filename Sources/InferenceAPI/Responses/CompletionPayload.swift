@@ -11,7 +11,8 @@ import Foundation
 /// if let usage = payload.usage { print(usage.completionTokens) }
 /// ```
 public struct CompletionPayload: Sendable, Hashable {
-    /// The `object` field (`chat.completion`, `chat.completion.chunk`, `text_completion`).
+    /// The `object` field (`chat.completion`, `chat.completion.chunk`, `text_completion`; "" when a
+    /// server leaves it out).
     public var object: String
     /// The text of the first choice ("" when none, e.g. a usage chunk or a role-only delta).
     public var text: String
@@ -19,10 +20,13 @@ public struct CompletionPayload: Sendable, Hashable {
     public var finishReason: String?
     /// The `usage` object, when present and not null.
     public var usage: CompletionUsage?
+    /// The message of an error payload (`{"error": {"message": …}}`, e.g. the event that ends a
+    /// stream which broke off); nil for a completion.
+    public var errorMessage: String?
 
     /// Reads a payload.
-    /// - Throws: `InferenceAPIError` (502, `upstream_error`) when it is not such a JSON object;
-    ///   an error payload (`{"error": …}`) throws its message with status 502.
+    /// - Throws: `InferenceAPIError` (502, `upstream_error`) when it is neither such a JSON object
+    ///   nor an error payload.
     public init(json: some Collection<UInt8>) throws(InferenceAPIError) {
         let wire: Wire
         do {
@@ -31,10 +35,15 @@ public struct CompletionPayload: Sendable, Hashable {
             throw Self.upstream("the payload is not an OpenAI completion object")
         }
         if let error = wire.error {
-            throw Self.upstream("the server sent an error: " + (error.message ?? "no message"))
+            object = wire.object ?? "error"
+            text = ""
+            errorMessage = error.message ?? "no message"
+            return
         }
-        guard let object = wire.object else { throw Self.upstream("the payload has no 'object' field") }
-        self.object = object
+        guard wire.object != nil || wire.choices != nil || wire.usage != nil else {
+            throw Self.upstream("the payload has none of 'object', 'choices', 'usage' or 'error'")
+        }
+        object = wire.object ?? ""
         let choice = wire.choices?.first
         text = choice?.text ?? choice?.delta?.content ?? choice?.message?.content ?? ""
         finishReason = choice?.finishReason
