@@ -3,7 +3,7 @@
 # resident memory: two mock engines of Llama-3.1-8B on H100 (the simulator's replica, live), a
 # router whose pool admits at most 1,024 requests per engine and queues the rest (so the router holds
 # every client's connection but opens at most 2,048 upstream), and `gpusched load` sending STREAMS
-# requests within about two seconds, each streaming 64 tokens. The router's RSS is sampled every
+# requests within about four seconds, each streaming 256 tokens. The router's RSS is sampled every
 # 0.5 s; the load generator's report says how many were in flight at once and how many completed.
 #
 #   swift build -c release --product gpusched
@@ -19,7 +19,7 @@ streams="${STREAMS:-10000}"
 ulimit -n "$(ulimit -Hn)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() {
-  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.1; done
+  for _ in $(seq 1 300); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
   echo "router-streams.sh: $1 did not answer" >&2; return 1
 }
 pids=()
@@ -56,16 +56,17 @@ pids+=("$router")
 wait_for "http://127.0.0.1:$router_port/ready"
 idle_kb="$(awk '/VmRSS/ {print $2}' "/proc/$router/status")"
 
-rate=$((streams / 2))
+rate=$((streams / 4))
 cat > "$work/load.yaml" <<YAML
 kind: simulate
 model: llama-3.1-8b
 replicas: [{gpu: H100-80GB, tp: 1, count: 2}]
+engine: {batchSize: 1024, chunkSize: 8192}
 workload:
   classes:
-    - {name: burst, arrivalRate: $rate, promptTokens: 16, outputTokens: 64}
+    - {name: burst, arrivalRate: $rate, promptTokens: 16, outputTokens: 256}
 policy: least-outstanding
-horizon: 2
+horizon: 4
 warmup: 0
 seed: 1
 YAML
@@ -78,7 +79,7 @@ peak_kb=0
 ) > "$work/rss.log" &
 sampler=$!
 "$bin" load "$work/load.yaml" --target "http://127.0.0.1:$router_port" --max-in-flight $((streams + 1000)) \
-  --timeout 600 --json > "$work/load.json"
+  --timeout 600 --connect-timeout 30 --json > "$work/load.json"
 kill "$sampler" 2>/dev/null || true
 peak_kb="$(sort -n "$work/rss.log" | tail -1)"
 after_kb="$(awk '/VmRSS/ {print $2}' "/proc/$router/status")"
@@ -87,6 +88,6 @@ import json, sys
 report = json.load(open(sys.argv[1]))
 idle, peak, after = (int(x) / 1024 for x in sys.argv[2:5])
 print(f"streams sent {report['sent']}, completed {report['completed']}, failed {report['failed']}, dropped {report['dropped']}, "
-      f"peak in flight {report['peakInFlight']}")
+      f"peak in flight {report['peakInFlight']}, errors {report['errors']}")
 print(f"router RSS: idle {idle:.0f} MiB, peak {peak:.0f} MiB (sampled every 0.5 s), after {after:.0f} MiB")
 PY

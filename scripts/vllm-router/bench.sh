@@ -22,7 +22,7 @@ if [ ! -x "$bin" ]; then (cd "$root" && make release >&2); fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() {
   for _ in $(seq 1 300); do
-    if curl -fsS -o /dev/null "$1"; then return 0; fi
+    if curl -fs -o /dev/null "$1"; then return 0; fi
     sleep 0.1
   done
   echo "bench.sh: $1 did not answer" >&2
