@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Cascade", targets: ["Cascade"]),
         .library(name: "ExpertPlacement", targets: ["ExpertPlacement"]),
         .library(name: "Deployment", targets: ["Deployment"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,8 @@ let package = Package(
         // Fleet deployment: the smallest layout of each model on each GPU, packing replicas into nodes.
         .target(name: "Deployment", dependencies: ["Solver", "ServingModel", "Planning", "Simulation"]),
         // The OpenAI-compatible wire format the live components share: request fields, SSE, error bodies.
+        // Self-contained HTML reports (inline SVG charts) of saved --json outputs; Foundation only.
+        .target(name: "Reporting"),
         .target(name: "InferenceAPI"),
         // gpusched serve: the OpenAI-compatible router that enforces plans in front of real engines.
         .target(
@@ -96,7 +99,7 @@ let package = Package(
             name: "GPUSchedCLI",
             dependencies: [
                 "Solver", "ServingModel", "Planning", "Simulation", "GateAndRoute", "GeoPlacement", "Cascade", "ExpertPlacement",
-                "Deployment", "Router", "MockEngine", "LoadGenerator", "InferenceAPI",
+                "Deployment", "Router", "MockEngine", "LoadGenerator", "InferenceAPI", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

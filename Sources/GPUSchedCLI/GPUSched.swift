@@ -20,7 +20,7 @@ public struct GPUSched: ParsableCommand {
         version: version,
         subcommands: [
             CatalogCommand.self, ValidateCommand.self, PlanCommand.self, SimulateCommand.self, FitWorkloadCommand.self, CalibrateCommand.self,
-            SolveCommand.self, DemoCommand.self, BenchCommand.self, ExportCommand.self,
+            SolveCommand.self, DemoCommand.self, BenchCommand.self, ExportCommand.self, ReportCommand.self,
             ServeCommand.self, MockEngineCommand.self, LoadCommand.self,
         ]
     )

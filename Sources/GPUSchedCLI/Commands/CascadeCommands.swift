@@ -33,6 +33,8 @@ struct CascadePlanCommand: ParsableCommand {
     var replan: String?
 
     @OptionGroup var output: OutputOptions
+
+    @OptionGroup var reporting: ReportOptions
     @OptionGroup var export: ModelExportOptions
     @OptionGroup var evaluation: EvaluationOptions
     @OptionGroup var seeding: SeedOptions
@@ -51,6 +53,7 @@ struct CascadePlanCommand: ParsableCommand {
         }
         let report = try CascadeReport(
             kind: "plan-cascade", planned: planned, replanned: replanned, evaluator: evaluator, progress: output.progressReporter)
+        try reporting.write(JSONOutput.encoded(report), source: file)
         try CascadeText.print(report, json: output.json)
     }
 }
@@ -84,6 +87,8 @@ struct CascadeSimulateCommand: ParsableCommand {
     var stageBudget: StageBudget?
 
     @OptionGroup var output: OutputOptions
+
+    @OptionGroup var reporting: ReportOptions
     @OptionGroup var export: ModelExportOptions
     @OptionGroup var seeding: SeedOptions
     @OptionGroup var workLimits: WorkLimitOptions
@@ -109,6 +114,7 @@ struct CascadeSimulateCommand: ParsableCommand {
                 context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
         }
         let report = try CascadeReport(kind: "simulate-cascade", planned: planned, evaluator: evaluator, progress: output.progressReporter)
+        try reporting.write(JSONOutput.encoded(report), source: file)
         try CascadeText.print(report, json: output.json)
     }
 }

@@ -35,6 +35,8 @@ struct DeployPlanCommand: ParsableCommand {
     var sweep: String?
 
     @OptionGroup var output: OutputOptions
+
+    @OptionGroup var reporting: ReportOptions
     @OptionGroup var export: ModelExportOptions
     @OptionGroup var evaluation: EvaluationOptions
     @OptionGroup var seeding: SeedOptions
@@ -54,7 +56,7 @@ struct DeployPlanCommand: ParsableCommand {
                     verifier: { evaluate ? DeployReport.verifier($0) : nil },
                     context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
             }
-            try DeployText.printSweep(spec, points: points, objective: problem.objective, json: output.json)
+            try DeployText.printSweep(spec, points: points, objective: problem.objective, json: output.json, reporting: reporting, source: file)
             return
         }
         let currentPlan = try current.map { try DeployPlanFile.read(path: $0, flag: "--current") }
@@ -63,7 +65,7 @@ struct DeployPlanCommand: ParsableCommand {
                 kind: "plan-deploy", problem: problem, current: currentPlan, evaluate: evaluate,
                 context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
         }
-        try DeployText.print(report, json: output.json)
+        try DeployText.print(report, json: output.json, reporting: reporting, source: file)
     }
 }
 
@@ -89,6 +91,8 @@ struct DeploySimulateCommand: ParsableCommand {
     var plan: String?
 
     @OptionGroup var output: OutputOptions
+
+    @OptionGroup var reporting: ReportOptions
     @OptionGroup var export: ModelExportOptions
     @OptionGroup var seeding: SeedOptions
     @OptionGroup var workLimits: WorkLimitOptions
@@ -104,11 +108,11 @@ struct DeploySimulateCommand: ParsableCommand {
                     kind: "simulate-deploy", problem: problem, current: nil, evaluate: true,
                     context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
             }
-            try DeployText.print(report, json: output.json)
+            try DeployText.print(report, json: output.json, reporting: reporting, source: file)
             return
         }
         let stored = try DeployReport.storedPlans(path: path, problem: problem)
         let report = DeployReport.replay(stored, problem: problem, progress: output.progressReporter)
-        try DeployText.print(report, json: output.json)
+        try DeployText.print(report, json: output.json, reporting: reporting, source: file)
     }
 }

@@ -26,6 +26,8 @@ struct GateRoutePlanCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reporting: ReportOptions
+
     @OptionGroup var evaluation: EvaluationOptions
 
     @OptionGroup var seeding: SeedOptions
@@ -50,6 +52,7 @@ struct GateRoutePlanCommand: ParsableCommand {
         }
         let rows = try simulation?.evaluate(plan: planned.plan.plan, instance: problem.instance, progress: progress) ?? []
         let report = GateRoutePlanReport(problem: problem, planned: planned, simulation: simulation, evaluations: rows)
+        try reporting.write(JSONOutput.encoded(report), source: file)
         if output.json {
             try JSONOutput.print(report)
             return

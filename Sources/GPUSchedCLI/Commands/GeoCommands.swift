@@ -34,6 +34,8 @@ struct GeoPlanCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reporting: ReportOptions
+
     @OptionGroup var export: ModelExportOptions
 
     @OptionGroup var evaluation: EvaluationOptions
@@ -57,6 +59,7 @@ struct GeoPlanCommand: ParsableCommand {
                 problem, evaluator: GeoEvaluator(scenario), seeds: seeds,
                 context: PlanningContext(solver: solver, progress: output.progressReporter, limits: workLimits.limits))
         }
+        try reporting.write(JSONOutput.encoded(report), source: file)
         if output.json {
             try JSONOutput.print(report)
             return
@@ -84,6 +87,8 @@ struct GeoSimulateCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reporting: ReportOptions
+
     @OptionGroup var seeding: SeedOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
@@ -93,6 +98,7 @@ struct GeoSimulateCommand: ParsableCommand {
         let report = try GeoSimulationReport.make(
             GeoProblem(scenario), evaluator: GeoEvaluator(scenario), seeds: seeding.seeds(default: [scenario.seed]),
             context: PlanningContext(progress: output.progressReporter, limits: workLimits.limits))
+        try reporting.write(JSONOutput.encoded(report, kind: "simulate-geo"), source: file)
         if output.json {
             try JSONOutput.print(report, kind: "simulate-geo")
             return

@@ -29,6 +29,8 @@ struct MoEPlanCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reporting: ReportOptions
+
     @OptionGroup var evaluation: EvaluationOptions
 
     @OptionGroup var export: ModelExportOptions
@@ -43,6 +45,7 @@ struct MoEPlanCommand: ParsableCommand {
             let planned = try MoEPlanner().plan(problem, context: context)
             return try MoEPlanReport(planned, evaluator: evaluation.evaluate ? try MoEEvaluator(problem) : nil, progress: context.progress)
         }
+        try reporting.write(JSONOutput.encoded(report), source: file)
         if output.json {
             try JSONOutput.print(report)
             return

@@ -62,6 +62,8 @@ struct SimulateFleetCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reporting: ReportOptions
+
     @OptionGroup var workLimits: WorkLimitOptions
 
     func run() throws {
@@ -76,6 +78,7 @@ struct SimulateFleetCommand: ParsableCommand {
         if let warning = SimulationTable.rejectionWarning(summary) {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
         }
+        try reporting.write(JSONOutput.encoded(summary, kind: "simulate"), source: file)
         if output.json {
             try JSONOutput.print(summary, kind: "simulate")
         } else {

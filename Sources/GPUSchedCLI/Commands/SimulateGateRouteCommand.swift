@@ -68,6 +68,8 @@ struct SimulateGateRouteCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var reporting: ReportOptions
+
     @OptionGroup var export: ModelExportOptions
 
     @OptionGroup var workLimits: WorkLimitOptions
@@ -94,6 +96,7 @@ struct SimulateGateRouteCommand: ParsableCommand {
         }
         let rows = try simulation.evaluate(plan: planned.plan.plan, instance: problem.instance, progress: progress)
         let report = GateRouteSimulationReport(problem: problem, planned: planned, simulation: simulation, rows: rows)
+        try reporting.write(JSONOutput.encoded(report, kind: "simulate-gate-route"), source: file)
         if output.json {
             try JSONOutput.print(report, kind: "simulate-gate-route")
             return

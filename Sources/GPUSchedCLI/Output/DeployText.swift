@@ -5,7 +5,8 @@ import Planning
 /// The text of `plan deploy` and `simulate deploy`: the groups, each model's rates and latencies,
 /// the binding constraints, the rounds, and the plan beside the baselines.
 enum DeployText {
-    static func print(_ report: PlanReport<DeployPlan, DeployEvaluation>, json: Bool) throws {
+    static func print(_ report: PlanReport<DeployPlan, DeployEvaluation>, json: Bool, reporting: ReportOptions, source: String) throws {
+        try reporting.write(JSONOutput.encoded(report), source: source)
         if json { return try JSONOutput.print(report) }
         let plan = report.plan
         let solve = report.solve
@@ -103,9 +104,10 @@ enum DeployText {
     }
 
     /// The sweep's points: value, status, cost (or scale), GPUs, and whether each is on the front.
-    static func printSweep(_ sweep: DeploySweep, points: [DeploySweep.Point], objective: DeployObjective, json: Bool) throws {
+    static func printSweep(_ sweep: DeploySweep, points: [DeploySweep.Point], objective: DeployObjective, json: Bool, reporting: ReportOptions, source: String) throws {
         let report = DeploySweepReport(
             target: sweep.target.rawValue, quantile: sweep.quantile, objective: objective.rawValue, points: points)
+        try reporting.write(JSONOutput.encoded(report, kind: "sweep-deploy"), source: source)
         if json { return try JSONOutput.print(report, kind: "sweep-deploy") }
         Swift.print("sweep of \(sweep.target.rawValue) p\(percent(sweep.quantile)) (objective \(objective.rawValue))")
         var table = TextTable(["target s", "status", "$/h", "GPUs", "scale", "certified", "Pareto"])

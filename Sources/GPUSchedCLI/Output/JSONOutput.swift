@@ -10,16 +10,26 @@ import Planning
 enum JSONOutput {
     /// Prints `body`'s keys beside the contract's header; `body` must encode as a keyed object.
     static func print<Body: Encodable>(_ body: Body, kind: String) throws {
-        try write(ReportEnvelope(kind: kind, body: body))
+        write(try encoded(body, kind: kind))
     }
 
     /// Prints a `plan` verb's report.
     static func print<Plan: Encodable, Evaluation: Encodable>(_ report: PlanReport<Plan, Evaluation>) throws {
-        try write(report)
+        write(try encoded(report))
     }
 
-    private static func write(_ value: some Encodable) throws {
-        FileHandle.standardOutput.write(try JSONContract.encode(value))
+    /// The bytes `print(body, kind:)` writes (what `--report` renders).
+    static func encoded<Body: Encodable>(_ body: Body, kind: String) throws -> Data {
+        try JSONContract.encode(ReportEnvelope(kind: kind, body: body))
+    }
+
+    /// The bytes `print(report)` writes.
+    static func encoded<Plan: Encodable, Evaluation: Encodable>(_ report: PlanReport<Plan, Evaluation>) throws -> Data {
+        try JSONContract.encode(report)
+    }
+
+    private static func write(_ data: Data) {
+        FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 }
