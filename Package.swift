@@ -142,6 +142,7 @@ let package = Package(
             name: "MockEngineTests",
             dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
         // The live components as processes on loopback: gpusched serve, mock-engine, load.
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport", "InferenceAPI", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",

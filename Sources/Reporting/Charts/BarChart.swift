@@ -58,7 +58,9 @@ public struct BarChart: Chart {
         for (index, name) in categories.enumerated() {
             let centre = frame.plotLeft + groupWidth * (Double(index) + 0.5)
             if index % labelEvery == 0 {
-                nodes.append(SVG.text(name, x: centre, y: frame.plotBottom + 18, anchor: .middle, class: "tick"))
+                for (line, text) in Self.labelLines(name, width: groupWidth * Double(labelEvery)).enumerated() {
+                    nodes.append(SVG.text(text, x: centre, y: frame.plotBottom + 16 + 12 * Double(line), anchor: .middle, class: "tick"))
+                }
             }
             let start = centre - barWidth * Double(series.count) / 2
             for (seriesIndex, item) in series.enumerated() {
@@ -83,6 +85,18 @@ public struct BarChart: Chart {
         nodes.append(SVG.line(x1: frame.plotLeft, y1: frame.plotTop, x2: frame.plotLeft, y2: frame.plotBottom, class: "axis"))
         return SVG.root(width: ChartFrame.width, height: frame.height, label: title, [
             frame.title(title), SVG.group(class: "marks", nodes) ] + frame.axisTitles(x: category, y: value) + [frame.legend()])
+    }
+
+    /// A category label on one line, or on two (split at the space nearest its middle) when one
+    /// line would overrun its group's `width` at the tick font's 6.2 px per character.
+    static func labelLines(_ label: String, width: Double) -> [String] {
+        guard Double(label.count) * 6.2 > width * 0.95 else { return [label] }
+        let spaces = label.indices.filter { label[$0] == " " }
+        let middle = label.count / 2
+        guard let split = spaces.min(by: {
+            abs(label.distance(from: label.startIndex, to: $0) - middle) < abs(label.distance(from: label.startIndex, to: $1) - middle)
+        }) else { return [label] }
+        return [String(label[..<split]), String(label[label.index(after: split)...])]
     }
 
     public func table() -> DataTable {

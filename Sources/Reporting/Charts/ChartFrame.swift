@@ -35,7 +35,7 @@ struct ChartFrame {
 
     var plotBottom: Double { plotTop + plotHeight }
     var plotRight: Double { plotLeft + plotWidth }
-    var legendTop: Double { plotBottom + 52 }
+    var legendTop: Double { plotBottom + 60 }
     var height: Double { legendTop + Double(legendRows.count) * Self.legendRowHeight + 8 }
 
     func title(_ text: String) -> MarkupNode {
@@ -63,7 +63,7 @@ struct ChartFrame {
 
     func axisTitles(x: AxisTitle, y: AxisTitle) -> [MarkupNode] {
         [
-            SVG.text(x.text, x: plotLeft + plotWidth / 2, y: plotBottom + 38, anchor: .middle, class: "axis-title"),
+            SVG.text(x.text, x: plotLeft + plotWidth / 2, y: plotBottom + 44, anchor: .middle, class: "axis-title"),
             SVG.text(y.text, x: 16, y: plotTop + plotHeight / 2, anchor: .middle, class: "axis-title", rotate: true),
         ]
     }

@@ -61,7 +61,7 @@ public struct RangeBarChart: Chart {
         nodes.append(SVG.line(x1: frame.plotLeft, y1: frame.plotBottom, x2: frame.plotRight, y2: frame.plotBottom, class: "axis"))
         return SVG.root(width: ChartFrame.width, height: frame.height, label: title, [
             frame.title(title), SVG.group(class: "marks", nodes),
-            SVG.text(axis.text, x: frame.plotLeft + frame.plotWidth / 2, y: frame.plotBottom + 38, anchor: .middle, class: "axis-title"),
+            SVG.text(axis.text, x: frame.plotLeft + frame.plotWidth / 2, y: frame.plotBottom + 44, anchor: .middle, class: "axis-title"),
             frame.legend(),
         ])
     }

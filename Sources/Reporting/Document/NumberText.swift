@@ -34,8 +34,13 @@ public enum NumberText {
         if value == 0 { return "0" }
         if abs(step) >= 1e6 { return tick(value / 1e6, step: step / 1e6) + "M" }
         if abs(step) >= 1000 { return tick(value / 1000, step: step / 1000) + "k" }
-        let decimals = max(0, min(12, -Int(floor(log10(abs(step)) + 1e-9))))
-        let text = String(format: "%.\(decimals)f", value)
+        let stepExponent = Int(floor(log10(abs(step)) + 1e-9))
+        if stepExponent < -6 {
+            // A fine grid: a mantissa with the digits down to the step's, so labels stay distinct.
+            let digits = max(0, Int(floor(log10(abs(value)) + 1e-9)) - stepExponent)
+            return String(format: "%.\(digits)e", value)
+        }
+        let text = String(format: "%.\(max(0, -stepExponent))f", value)
         return text == "-0" ? "0" : text
     }
 

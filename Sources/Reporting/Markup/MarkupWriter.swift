@@ -1,4 +1,4 @@
-/// Writes `MarkupNode`s as text: escapes `&`, `<`, `>` in text and also quotes in attribute values;
+/// Writes `MarkupNode`s as text: escapes `&`, `<`, `>` in text and also `"` in attribute values;
 /// HTML's void elements (`meta`, `br`, …) get no end tag, childless SVG elements close themselves.
 /// ```
 /// MarkupWriter.string(.element("rect", ["width": "4"]))   // <rect width="4"/>
@@ -66,9 +66,10 @@ public enum MarkupWriter {
         return result
     }
 
-    /// An attribute value with `&`, `<`, `>`, `"` and `'` escaped.
+    /// An attribute value with `&`, `<`, `>` and `"` escaped (values are always written in double
+    /// quotes, so a single quote needs no escape).
     public static func escapeAttribute(_ text: String) -> String {
-        guard text.contains(where: { "&<>\"'".contains($0) }) else { return text }
+        guard text.contains(where: { "&<>\"".contains($0) }) else { return text }
         var result = ""
         for character in text {
             switch character {
@@ -76,7 +77,6 @@ public enum MarkupWriter {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
-            case "'": result += "&#39;"
             default: result.append(character)
             }
         }
