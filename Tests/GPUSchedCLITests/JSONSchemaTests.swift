@@ -44,6 +44,7 @@ import Testing
             ["bench", "trace", "--rows", "200", "--repeats", "1"],
             ["bench", "solver", "--time-limit", "20"],
             ["bench", "router", "--requests", "200", "--concurrency", "1,4", "--repeats", "1"],
+            ["bench", "report", "--scenario", Repository.example("simulate-chat.yaml"), "--requests", "2000", "--repeats", "2"],
             // Nothing listens there: every request fails (exit 1), the report is still printed. The
             // load generator's own tests validate runs against a server (LoadCommandTests).
             ["load", Repository.example("live-agreement.yaml"), "--target", "http://127.0.0.1:\(try FreePort.next())", "--requests", "2",

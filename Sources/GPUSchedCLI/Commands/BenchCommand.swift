@@ -26,6 +26,7 @@ struct BenchCommand: ParsableCommand {
               gpusched bench moe
               gpusched bench deploy --instances small --repeats 5
               gpusched bench router --requests 20000 --concurrency 1,64 --repeats 5
+              gpusched bench report --requests 1000000 --repeats 5
               scripts/vllm-router/bench.sh    # the router beside vllm-router 0.1.17
             """
     )
@@ -38,16 +39,17 @@ struct BenchCommand: ParsableCommand {
         case moe
         case deploy
         case router
+        case report
     }
 
     enum DeployInstances: String, ChoiceArgument {
         case small, large, all
     }
 
-    @Argument(help: "Which benchmark to run: solver, simulator (and seeds in parallel), trace (reading generated traces; simulate whole against its loop), gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), deploy (fleet deployment plans: 3 models on 100 GPUs and 20 models on 10,000 GPUs of 5 types), roofline (its errors against measured kernels and against the measured-table model), or router (the latency gpusched serve adds over direct requests to instant mock engines, and its throughput, closed loop).", transform: Suite.choice)
+    @Argument(help: "Which benchmark to run: solver, simulator (and seeds in parallel), trace (reading generated traces; simulate whole against its loop), gate-route (the CTMC at n = 500), geo (CG-BP + WS-RR up to 1,000 servers, the MILP), cascade (planning the DeepSeek cascade on 32 and 256 GPUs), moe (DeepSeek-V3 expert placement on 64 GPUs), deploy (fleet deployment plans: 3 models on 100 GPUs and 20 models on 10,000 GPUs of 5 types), roofline (its errors against measured kernels and against the measured-table model), router (the latency gpusched serve adds over direct requests to instant mock engines, and its throughput, closed loop), or report (rendering the HTML report of a simulation of --requests requests, default 1,000,000, of --scenario).", transform: Suite.choice)
     var suite: Suite = .solver
 
-    @Option(name: .long, help: "Requests in the simulator benchmark (default 1,000,000), or per target and repeat in the router benchmark (default 5,000).")
+    @Option(name: .long, help: "Requests in the simulator and report benchmarks (default 1,000,000), or per target and repeat in the router benchmark (default 5,000).")
     var requests: Int?
 
     @Option(name: .long, help: "Replicas in the simulator benchmark.")
@@ -56,11 +58,14 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Rows of the larger generated trace in the trace benchmark (the smaller has a tenth).")
     var rows: Int = 1_000_000
 
-    @Option(name: .long, help: "Repeats of each timed run in the simulator, trace and deploy benchmarks (medians and ranges are reported).")
+    @Option(name: .long, help: "Repeats of each timed run in the simulator, trace, deploy and report benchmarks (medians and ranges are reported).")
     var repeats: Int = 3
 
     @Option(name: .long, help: "Deploy benchmark instances: small (3 models on 100 GPUs), large (20 models on 10,000 GPUs) or all.", transform: DeployInstances.choice)
     var instances: DeployInstances = .all
+
+    @Option(name: .long, help: ArgumentHelp("The simulate scenario of the report benchmark.", valueName: "FILE"))
+    var scenario = "examples/simulate-chat.yaml"
 
     @Option(name: .long, help: "Folder of measured profiles (Vidur, aiconfigurator) for the roofline check.")
     var data = "data"
@@ -123,6 +128,10 @@ struct BenchCommand: ParsableCommand {
             let settings = try router.settings(requests: requests ?? 5_000, repeats: repeats)
             let report = try AsyncCommandBridge.run { try await RouterBenchmark.measure(settings, progress: progress) }
             if output.json { try JSONOutput.print(report, kind: "bench-router") } else { print(report.render()) }
+        case .report:
+            let report = try ReportBenchmark.measure(
+                scenarioPath: scenario, requests: requests ?? 1_000_000, repeats: repeats, limits: workLimits.limits, progress: progress)
+            if output.json { try JSONOutput.print(report, kind: "bench-report") } else { print(report.render()) }
         }
     }
 
