@@ -8,8 +8,8 @@ import Foundation
 /// ```
 public enum ReportRenderer {
     /// The builders, one per family of kinds.
-    static var builders: [any KindReport.Type] {[
-        SimulateReport.self, GateRouteReport.self, CascadeReport.self, MoEReport.self, GeoReport.self, DeployReport.self,
+    static var builders: [any KindPage.Type] {[
+        SimulatePage.self, GateRoutePage.self, CascadePage.self, MoEPage.self, GeoPage.self, DeployPage.self,
     ]}
 
     /// Every kind a report can be made of.
@@ -33,7 +33,7 @@ public enum ReportRenderer {
 }
 
 /// A family of output kinds and how their report is laid out.
-protocol KindReport {
+protocol KindPage {
     static var kinds: [String] { get }
     static func document(_ root: JSONCursor, kind: String) throws(ReportError) -> ReportDocument
 }

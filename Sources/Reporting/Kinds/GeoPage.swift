@@ -1,7 +1,7 @@
 /// The report of `plan geo` and `simulate geo`: the block ranges each server holds under CG-BP and
 /// PETALS (a bar per server over blocks 0..L−1) and per-token time by method with and without
 /// allocation delays.
-struct GeoReport: KindReport {
+struct GeoPage: KindPage {
     static let kinds = ["plan-geo", "simulate-geo"]
 
     static func document(_ root: JSONCursor, kind: String) throws(ReportError) -> ReportDocument {

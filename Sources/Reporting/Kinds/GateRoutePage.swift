@@ -1,7 +1,7 @@
 /// The report of `plan gate-route` and `simulate gate-route`: revenue over the LP's optimum R*
 /// against the number of GPUs per policy with the spread across seeds (the paper's convergence
 /// figure), and each class's measured occupancy against the LP's targets.
-struct GateRouteReport: KindReport {
+struct GateRoutePage: KindPage {
     static let kinds = ["plan-gate-route", "simulate-gate-route"]
 
     static func document(_ root: JSONCursor, kind: String) throws(ReportError) -> ReportDocument {

@@ -1,6 +1,6 @@
 /// The report of `plan cascade` and `simulate cascade`: the threshold search's J(θ) trajectory, SLO
 /// attainment against the arrival rate for the plan and each baseline, and GPUs per stage.
-struct CascadeReport: KindReport {
+struct CascadePage: KindPage {
     static let kinds = ["plan-cascade", "simulate-cascade"]
 
     static func document(_ root: JSONCursor, kind: String) throws(ReportError) -> ReportDocument {

@@ -1,7 +1,7 @@
 /// The report of `plan deploy`, `simulate deploy` and a sweep (`sweep-deploy`): GPUs by type and
 /// role, cost against SLO attainment for the plan and each baseline, each model's verification CDFs
 /// with its SLO, and for a sweep the cost-against-SLO Pareto front.
-struct DeployReport: KindReport {
+struct DeployPage: KindPage {
     static let kinds = ["plan-deploy", "simulate-deploy", "sweep-deploy"]
 
     static func document(_ root: JSONCursor, kind: String) throws(ReportError) -> ReportDocument {

@@ -1,6 +1,6 @@
 /// The report of `plan moe`: the hops-against-imbalance Pareto front of the sweep with every method
 /// beside it, and a per-layer heat map of GPU load for the chosen placement against round-robin.
-struct MoEReport: KindReport {
+struct MoEPage: KindPage {
     static let kinds = ["plan-moe"]
 
     static func document(_ root: JSONCursor, kind: String) throws(ReportError) -> ReportDocument {

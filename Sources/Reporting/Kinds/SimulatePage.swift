@@ -1,7 +1,7 @@
 /// The report of `gpusched simulate` (kind `simulate`): TTFT, TPOT and E2E CDFs per class with the
 /// SLO lines, the 95 % confidence intervals across seeds, the queue over time and each replica's
 /// utilisation.
-struct SimulateReport: KindReport {
+struct SimulatePage: KindPage {
     static let kinds = ["simulate"]
 
     static func document(_ root: JSONCursor, kind: String) throws(ReportError) -> ReportDocument {
