@@ -10,7 +10,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 binary="${1:-$root/.build/release/gpusched}"
-cd "$root"
+cd "$root" || exit 1
 failures=0
 count=0
 scratch="$(mktemp -d)"
