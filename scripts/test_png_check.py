@@ -14,6 +14,7 @@ import tempfile
 import unittest
 import zlib
 
+sys.dont_write_bytecode = True  # no scripts/__pycache__ left in the work tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import png_check  # noqa: E402
 
