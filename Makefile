@@ -5,7 +5,7 @@ JSONSCHEMA := .deps/jsonschema/check_jsonschema
 KUBERNETES_VALIDATE := .deps/kubernetes-validate/.installed-1.37.0
 BIN := .build/release/gpusched
 
-.PHONY: setup schema-validator kubernetes-validator build release demo test examples bench clean
+.PHONY: setup schema-validator kubernetes-validator build release demo test examples report-check bench clean
 
 ## setup: install HiGHS into .deps/highs (from the highspy wheel on PyPI)
 setup: $(HIGHS)
@@ -50,6 +50,18 @@ test: setup schema-validator kubernetes-validator
 ## examples: run every example scenario on the release build
 examples: release schema-validator
 	scripts/run-examples.sh $(BIN)
+
+## report-check: render every example's HTML report (written by `make examples` to .build/reports/)
+## in headless Chromium (installed with apt-get when missing) to a PNG beside it, failing on console
+## errors, failed loads and blank pages. The checker's own tests run first; `make examples` runs
+## first when .build/reports holds no report.
+REPORTS := .build/reports
+report-check:
+	scripts/install-chromium.sh
+	python3 scripts/test_png_check.py
+	scripts/test-report-check.sh
+	@if [ -z "$$(find $(REPORTS) -name '*.html' 2>/dev/null | head -n 1)" ]; then $(MAKE) examples; fi
+	scripts/report-check.sh $(REPORTS)
 
 ## bench: solver and simulator benchmarks on a release build
 bench: release
