@@ -2,9 +2,9 @@
 # Runs every example scenario with the verb its kind belongs to, on the given gpusched binary
 # (default: the release build), with --json, and checks each output (and validate's) against the
 # JSON Schema its `kind` names in schemas/ (check-jsonschema, installed by `make examples`).
-# When the binary has the `report` verb, each plan and simulate run also writes its HTML report with
-# --report to .build/reports/<example>.html (examples/a/b.yaml -> a-b.html; earlier reports there are
-# removed first), for `make report-check` to render in a browser.
+# Each plan and simulate run also writes its HTML report with --report to
+# .build/reports/<example>.html (examples/a/b.yaml -> a-b.html; earlier reports there are removed
+# first), for `make report-check` to render in a browser.
 # Counts the examples that do not exit 0, whose output breaks its schema or that write no report;
 # exits 1 if any. Used by CI from a fresh clone: `make examples`.
 set -uo pipefail
@@ -16,13 +16,8 @@ count=0
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 reports="$root/.build/reports"
-writes_reports=false
-# `gpusched NOSUCHVERB --help` prints the top-level help and exits 0, so look for the verb's usage.
-if grep -q '^USAGE: gpusched report' <<<"$("$binary" report --help 2>/dev/null)"; then
-  writes_reports=true
-  mkdir -p "$reports"
-  rm -f "$reports"/*.html "$reports"/*.png
-fi
+mkdir -p "$reports"
+rm -f "$reports"/*.html "$reports"/*.png
 
 # check_schema FILE.json: validates against schemas/<kind>.schema.json, kind read from the output.
 check_schema() {
@@ -45,7 +40,7 @@ while IFS= read -r file; do
     *) echo "run-examples: $file: no verb for kind '$kind'" >&2; failures=$((failures + 1)); continue ;;
   esac
   report=""
-  if $writes_reports && { [ "${args[0]:-}" = plan ] || [ "${args[0]:-}" = simulate ]; }; then
+  if [ "${args[0]:-}" = plan ] || [ "${args[0]:-}" = simulate ]; then
     name="${file#examples/}"
     name="${name%.yaml}"
     report="$reports/${name//\//-}.html"
