@@ -10,6 +10,9 @@ public struct PlacementMetrics: Sendable, Hashable, Codable {
     public var maxMeanLoad: Double
     /// The worst layer's max/mean GPU load.
     public var worstLayerMaxMeanLoad: Double
+    /// layerLoad[l][g]: GPU g's expected token load at MoE layer l over the layer's mean GPU load
+    /// (1 = balanced; every GPU 1 in a layer without tokens). A row's maximum is that layer's max/mean.
+    public var layerLoad: [[Double]]
 
     /// Dispatch plus combine hops per token.
     public var expectedHops: Double { dispatchHops + combineHops }
@@ -20,6 +23,8 @@ public struct PlacementMetrics: Sendable, Hashable, Codable {
     public init(plan: ExpertPlan, counts: ActivationCounts, distances: DistanceMatrix, bytesPerActivation: Double) {
         let gpus = distances.count
         var dispatch = 0.0, combine = 0.0, cross = 0.0, ratioSum = 0.0, worst = 0.0
+        var layerLoad: [[Double]] = []
+        layerLoad.reserveCapacity(counts.layers)
         for l in 0..<counts.layers {
             let replicas = plan.replicas(layer: l, experts: counts.experts)
             var load = [Double](repeating: 0, count: gpus)
@@ -46,7 +51,9 @@ public struct PlacementMetrics: Sendable, Hashable, Codable {
                 }
             }
             let mean = load.reduce(0, +) / Double(gpus)
-            let ratio = mean > 0 ? (load.max() ?? 0) / mean : 1
+            let relative = mean > 0 ? load.map { $0 / mean } : [Double](repeating: 1, count: gpus)
+            let ratio = relative.max() ?? 1
+            layerLoad.append(relative)
             ratioSum += ratio
             worst = max(worst, ratio)
         }
@@ -56,5 +63,6 @@ public struct PlacementMetrics: Sendable, Hashable, Codable {
         crossNodeBytes = cross / tokens
         maxMeanLoad = ratioSum / Double(max(counts.layers, 1))
         worstLayerMaxMeanLoad = worst
+        self.layerLoad = layerLoad
     }
 }

@@ -41,7 +41,7 @@ public struct MoEEvaluator: Evaluator {
             reductionVsRoundRobin: Self.reduction(metrics.expectedHops, versus: reference.expectedHops),
             crossNodeBytesPerToken: metrics.crossNodeBytes,
             crossNodeReductionVsRoundRobin: Self.reduction(metrics.crossNodeBytes, versus: reference.crossNodeBytes),
-            maxMeanLoad: metrics.maxMeanLoad, worstLayerMaxMeanLoad: metrics.worstLayerMaxMeanLoad)
+            maxMeanLoad: metrics.maxMeanLoad, worstLayerMaxMeanLoad: metrics.worstLayerMaxMeanLoad, layerLoad: metrics.layerLoad)
     }
 
     /// 1 − value / baseline (nil when the baseline is 0).
@@ -69,11 +69,15 @@ public struct MoEPlacementEvaluation: Sendable, Equatable, Codable {
     public var maxMeanLoad: Double
     /// The worst layer's max/mean GPU load.
     public var worstLayerMaxMeanLoad: Double
+    /// layerLoad[l][g]: GPU g's expected token load at MoE layer l over the layer's mean GPU load
+    /// (1 = balanced). The mean of the rows' maxima is `maxMeanLoad`, the largest entry
+    /// `worstLayerMaxMeanLoad`.
+    public var layerLoad: [[Double]]
 
     public init(
         method: PlacementMethod, heldOut: Bool, expectedHops: Double, dispatchHops: Double, combineHops: Double,
         reductionVsRoundRobin: Double?, crossNodeBytesPerToken: Double, crossNodeReductionVsRoundRobin: Double?,
-        maxMeanLoad: Double, worstLayerMaxMeanLoad: Double
+        maxMeanLoad: Double, worstLayerMaxMeanLoad: Double, layerLoad: [[Double]]
     ) {
         self.method = method
         self.heldOut = heldOut
@@ -85,5 +89,6 @@ public struct MoEPlacementEvaluation: Sendable, Equatable, Codable {
         self.crossNodeReductionVsRoundRobin = crossNodeReductionVsRoundRobin
         self.maxMeanLoad = maxMeanLoad
         self.worstLayerMaxMeanLoad = worstLayerMaxMeanLoad
+        self.layerLoad = layerLoad
     }
 }
