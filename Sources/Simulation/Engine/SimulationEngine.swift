@@ -155,8 +155,8 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         let names = configuration.classNames.isEmpty ? ["default"] : configuration.classNames
         return SimulationReport(
             seed: seed, policy: policy.name,
-            overall: overall.report(name: "overall", window: window),
-            classes: zip(names, metrics).map { $1.report(name: $0, window: window) },
+            overall: overall.report(name: "overall", window: window, slo: configuration.slo),
+            classes: zip(names, metrics).map { $1.report(name: $0, window: window, slo: configuration.slo) },
             meanInSystem: inSystemArea / window, meanWaiting: waitingArea / window,
             arrivalRate: Double(overall.arrived) / window, queueSamples: samples, events: events,
             iterations: iterations, rejected: rejections.reduce(0) { $0 + $1.count }, rejections: rejections,

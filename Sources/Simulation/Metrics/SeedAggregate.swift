@@ -25,7 +25,7 @@ public struct ClassAggregate: Sendable, Codable {
             }.mapValues { $0 / reports.count },
             throughputRequests: mean(\.throughputRequests), throughputTokens: mean(\.throughputTokens),
             outputTokensPerSecond: mean(\.outputTokensPerSecond), goodput: mean(\.goodput),
-            sloAttainment: mean(\.sloAttainment), preemptions: reports.reduce(0) { $0 + $1.preemptions } / reports.count,
+            sloAttainment: mean(\.sloAttainment), slo: first.slo, preemptions: reports.reduce(0) { $0 + $1.preemptions } / reports.count,
             meanTimeInSystem: mean(\.meanTimeInSystem))
         confidence = ClassConfidence(
             ttftMean: Estimate(reports.map(\.ttft.mean)), ttftP99: Estimate(reports.map(\.ttft.p99)),
