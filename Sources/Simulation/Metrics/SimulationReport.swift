@@ -83,6 +83,9 @@ public struct SimulationReport: Sendable, Codable {
     public var events: Int
     /// Iterations run by all replicas.
     public var iterations: Int
+    /// Per replica (configuration order): the share of the measurement window [warm-up, horizon]
+    /// it spent running iterations.
+    public var replicaBusyFraction: [Double]
     /// Requests rejected because they can never fit a replica's KV cache, warm-up included (the
     /// classes' `rejected` count only the measurement window).
     public var rejected: Int
