@@ -77,11 +77,14 @@ public struct LatencyHistogram: Sendable {
         return zip(fractions, seconds).map { LatencyCDFPoint(fraction: $0, seconds: $1) }
     }
 
-    /// The usual summary: mean, p50, p90, p95, p99, maximum and the distribution.
+    /// The usual summary: mean, p50, p90, p95, p99, maximum and the distribution, the
+    /// percentiles read from the distribution's points (one pass over the buckets).
     public var summary: LatencySummary {
-        LatencySummary(
-            mean: mean, p50: percentile(0.5), p90: percentile(0.9), p95: percentile(0.95), p99: percentile(0.99),
-            maximum: count == 0 ? .nan : maximum, count: count, cdf: cdf())
+        let cdf = cdf()
+        func at(_ fraction: Double) -> Double { cdf.first { $0.fraction == fraction }?.seconds ?? .nan }
+        return LatencySummary(
+            mean: mean, p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99),
+            maximum: count == 0 ? .nan : maximum, count: count, cdf: cdf)
     }
 }
 
