@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ServingModel
 import Simulation
@@ -94,5 +95,42 @@ import Simulation
         #expect(SimulatedSLO.level(summary, 0.3) == summary.p50)
         // The histogram's p90 of 0.001 … 1 is near 0.9.
         #expect(abs(summary.p90 - 0.9) < 0.05)
+    }
+
+    /// Seeds pool their distributions point by point, weighted by measured requests: three
+    /// requests of 0.1 s iterations on one seed, one of 0.3 s on the other, each served alone (TTFT
+    /// one iteration, TPOT one iteration), give (3 × 0.1 + 0.3) / 4 = 0.15 s at every fraction.
+    @Test func distributionsPoolWeightedByRequests() throws {
+        struct Constant: IterationTimeModel {
+            var seconds: Double
+            func iterationSeconds(_ batch: BatchShape) -> Double { seconds }
+        }
+        struct List: RequestSource {
+            var requests: [Request]
+            mutating func next() -> Request? { requests.isEmpty ? nil : requests.removeFirst() }
+        }
+        func run(iteration: Double, arrivals: [Double], seed: UInt64) -> SimulationReport {
+            let replica = ReplicaConfiguration(
+                name: "r", iterationModel: Constant(seconds: iteration), batchSize: 4, chunkSize: 64, kvCapacityTokens: 1000)
+            let configuration = SimulationConfiguration(replicas: [replica], classNames: ["a"], horizon: 30, sampleCount: 0)
+            var source = List(requests: arrivals.enumerated().map {
+                Request(id: $0.offset, classIndex: 0, arrivalTime: $0.element, promptTokens: 8, outputTokens: 2)
+            })
+            return Simulator(configuration: configuration, policy: RoundRobinRouting(), seed: seed).run(&source)
+        }
+        let reports = [run(iteration: 0.1, arrivals: [0, 10, 20], seed: 1), run(iteration: 0.3, arrivals: [0], seed: 2)]
+        let slo = DeploySLO(ttftQuantile: 0.9, ttftSeconds: 1, tpotQuantile: 0.9, tpotSeconds: 1)
+        let verdict = SimulatedSLO(slo: slo).verification(rate: 1, reports: reports, seeds: [1, 2])
+        #expect(verdict.requests == 4)
+        for latency in [verdict.ttft, verdict.tpot] {
+            let cdf = try #require(latency.cdf)
+            #expect(cdf.map(\.fraction) == LatencyCDF.fractions)
+            for point in cdf { #expect(abs(point.seconds - 0.15) < 1e-12, "\(point)") }
+            #expect(abs((latency.p90 ?? 0) - 0.15) < 1e-12)
+        }
+        // A prediction has no distribution: `cdf` is written null.
+        let data = try JSONEncoder().encode(LatencyPercentiles(p50: 0.1))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["cdf"] is NSNull)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ServingModel
 @testable import Simulation
@@ -57,5 +58,30 @@ import ServingModel
         let none = Self.run(slo: ServiceLevelObjective())
         #expect(none.overall.sloAttainment == 0.75)
         #expect(none.overall.goodput == 0.3)
+    }
+
+    /// Every class report names the targets it was judged against: the scenario's, null where
+    /// it sets none (and `slo` null when it sets neither), never an end-to-end target.
+    @Test func classesCarryTheirTargets() throws {
+        let both = Self.run(slo: ServiceLevelObjective(ttft: 4, tpot: 1))
+        let expected = SLOTargets(ttftSeconds: 4, tpotSeconds: 1, e2eSeconds: nil)
+        #expect(both.classes.map(\.slo) == [expected, expected])
+        #expect(both.overall.slo == expected)
+        let ttftOnly = Self.run(slo: ServiceLevelObjective(ttft: 4))
+        #expect(ttftOnly.classes[0].slo == SLOTargets(ttftSeconds: 4, tpotSeconds: nil, e2eSeconds: nil))
+        #expect(Self.run(slo: ServiceLevelObjective()).classes.allSatisfy { $0.slo == nil })
+
+        func encoded(_ report: ClassReport) throws -> Any? {
+            let encoder = JSONEncoder()
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            let data = try encoder.encode(report)
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])["slo"]
+        }
+        let object = try #require(try encoded(ttftOnly.classes[1]) as? [String: Any])
+        #expect(object["ttftSeconds"] as? Double == 4)
+        #expect(object["tpotSeconds"] is NSNull && object["e2eSeconds"] is NSNull)
+        #expect(try encoded(Self.run(slo: ServiceLevelObjective()).classes[0]) is NSNull)
+        // Pooled over seeds, the class keeps its targets.
+        #expect(ClassAggregate([both.classes[0], both.classes[0]]).summary.slo == expected)
     }
 }

@@ -1,15 +1,21 @@
 import Planning
+import Simulation
 
-/// Latency percentiles in seconds (null where nothing was measured or predicted).
+/// Latency percentiles in seconds (null where nothing was measured or predicted), and the whole
+/// distribution where it was simulated.
 public struct LatencyPercentiles: Sendable, Hashable, Codable {
     @Nullable public var p50: Double?
     @Nullable public var p90: Double?
     @Nullable public var p99: Double?
+    /// The simulated distribution at `LatencyCDF.fractions`, pooled over seeds (empty when nothing
+    /// was measured); null for the capacity model's predictions, which have only the percentiles.
+    @Nullable public var cdf: [LatencyCDFPoint]?
 
-    public init(p50: Double? = nil, p90: Double? = nil, p99: Double? = nil) {
+    public init(p50: Double? = nil, p90: Double? = nil, p99: Double? = nil, cdf: [LatencyCDFPoint]? = nil) {
         self.p50 = p50
         self.p90 = p90
         self.p99 = p99
+        self.cdf = cdf
     }
 }
 

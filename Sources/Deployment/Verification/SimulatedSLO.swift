@@ -5,7 +5,7 @@ import Simulation
 /// Attainment pools exactly (requests meeting both targets over requests departed, all seeds).
 /// The reports carry latency summaries, not every request, so a percentile level is read from
 /// each seed's p50/p90/p95/p99/max (linear between the two levels around it) and pooled as the
-/// mean weighted by the seed's measured requests.
+/// mean weighted by the seed's measured requests; so is each point of the distribution (`cdf`).
 /// ```
 /// let verdict = SimulatedSLO(slo: slo).verification(rate: 12, reports: reports, seeds: [1, 2])
 /// ```
@@ -34,7 +34,10 @@ struct SimulatedSLO {
         let meets = total > 0 && !incomplete && attainment >= slo.attainment
             && (ttftAt.map { $0 <= slo.ttftSeconds } ?? false) && (tpotAt.map { $0 <= slo.tpotSeconds } ?? true)
         func percentiles(_ pick: (ClassReport) -> LatencySummary) -> LatencyPercentiles {
-            LatencyPercentiles(p50: pooled(pick, 0.5), p90: pooled(pick, 0.9), p99: pooled(pick, 0.99))
+            let summaries = overall.map(pick)
+            return LatencyPercentiles(
+                p50: pooled(pick, 0.5), p90: pooled(pick, 0.9), p99: pooled(pick, 0.99),
+                cdf: LatencyCDF.mean(summaries.map(\.cdf), weights: summaries.map { Double($0.count) }))
         }
         return Verification(
             rate: rate, sloAttainment: attainment, ttft: percentiles(\.ttft), tpot: percentiles(\.tpot), meetsSLO: meets,

@@ -18,6 +18,8 @@ extension SimulationEngine {
         guard let batch else { return }
         let duration = iterationModels[index].iterationSeconds(batch)
         iterations += 1
+        let busyFrom = max(now, configuration.warmup), busyTo = min(now + duration, configuration.horizon)
+        if busyTo > busyFrom { busySeconds[index] += busyTo - busyFrom }
         heap.push(time: now + duration, kind: .iterationEnd, index: Int32(index))
     }
 

@@ -65,6 +65,8 @@ struct SimulationEngine<Policy: ClusterPolicy> {
     var events = 0
     var iterations = 0
     var rejections: [Rejection] = []
+    /// Seconds of the measurement window each replica spent running iterations.
+    var busySeconds: [Double]
     var completions: [RequestCompletion] = []
 
     init(configuration: SimulationConfiguration, policy: Policy, seed: UInt64) {
@@ -88,6 +90,7 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         decodeBuffer = [SlotQueue](repeating: SlotQueue(), count: classCount)
         metrics = [ClassMetrics](repeating: ClassMetrics(), count: classCount)
         transfers = KVTransfers(configuration: configuration)
+        busySeconds = [Double](repeating: 0, count: replicaCount)
     }
 
     mutating func run(_ source: inout some RequestSource) -> SimulationReport {
@@ -155,11 +158,12 @@ struct SimulationEngine<Policy: ClusterPolicy> {
         let names = configuration.classNames.isEmpty ? ["default"] : configuration.classNames
         return SimulationReport(
             seed: seed, policy: policy.name,
-            overall: overall.report(name: "overall", window: window),
-            classes: zip(names, metrics).map { $1.report(name: $0, window: window) },
+            overall: overall.report(name: "overall", window: window, slo: configuration.slo),
+            classes: zip(names, metrics).map { $1.report(name: $0, window: window, slo: configuration.slo) },
             meanInSystem: inSystemArea / window, meanWaiting: waitingArea / window,
             arrivalRate: Double(overall.arrived) / window, queueSamples: samples, events: events,
-            iterations: iterations, rejected: rejections.reduce(0) { $0 + $1.count }, rejections: rejections,
+            iterations: iterations, replicaBusyFraction: busySeconds.map { $0 / window },
+            rejected: rejections.reduce(0) { $0 + $1.count }, rejections: rejections,
             simulatedSeconds: now, wallSeconds: wallSeconds,
             eventsPerSecond: Double(events) / max(wallSeconds, 1e-9), peakInSystem: peakInSystem,
             completions: configuration.recordsCompletions ? completions : nil,

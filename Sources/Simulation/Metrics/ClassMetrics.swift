@@ -39,7 +39,8 @@ struct ClassMetrics {
         sojournSum += sojourn
     }
 
-    func report(name: String, window: Double) -> ClassReport {
+    /// The class's report over a measurement window of `window` seconds, judged against `slo`.
+    func report(name: String, window: Double, slo: ServiceLevelObjective) -> ClassReport {
         let rejectedTotal = rejected.reduce(0, +)
         let departed = completed + abandoned + rejectedTotal
         return ClassReport(
@@ -50,7 +51,7 @@ struct ClassMetrics {
             throughputTokens: Double(promptTokens + outputTokens) / window,
             outputTokensPerSecond: Double(outputTokens) / window,
             goodput: Double(sloMet) / window,
-            sloAttainment: departed == 0 ? .nan : Double(sloMet) / Double(departed),
+            sloAttainment: departed == 0 ? .nan : Double(sloMet) / Double(departed), slo: slo.targets,
             preemptions: preemptions,
             meanTimeInSystem: departed == 0 ? .nan : sojournSum / Double(departed))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 
 /// A streaming histogram of positive durations with logarithmic buckets (relative width 1%), so
 /// percentiles cost constant memory whatever the number of samples. A percentile is reported as
@@ -36,27 +37,54 @@ public struct LatencyHistogram: Sendable {
     public var mean: Double { count == 0 ? .nan : sum / Double(count) }
 
     /// The q-quantile (0 < q ≤ 1), nan when empty.
-    public func percentile(_ q: Double) -> Double {
-        guard count > 0 else { return .nan }
-        let rank = max(1, Int((q * Double(count)).rounded(.up)))
+    public func percentile(_ q: Double) -> Double { quantiles([q])[0] }
+
+    /// The quantiles at `fractions` (ascending, each in (0, 1]) in one pass over the buckets: the
+    /// ⌈q·n⌉-th smallest sample's bucket midpoint, clamped to [minimum, maximum]; nan when empty.
+    public func quantiles(_ fractions: [Double]) -> [Double] {
+        guard count > 0 else { return fractions.map { _ in .nan } }
+        var result: [Double] = []
+        result.reserveCapacity(fractions.count)
+        var next = 0
         var seen = 0
         for (index, bucketCount) in counts.enumerated() where bucketCount > 0 {
             seen += Int(bucketCount)
-            if seen >= rank {
-                if index == 0 { return minimum }
-                let lower = Self.smallest * Foundation.pow(Self.growth, Double(index - 1))
-                let midpoint = lower * Self.growth.squareRoot()
-                return Swift.min(maximum, Swift.max(minimum, midpoint))
+            while next < fractions.count, seen >= max(1, Int((fractions[next] * Double(count)).rounded(.up))) {
+                result.append(value(ofBucket: index))
+                next += 1
             }
+            if next == fractions.count { break }
         }
-        return maximum
+        while result.count < fractions.count { result.append(maximum) }
+        return result
     }
 
-    /// The usual summary: mean, p50, p90, p95, p99, maximum.
+    /// The value a quantile falling in bucket `index` is reported as.
+    private func value(ofBucket index: Int) -> Double {
+        if index == 0 { return minimum }
+        let lower = Self.smallest * Foundation.pow(Self.growth, Double(index - 1))
+        let midpoint = lower * Self.growth.squareRoot()
+        return Swift.min(maximum, Swift.max(minimum, midpoint))
+    }
+
+    /// The distribution at `LatencyCDF.fractions`, the last point (fraction 1) the exact maximum;
+    /// empty when nothing was recorded.
+    public func cdf() -> [LatencyCDFPoint] {
+        guard count > 0 else { return [] }
+        let fractions = LatencyCDF.fractions
+        var seconds = quantiles(fractions)
+        seconds[seconds.count - 1] = maximum
+        return zip(fractions, seconds).map { LatencyCDFPoint(fraction: $0, seconds: $1) }
+    }
+
+    /// The usual summary: mean, p50, p90, p95, p99, maximum and the distribution, the
+    /// percentiles read from the distribution's points (one pass over the buckets).
     public var summary: LatencySummary {
-        LatencySummary(
-            mean: mean, p50: percentile(0.5), p90: percentile(0.9), p95: percentile(0.95), p99: percentile(0.99),
-            maximum: count == 0 ? .nan : maximum, count: count)
+        let cdf = cdf()
+        func at(_ fraction: Double) -> Double { cdf.first { $0.fraction == fraction }?.seconds ?? .nan }
+        return LatencySummary(
+            mean: mean, p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99),
+            maximum: count == 0 ? .nan : maximum, count: count, cdf: cdf)
     }
 }
 
@@ -71,4 +99,16 @@ public struct LatencySummary: Sendable, Codable, Hashable {
     public var maximum: Double
     /// Samples behind the figures.
     public var count: Int
+    /// The distribution at `LatencyCDF.fractions` (fraction 1 is `maximum`); empty when `count` is 0.
+    public var cdf: [LatencyCDFPoint]
+
+    /// The mean over seeds of each figure (seeds without samples, whose figures are nan, left out),
+    /// the largest maximum, the samples of all seeds.
+    static func seedMean(_ summaries: [LatencySummary]) -> LatencySummary {
+        func mean(_ value: (LatencySummary) -> Double) -> Double { Estimate(summaries.map(value)).mean }
+        return LatencySummary(
+            mean: mean(\.mean), p50: mean(\.p50), p90: mean(\.p90), p95: mean(\.p95), p99: mean(\.p99),
+            maximum: summaries.map(\.maximum).max() ?? .nan, count: summaries.reduce(0) { $0 + $1.count },
+            cdf: LatencyCDF.mean(summaries.map(\.cdf)))
+    }
 }

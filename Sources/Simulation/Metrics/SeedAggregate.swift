@@ -11,12 +11,7 @@ public struct ClassAggregate: Sendable, Codable {
     /// Folds the reports of one class from several seeds.
     public init(_ reports: [ClassReport]) {
         func mean(_ value: (ClassReport) -> Double) -> Double { Estimate(reports.map(value)).mean }
-        func latency(_ pick: (ClassReport) -> LatencySummary) -> LatencySummary {
-            LatencySummary(
-                mean: mean { pick($0).mean }, p50: mean { pick($0).p50 }, p90: mean { pick($0).p90 },
-                p95: mean { pick($0).p95 }, p99: mean { pick($0).p99 }, maximum: reports.map { pick($0).maximum }.max() ?? .nan,
-                count: reports.reduce(0) { $0 + pick($1).count })
-        }
+        func latency(_ pick: (ClassReport) -> LatencySummary) -> LatencySummary { .seedMean(reports.map(pick)) }
         let first = reports[0]
         summary = ClassReport(
             name: first.name, ttft: latency(\.ttft), tpot: latency(\.tpot), e2e: latency(\.e2e),
@@ -30,7 +25,7 @@ public struct ClassAggregate: Sendable, Codable {
             }.mapValues { $0 / reports.count },
             throughputRequests: mean(\.throughputRequests), throughputTokens: mean(\.throughputTokens),
             outputTokensPerSecond: mean(\.outputTokensPerSecond), goodput: mean(\.goodput),
-            sloAttainment: mean(\.sloAttainment), preemptions: reports.reduce(0) { $0 + $1.preemptions } / reports.count,
+            sloAttainment: mean(\.sloAttainment), slo: first.slo, preemptions: reports.reduce(0) { $0 + $1.preemptions } / reports.count,
             meanTimeInSystem: mean(\.meanTimeInSystem))
         confidence = ClassConfidence(
             ttftMean: Estimate(reports.map(\.ttft.mean)), ttftP99: Estimate(reports.map(\.ttft.p99)),

@@ -1,3 +1,5 @@
+import Planning
+
 /// Latency targets a request must meet to count towards goodput.
 public struct ServiceLevelObjective: Sendable, Hashable, Codable {
     /// Time to first token, seconds.
@@ -15,5 +17,23 @@ public struct ServiceLevelObjective: Sendable, Hashable, Codable {
         if let ttft, measuredTTFT > ttft { return false }
         if let tpot, let measuredTPOT, measuredTPOT > tpot { return false }
         return true
+    }
+}
+
+/// The latency targets a class's `sloAttainment` and `goodput` were judged against, in seconds
+/// (null where the objective sets none).
+public struct SLOTargets: Sendable, Codable, Hashable {
+    @Nullable public var ttftSeconds: Double?
+    @Nullable public var tpotSeconds: Double?
+    /// End-to-end latency target: a `kind: simulate` objective has none, so it is always null
+    /// here; the key keeps the shape every report reads alike.
+    @Nullable public var e2eSeconds: Double?
+}
+
+extension ServiceLevelObjective {
+    /// The targets as reported; nil when the objective sets none (every request meets it).
+    public var targets: SLOTargets? {
+        guard ttft != nil || tpot != nil else { return nil }
+        return SLOTargets(ttftSeconds: ttft, tpotSeconds: tpot, e2eSeconds: nil)
     }
 }

@@ -1,3 +1,5 @@
+import Planning
+
 /// Metrics of one request class (or `overall`) in one run. Latencies in seconds, rates per second
 /// over the measurement window [warm-up, horizon].
 public struct ClassReport: Sendable, Codable {
@@ -26,6 +28,9 @@ public struct ClassReport: Sendable, Codable {
     public var goodput: Double
     /// Share of departed requests (completed, abandoned or rejected) that met the SLO.
     public var sloAttainment: Double
+    /// The targets `goodput` and `sloAttainment` were judged against (the scenario's `slo:`, the
+    /// same for every class); null when it sets none.
+    @Nullable public var slo: SLOTargets?
     /// Recompute preemptions suffered by completed requests.
     public var preemptions: Int
     /// Mean time in system of departed requests (completed, abandoned and rejected).
@@ -34,7 +39,7 @@ public struct ClassReport: Sendable, Codable {
     /// JSON keys: latencies and times end in `Seconds` (the JSON contract).
     enum CodingKeys: String, CodingKey {
         case name, arrived, completed, abandoned, rejected, rejectedByReason, throughputRequests, throughputTokens
-        case outputTokensPerSecond, goodput, sloAttainment, preemptions
+        case outputTokensPerSecond, goodput, sloAttainment, slo, preemptions
         case ttft = "ttftSeconds", tpot = "tpotSeconds", e2e = "e2eSeconds", queueDelay = "queueDelaySeconds"
         case meanTimeInSystem = "meanTimeInSystemSeconds"
     }
@@ -78,6 +83,9 @@ public struct SimulationReport: Sendable, Codable {
     public var events: Int
     /// Iterations run by all replicas.
     public var iterations: Int
+    /// Per replica (configuration order): the share of the measurement window [warm-up, horizon]
+    /// it spent running iterations.
+    public var replicaBusyFraction: [Double]
     /// Requests rejected because they can never fit a replica's KV cache, warm-up included (the
     /// classes' `rejected` count only the measurement window).
     public var rejected: Int

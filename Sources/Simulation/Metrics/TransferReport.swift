@@ -31,11 +31,6 @@ public struct TransferReport: Sendable, Codable {
     static func mean(_ reports: [TransferReport]) -> TransferReport? {
         guard let first = reports.first else { return nil }
         func mean(_ value: (TransferReport) -> Double) -> Double { Estimate(reports.map(value)).mean }
-        let latency = LatencySummary(
-            mean: mean(\.transferSeconds.mean), p50: mean(\.transferSeconds.p50), p90: mean(\.transferSeconds.p90),
-            p95: mean(\.transferSeconds.p95), p99: mean(\.transferSeconds.p99),
-            maximum: reports.map(\.transferSeconds.maximum).max() ?? .nan,
-            count: reports.reduce(0) { $0 + $1.transferSeconds.count })
         let groups = first.groups.indices.map { index in
             GroupTransfers(
                 group: first.groups[index].group, role: first.groups[index].role,
@@ -44,7 +39,8 @@ public struct TransferReport: Sendable, Codable {
                 meanReceivedSeconds: mean { $0.groups[index].meanReceivedSeconds })
         }
         return TransferReport(
-            decodePolicy: first.decodePolicy, count: reports.reduce(0) { $0 + $1.count } / reports.count, bytes: mean(\.bytes), transferSeconds: latency,
+            decodePolicy: first.decodePolicy, count: reports.reduce(0) { $0 + $1.count } / reports.count, bytes: mean(\.bytes),
+            transferSeconds: .seedMean(reports.map(\.transferSeconds)),
             meanLinkWaitSeconds: mean(\.meanLinkWaitSeconds), groups: groups)
     }
 }

@@ -22,6 +22,8 @@ public struct ReplicaConfiguration: Sendable {
     public var name: String
     /// Index of the replica group it came from in the scenario (for per-group reports).
     public var group: Int
+    /// The GPU type it runs on (a catalog name, for reports); nil where the caller names none.
+    public var gpu: String?
     /// Seconds per iteration for a batch on this replica.
     public var iterationModel: any IterationTimeModel
     /// Maximum concurrent streams (B), prefilling ones included.
@@ -47,12 +49,13 @@ public struct ReplicaConfiguration: Sendable {
     /// rule (what the gate-and-route and cascade experiments model); `kind: simulate` scenarios
     /// default to `.vllmV1` with 16-token blocks and a 0.01 watermark (`EngineSection`).
     public init(
-        name: String, group: Int = 0, iterationModel: any IterationTimeModel, batchSize: Int, chunkSize: Int,
+        name: String, group: Int = 0, gpu: String? = nil, iterationModel: any IterationTimeModel, batchSize: Int, chunkSize: Int,
         kvCapacityTokens: Int, role: ReplicaRole = .general, scheduler: BatchingRule = .singleChunk,
         blockSize: Int = 1, watermark: Double = 0, kvBytesPerToken: Double = 0
     ) {
         self.name = name
         self.group = group
+        self.gpu = gpu
         self.iterationModel = iterationModel
         self.batchSize = batchSize
         self.chunkSize = chunkSize

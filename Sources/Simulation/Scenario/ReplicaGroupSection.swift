@@ -86,7 +86,8 @@ struct ReplicaGroupSection {
         guard let iterationModel = engine.costs.iterationModel(model: model, gpu: gpu, layout: layout, base: base) else { return [] }
         return (0..<count).map { index in
             ReplicaConfiguration(
-                name: "\(model.name) on \(gpu.name) \(layout) #\(index)", group: group, iterationModel: iterationModel,
+                name: "\(model.name) on \(gpu.name) \(layout) #\(index)", group: group, gpu: gpu.name,
+                iterationModel: iterationModel,
                 batchSize: engine.batchSize, chunkSize: engine.chunkSize, kvCapacityTokens: kvCapacity, role: role,
                 scheduler: engine.scheduling.rule, blockSize: engine.scheduling.blockSize, watermark: engine.scheduling.watermark,
                 kvBytesPerToken: kvBytesPerToken)

@@ -12,6 +12,8 @@ public struct SimulationSummary: Sendable, Codable {
         public var arrivalRate: Double
         public var events: Int
         public var iterations: Int
+        /// Per replica: the share of the measurement window it spent running iterations.
+        public var replicaBusyFraction: [Double]
         public var rejected: Int
         /// The run's rejections by reason (warm-up included).
         public var rejections: [Rejection]
@@ -37,14 +39,21 @@ public struct SimulationSummary: Sendable, Codable {
     public var eventsPerSecond: Double
     /// KV-cache transfers of a disaggregated fleet, each figure the mean over seeds; null otherwise.
     @Nullable public var transfers: TransferReport?
+    /// Per replica (the scenario's order): how busy it was across seeds.
+    public var replicaUtilization: [ReplicaUtilization]
     public var runs: [Run]
 
-    /// Folds seeded reports into a summary.
-    public init(reports: [SimulationReport], replicas: Int) {
+    /// Folds seeded reports of a fleet of `replicas` into a summary.
+    public init(reports: [SimulationReport], replicas: [ReplicaConfiguration]) {
         precondition(!reports.isEmpty)
         policy = reports[0].policy
         seeds = reports.map(\.seed)
-        self.replicas = replicas
+        self.replicas = replicas.count
+        replicaUtilization = replicas.enumerated().map { index, replica in
+            ReplicaUtilization(
+                replica: index, role: replica.role, gpu: replica.gpu,
+                busyFraction: Estimate(reports.map { $0.replicaBusyFraction[index] }))
+        }
         let overallAggregate = ClassAggregate(reports.map(\.overall))
         overall = overallAggregate.summary
         overallConfidence = overallAggregate.confidence
@@ -58,12 +67,24 @@ public struct SimulationSummary: Sendable, Codable {
         transfers = TransferReport.mean(reports.compactMap(\.transfers))
         runs = reports.map {
             Run(seed: $0.seed, overall: $0.overall, meanInSystem: $0.meanInSystem, arrivalRate: $0.arrivalRate,
-                events: $0.events, iterations: $0.iterations, rejected: $0.rejected, rejections: $0.rejections,
+                events: $0.events, iterations: $0.iterations, replicaBusyFraction: $0.replicaBusyFraction,
+                rejected: $0.rejected, rejections: $0.rejections,
                 peakInSystem: $0.peakInSystem,
                 simulatedSeconds: $0.simulatedSeconds, wallSeconds: $0.wallSeconds,
                 eventsPerSecond: $0.eventsPerSecond, queueSamples: $0.queueSamples, transfers: $0.transfers)
         }
     }
+}
+
+/// How busy one replica was: the share of the measurement window [warm-up, horizon] it spent
+/// running iterations, an estimate across seeds.
+public struct ReplicaUtilization: Sendable, Codable {
+    /// Index in the fleet (the scenario's `replicas:` groups expanded in order).
+    public var replica: Int
+    public var role: ReplicaRole
+    /// Its GPU type; null where the fleet names none.
+    @Nullable public var gpu: String?
+    public var busyFraction: Estimate
 }
 
 extension SimulateScenario {
@@ -77,6 +98,6 @@ extension SimulateScenario {
             var source = workload.source(horizon: horizon, seed: seed)
             return policy.simulate(configuration, source: &source, seed: seed)
         }
-        return SimulationSummary(reports: reports, replicas: replicas.count)
+        return SimulationSummary(reports: reports, replicas: replicas)
     }
 }
