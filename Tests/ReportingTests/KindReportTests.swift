@@ -16,8 +16,8 @@ import Testing
                           "e2eP99Seconds": {"mean": 9.5, "halfWidth95": 0.4, "samples": 2, "std": 0.1},
                           "sloAttainment": {"mean": 0.97, "halfWidth95": 0.01, "samples": 2, "std": 0.002}}],
      "runs": [{"seed": 1, "queueSamples": [{"timeSeconds": 6, "waiting": 0, "running": 34}, {"timeSeconds": 12, "waiting": 3, "running": 30}]}],
-     "replicaUtilization": [{"replica": 0, "role": "aggregated", "gpu": "H100", "busyFraction": {"mean": 0.8, "halfWidth95": 0.02, "samples": 2, "std": 0.01}},
-                            {"replica": 1, "role": "aggregated", "gpu": "H100", "busyFraction": {"mean": 0.7, "halfWidth95": 0.03, "samples": 2, "std": 0.01}}]}
+     "replicaUtilization": [{"replica": 0, "role": "general", "gpu": "H100", "busyFraction": {"mean": 0.8, "halfWidth95": 0.02, "samples": 2, "std": 0.01}},
+                            {"replica": 1, "role": "general", "gpu": "H100", "busyFraction": {"mean": 0.7, "halfWidth95": 0.03, "samples": 2, "std": 0.01}}]}
     """#
 
     func charts(_ json: String) throws -> [any Chart] {

@@ -112,7 +112,7 @@ struct SimulatePage: KindPage {
             let index = NumberText.value(try replica["replica"].number())
             let role = try replica["role"].string()
             let gpu = try replica["gpu"].optionalString()
-            categories.append([index, gpu, role == "aggregated" ? nil : role].compactMap { $0 }.joined(separator: " "))
+            categories.append([index, gpu, role == "general" ? nil : role].compactMap { $0 }.joined(separator: " "))
             let estimate = try ReportReading.estimate(replica["busyFraction"])
             busy.values.append(estimate.mean.map { $0 * 100 })
             busy.errors.append(estimate.halfWidth.map { $0 * 100 })
