@@ -55,8 +55,8 @@ let package = Package(
         // Fleet deployment: the smallest layout of each model on each GPU, packing replicas into nodes.
         .target(name: "Deployment", dependencies: ["Solver", "ServingModel", "Planning", "Simulation"]),
         // The OpenAI-compatible wire format the live components share: request fields, SSE, error bodies.
-        // Self-contained HTML reports (inline SVG charts) of saved --json outputs; Foundation only.
-        .target(name: "Reporting"),
+        // Self-contained HTML reports (inline SVG charts) of saved --json outputs.
+        .target(name: "Reporting", dependencies: ["Planning"]),
         .target(name: "InferenceAPI"),
         // gpusched serve: the OpenAI-compatible router that enforces plans in front of real engines.
         .target(
@@ -142,7 +142,7 @@ let package = Package(
             name: "MockEngineTests",
             dependencies: ["MockEngine", "Simulation", "InferenceAPI", "ServingModel", "GPUSchedTestSupport"]),
         // The live components as processes on loopback: gpusched serve, mock-engine, load.
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "GPUSchedTestSupport"]),
         .testTarget(name: "LiveServingTests", dependencies: ["GPUSchedTestSupport", "InferenceAPI", "ServingModel"]),
         .testTarget(
             name: "GPUSchedCLITests",

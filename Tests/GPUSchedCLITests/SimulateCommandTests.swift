@@ -21,7 +21,7 @@ import GPUSchedTestSupport
 
     /// The documented `--json` keys (README, "Metrics"): every latency summary has exactly these,
     /// every class report at least these.
-    static let summaryKeys: Set<String> = ["mean", "p50", "p90", "p95", "p99", "maximum", "count"]
+    static let summaryKeys: Set<String> = ["mean", "p50", "p90", "p95", "p99", "maximum", "count", "cdf"]
     static let reportKeys: Set<String> = [
         "name", "ttftSeconds", "tpotSeconds", "e2eSeconds", "queueDelaySeconds", "throughputRequests", "throughputTokens", "outputTokensPerSecond",
         "goodput", "sloAttainment", "completed", "abandoned", "arrived", "preemptions", "meanTimeInSystemSeconds",
@@ -86,7 +86,12 @@ import GPUSchedTestSupport
         #expect(classes.map { $0["name"] as? String } == ["chat", "batch"])
         func value(_ report: [String: Any], _ key: String) throws -> Double { try #require(report[key] as? Double, "\(key)") }
         func latency(_ report: [String: Any], _ key: String) throws -> [String: Double] {
-            try #require(report[key] as? [String: Double], "\(key)")
+            try #require(report[key] as? [String: Any], "\(key)").compactMapValues { $0 as? Double }
+        }
+        func cdf(_ report: [String: Any], _ key: String) throws -> [(fraction: Double, seconds: Double)] {
+            let summary = try #require(report[key] as? [String: Any], "\(key)")
+            let points = try #require(summary["cdf"] as? [[String: Double]], "\(key).cdf")
+            return points.compactMap { point in point["fraction"].flatMap { f in point["seconds"].map { (f, $0) } } }
         }
         func near(_ actual: Double?, _ expected: Double, relative: Double = 1e-9) -> Bool {
             guard let actual else { return false }
@@ -99,6 +104,12 @@ import GPUSchedTestSupport
         #expect(near(e2e["mean"], 1.59) && near(e2e["maximum"], 2.06), "\(e2e)")
         #expect(near(e2e["p50"], 1.12, relative: 0.005) && near(e2e["p99"], 2.06, relative: 0.005), "\(e2e)")
         #expect(["mean", "p50", "p99", "maximum"].allSatisfy { near(tpot[$0], 0.02) }, "\(tpot)")
+        // The distribution: half the requests at 0.06 s, half at 0.12 s (histogram buckets ±0.5 %,
+        // the last point the exact maximum).
+        let ttftCDF = try cdf(overall, "ttftSeconds")
+        #expect(ttftCDF.count == 26 && ttftCDF.first?.fraction == 0.01 && ttftCDF.last?.fraction == 1)
+        #expect(ttftCDF.allSatisfy { near($0.seconds, $0.fraction <= 0.5 ? 0.06 : 0.12, relative: 0.005) }, "\(ttftCDF)")
+        #expect(ttftCDF.last?.seconds == ttft["maximum"])
         #expect(try latency(overall, "queueDelaySeconds")["maximum"] == 0)
         #expect(overall["completed"] as? Int == 4 && overall["abandoned"] as? Int == 0)
         #expect(near(try value(overall, "throughputRequests"), 0.01))

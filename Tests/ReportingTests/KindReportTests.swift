@@ -34,7 +34,7 @@ import Testing
         #expect(ttft.series.map(\.name) == ["chat"])
         #expect(ttft.series[0].points.map(\.x) == [0.12, 0.31, 0.62])
         #expect(ttft.series[0].points.map(\.y) == [0.5, 0.9, 1])
-        #expect(ttft.references == [ReferenceLine(.vertical, at: 0.5, label: "chat SLO 0.5 s")])
+        #expect(ttft.references == [ReferenceLine(.vertical, at: 0.5, label: "chat SLO 0.5 s", seriesIndex: 0)])
         // An empty cdf and a missing one both give the no-data panel.
         for title in ["Time per output token", "End-to-end"] {
             let chart = try #require(charts.first { $0.title.hasPrefix(title) })

@@ -1,4 +1,5 @@
 import Foundation
+import GPUSchedTestSupport
 import Testing
 @testable import Reporting
 
@@ -58,18 +59,4 @@ import Testing
         if label.hasSuffix("k") { return (Double(label.dropLast()) ?? .nan) * 1e3 }
         return Double(label) ?? .nan
     }
-}
-
-/// A small deterministic generator for the tests (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

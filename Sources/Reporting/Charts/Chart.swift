@@ -78,10 +78,16 @@ public struct ReferenceLine: Sendable, Hashable {
     public var orientation: Orientation
     public var value: Double
     public var label: String
+    /// The series the line belongs to (drawn dashed in its colour), nil for a neutral line.
+    public var seriesIndex: Int?
 
-    public init(_ orientation: Orientation, at value: Double, label: String) {
+    public init(_ orientation: Orientation, at value: Double, label: String, seriesIndex: Int? = nil) {
         self.orientation = orientation
         self.value = value
         self.label = label
+        self.seriesIndex = seriesIndex
     }
+
+    /// The SVG class: dashed, in the series' colour when it has one.
+    var styleClass: String { seriesIndex.map { "reference \(Palette.seriesClass($0))" } ?? "reference" }
 }

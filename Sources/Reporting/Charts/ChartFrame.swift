@@ -76,7 +76,9 @@ struct ChartFrame {
                 let colour = entry.seriesIndex.map(Palette.seriesClass) ?? "ref"
                 switch entry.mark {
                 case .line: nodes.append(SVG.line(x1: x, y1: y - 4, x2: x + 22, y2: y - 4, class: "series \(colour)"))
-                case .dashed: nodes.append(SVG.line(x1: x, y1: y - 4, x2: x + 22, y2: y - 4, class: "reference"))
+                case .dashed:
+                    let style = entry.seriesIndex.map { "reference \(Palette.seriesClass($0))" } ?? "reference"
+                    nodes.append(SVG.line(x1: x, y1: y - 4, x2: x + 22, y2: y - 4, class: style))
                 case .swatch: nodes.append(SVG.rect(x: x + 4, y: y - 10, width: 14, height: 10, class: "bar \(colour)"))
                 case .dot: nodes.append(SVG.circle(x: x + 11, y: y - 4, radius: 4, class: "dot \(colour)"))
                 }

@@ -53,7 +53,7 @@ public struct LineChart: Chart {
     public func svg() -> MarkupNode {
         guard hasData else { return NoDataPanel(title: title, reason: emptyReason).svg() }
         var legend = series.enumerated().map { LegendEntry(name: $0.element.name, seriesIndex: $0.offset, mark: .line) }
-        legend += references.map { LegendEntry(name: $0.label, seriesIndex: nil, mark: .dashed) }
+        legend += references.map { LegendEntry(name: $0.label, seriesIndex: $0.seriesIndex, mark: .dashed) }
         let frame = ChartFrame(legend: legend)
         let (xScale, yScale) = scales
         func px(_ value: Double) -> Double { xScale.position(value, from: frame.plotLeft, to: frame.plotRight) }
@@ -88,9 +88,9 @@ public struct LineChart: Chart {
         for reference in references where reference.value.isFinite {
             switch reference.orientation {
             case .horizontal:
-                marks.append(SVG.line(x1: frame.plotLeft, y1: py(reference.value), x2: frame.plotRight, y2: py(reference.value), class: "reference"))
+                marks.append(SVG.line(x1: frame.plotLeft, y1: py(reference.value), x2: frame.plotRight, y2: py(reference.value), class: reference.styleClass))
             case .vertical:
-                marks.append(SVG.line(x1: px(reference.value), y1: frame.plotTop, x2: px(reference.value), y2: frame.plotBottom, class: "reference"))
+                marks.append(SVG.line(x1: px(reference.value), y1: frame.plotTop, x2: px(reference.value), y2: frame.plotBottom, class: reference.styleClass))
             }
         }
         return SVG.root(width: ChartFrame.width, height: frame.height, label: title, [

@@ -1,3 +1,5 @@
+import Planning
+
 /// A position in a `JSONValue` with the path that led to it, so a report reading a missing or
 /// mistyped key fails with that key's path (`plan.stages[2].gpus: missing`).
 /// ```

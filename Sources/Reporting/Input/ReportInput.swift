@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 
 /// The header every GPUSched `--json` output starts with, checked before a report reads anything
 /// else: an object with `schemaVersion` (this build reads 2) and a `kind`.

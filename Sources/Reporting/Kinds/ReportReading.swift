@@ -1,3 +1,5 @@
+import Planning
+
 /// Readers the kind reports share: a latency summary's CDF points, an `Estimate`'s mean and
 /// half-width, the solve summary's facts.
 /// ```

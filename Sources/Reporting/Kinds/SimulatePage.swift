@@ -29,9 +29,11 @@ struct SimulatePage: KindPage {
         var references: [ReferenceLine] = []
         for item in classes {
             let className = try item["name"].string()
-            if let cdf = try ReportReading.cdf(item[key], name: className) { series.append(cdf) }
+            guard let cdf = try ReportReading.cdf(item[key], name: className) else { continue }
+            series.append(cdf)
             if let target = try item["slo"][sloKey].optionalNumber() {
-                references.append(ReferenceLine(.vertical, at: target, label: "\(className) SLO \(NumberText.value(target)) s"))
+                references.append(ReferenceLine(
+                    .vertical, at: target, label: "\(className) SLO \(NumberText.value(target)) s", seriesIndex: series.count - 1))
             }
         }
         return LineChart(

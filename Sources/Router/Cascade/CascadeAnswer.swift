@@ -1,5 +1,6 @@
 import Foundation
 import InferenceAPI
+import Planning
 
 /// The one answer a cascade returns, with what each stage did.
 public struct CascadeAnswer: Sendable, Hashable {

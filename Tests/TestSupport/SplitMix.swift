@@ -1,0 +1,21 @@
+/// A small deterministic generator for tests that draw many cases (SplitMix64: Steele, Lea & Flood 2014).
+/// ```
+/// var generator = SplitMix(seed: 42)
+/// let fraction = generator.unit()    // in [0, 1)
+/// ```
+public struct SplitMix: Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform draw in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
+}
