@@ -5,7 +5,7 @@
 # Each plan and simulate run also writes its HTML report with --report to
 # .build/reports/<example>.html (examples/a/b.yaml -> a-b.html; earlier reports there are removed
 # first), for `make report-check` to render in a browser. The benchmarks too slow for the tests run
-# here too. Jobs run EXAMPLE_JOBS at a time (default 2; the slow benchmarks first), one line each.
+# here too. Jobs run EXAMPLE_JOBS at a time (default 2; the slowest first), one line each.
 # Counts the jobs that do not exit 0, whose output breaks its schema or that write no report;
 # exits 1 if any. Used by CI from a fresh clone: `make examples`.
 set -uo pipefail
@@ -71,13 +71,16 @@ run_job() {
 }
 export -f run_job check_schema
 
-# The benchmarks whose --json outputs are too slow for the tests (JSONSchemaTests lists them) go
-# first, being the longest jobs; then every example.
+# The longest jobs first, so two queues end together: the benchmarks whose --json outputs are too
+# slow for the tests (JSONSchemaTests lists them), then the examples of the kinds that plan for
+# minutes (moe-placement, gate-route, deploy), then every other example.
+slow_kinds='^kind:[[:space:]]*(moe-placement|gate-route|deploy)'
 {
   for suite in "bench gate-route" "bench moe --time-limit 10" "bench deploy --repeats 1" "bench cascade" "bench geo" "bench roofline --data data"; do
     echo "$suite"
   done
-  find examples -name '*.yaml' | sort | sed 's/^/example /'
+  find examples -name '*.yaml' | sort | xargs grep -lE "$slow_kinds" | sed 's/^/example /'
+  find examples -name '*.yaml' | sort | xargs grep -LE "$slow_kinds" | sed 's/^/example /'
 } >"$scratch/jobs"
 count=$(wc -l <"$scratch/jobs")
 xargs -d '\n' -n 1 -P "${EXAMPLE_JOBS:-2}" bash -c 'run_job "$1" || echo failed >>"$scratch/failures"' _ <"$scratch/jobs"
