@@ -141,6 +141,22 @@ import Testing
         #expect(fill == "#21918c")
     }
 
+    /// Up to three series shade their intervals; more draw one whisker per interval instead.
+    @Test func bandsShadeFewSeriesAndWhiskerMany() {
+        func chart(_ count: Int) -> LineChart {
+            let series = (0..<count).map { index in
+                XYSeries(name: "s\(index)", points: [XYPoint(x: 2, y: 0.9), XYPoint(x: 10, y: 0.95)],
+                         band: [XYBand(x: 2, low: 0.8, high: 1), XYBand(x: 10, low: 0.9, high: 1)])
+            }
+            return LineChart(title: "bands", x: AxisTitle("n"), y: AxisTitle("ratio"), series: series)
+        }
+        let few = XMLDocumentProbe(chart(3).svgText)
+        #expect(few.all("polygon").count == 3)
+        let many = XMLDocumentProbe(chart(4).svgText)
+        #expect(many.all("polygon").isEmpty)
+        #expect(many.all("line").filter { $0.attributes["class"]?.hasPrefix("whisker") == true }.count == 8)
+    }
+
     @Test func numbersAreWrittenTheSameEverywhere() {
         #expect(NumberText.value(0.123456789) == "0.123457")
         #expect(NumberText.value(297.7031698642446) == "297.703")

@@ -35,8 +35,8 @@ extension GateRoutePlanReport {
     private static func seconds(_ value: Double) -> String { String(format: "%.0f", value) }
 }
 
-/// `simulate gate-route`'s report (kind `simulate-gate-route`): the LP's solve and optimum, the
-/// settings every run shared, and one row per cluster size and policy.
+/// `simulate gate-route`'s report (kind `simulate-gate-route`): the LP's solve, optimum and plan
+/// (its occupancy targets), the settings every run shared, and one row per cluster size and policy.
 public struct GateRouteSimulationReport: Sendable, Encodable {
     public var fidelity: GateRouteFidelity
     /// The LP solve whose plan every policy follows.
@@ -49,6 +49,8 @@ public struct GateRouteSimulationReport: Sendable, Encodable {
     /// The finite-n corrections: when rationed classes are admitted, and κ of M = ⌈m + κ√m⌉.
     public var rationedClasses: RationedAdmission
     public var staffing: Double
+    /// The LP's plan every policy follows (plan gate-route's `plan`).
+    public var plan: GateRouteSolution
     public var rows: [GateRouteEvaluation]
     public var notes: [String]
 
@@ -64,6 +66,7 @@ public struct GateRouteSimulationReport: Sendable, Encodable {
         seeds = simulation.seeds
         rationedClasses = simulation.options.rationedClasses
         staffing = simulation.options.mixedSafety
+        plan = planned.plan
         self.rows = rows
         notes = Self.sliNote(problem: problem, solution: planned.plan).map { [$0] } ?? []
     }

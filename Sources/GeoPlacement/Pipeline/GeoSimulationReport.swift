@@ -16,6 +16,8 @@ public struct GeoSimulationReport: Sendable, Encodable {
     public var seeds: [UInt64]
     /// One evaluation per simulated method, in the scenario's order.
     public var methods: [GeoEvaluation]
+    /// The placement each method was simulated on, in the same order (plan geo's plan shape).
+    public var placements: [GeoPlan]
 
     /// Places what each listed method needs (CG-BP only when `cg-bp+ws-rr` is listed), then evaluates it.
     public static func make(
@@ -25,12 +27,14 @@ public struct GeoSimulationReport: Sendable, Encodable {
         try evaluator.checkWork(candidates: simulated.count, seeds: seeds.count, limits: context.limits)
         let planner = GeoPlanner()
         var methods: [GeoEvaluation] = []
+        var placements: [GeoPlan] = []
         for method in simulated {
             let candidate = method == .petals ? planner.petals(problem) : try planner.plan(problem, context: context).plan
+            placements.append(candidate)
             methods.append(evaluator.evaluate(candidate, named: method.rawValue, seeds: seeds, progress: context.progress))
         }
         return GeoSimulationReport(
             plannedRequests: problem.plannedRequests, requests: evaluator.requests, arrivalRate: evaluator.arrivalRate,
-            seeds: seeds, methods: methods)
+            seeds: seeds, methods: methods, placements: placements)
     }
 }

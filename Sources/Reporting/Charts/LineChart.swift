@@ -1,5 +1,6 @@
 /// Lines (or steps, for CDFs) through x–y points, one colour per series, with optional bands (a
-/// confidence interval across seeds) and reference lines (an SLO, a target).
+/// confidence interval across seeds: shaded for up to three series, whiskers beyond) and reference
+/// lines (an SLO, a target).
 /// ```
 /// let cdf = LineChart(
 ///     title: "TTFT", x: AxisTitle("TTFT", unit: "s"), y: AxisTitle("Fraction of requests"),
@@ -59,10 +60,12 @@ public struct LineChart: Chart {
         func px(_ value: Double) -> Double { xScale.position(value, from: frame.plotLeft, to: frame.plotRight) }
         func py(_ value: Double) -> Double { yScale.position(value, from: frame.plotBottom, to: frame.plotTop) }
         var marks: [MarkupNode] = []
+        // Shaded bands for a few series; beyond three they would hide each other, so whiskers.
+        let shade = series.filter { !$0.band.isEmpty }.count <= 3
         for (index, item) in series.enumerated() {
             let colour = Palette.seriesClass(index)
             let band = item.band.filter(\.isFinite).sorted { $0.x < $1.x }
-            if band.count > 1 {
+            if shade && band.count > 1 {
                 let upper = band.map { (px($0.x), py($0.high)) }
                 let lower = band.reversed().map { (px($0.x), py($0.low)) }
                 marks.append(SVG.polygon(upper + lower, class: "band \(colour)"))

@@ -14,15 +14,9 @@ struct GateRoutePage: KindPage {
         facts += try ReportReading.solveFacts(root["solve"])
         var convergence: [ReportItem] = [.chart(try convergenceChart(rows, optimum: optimum)), .table(try rowTable(rows))]
         convergence += try ReportReading.notes(root["notes"])
-        let occupancy: ReportSection
-        if isPlan {
-            occupancy = ReportSection(title: "Occupancy against the LP's targets", items: [.chart(try occupancyChart(root["plan"]["classes"], rows: rows))])
-        } else {
-            occupancy = ReportSection(title: "Occupancy", items: [
-                .chart(try occupancyChart(nil, rows: rows)),
-                .note("simulate gate-route prints no LP targets; the report of plan gate-route draws them beside the measured occupancy."),
-            ])
-        }
+        let targets = root["plan"]["classes"]
+        let occupancy = ReportSection(
+            title: "Occupancy against the LP's targets", items: [.chart(try occupancyChart(targets.isPresent ? targets : nil, rows: rows))])
         return ReportDocument(
             title: isPlan ? "Gate-and-route plan report" : "Gate-and-route simulation report", facts: facts,
             sections: [ReportSection(title: "Revenue against the LP optimum", items: convergence), occupancy])

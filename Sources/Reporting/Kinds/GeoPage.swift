@@ -14,14 +14,15 @@ struct GeoPage: KindPage {
             facts.append(.init("Requests", NumberText.value(try root["requests"].number())))
             facts.append(.init("Arrival rate", NumberText.value(try root["arrivalRate"].number()) + " requests/s"))
         }
-        var placements = [root["plan"]]
-        placements += try root["baselines"].optionalArray() ?? []
-        let placementItem: ReportItem = isPlan
-            ? .chart(try blocks(placements))
-            : .note("simulate geo prints no placement; the report of plan geo draws each server's blocks.")
+        var placements: [JSONCursor] = []
+        if isPlan {
+            placements = [root["plan"]] + (try root["baselines"].optionalArray() ?? [])
+        } else {
+            placements = try root["placements"].optionalArray() ?? []
+        }
         let methods = try (isPlan ? root["evaluations"] : root["methods"]).optionalArray() ?? []
         return ReportDocument(title: isPlan ? "Geo-distributed placement report" : "Geo-distributed simulation report", facts: facts, sections: [
-            ReportSection(title: "Blocks per server", items: [placementItem]),
+            ReportSection(title: "Blocks per server", items: [.chart(try blocks(placements))]),
             ReportSection(title: "Per-token time", items: [.chart(try perToken(methods))] + (try ReportReading.notes(root["notes"]))),
         ])
     }
